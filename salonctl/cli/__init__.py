@@ -1,0 +1,52 @@
+"""The command line: parse, call the domain, print. `main` is the single exit point that
+turns every error into one message and an exit code."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+import typer
+from typer.exceptions import TyperException
+
+from salonctl.cli import clients, records, salon  # noqa: F401 - they register commands
+from salonctl.cli.app import app
+from salonctl.cli.common import State
+from salonctl.errors import EXIT_BUG, DataError, SalonError
+
+__all__ = ["app", "main"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run salonctl; returns the exit code (the console script exits with it)."""
+    args = sys.argv[1:] if argv is None else argv
+    run = State()
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=args, prog_name="salonctl", standalone_mode=False, obj=run)
+        return result if isinstance(result, int) else 0
+    except TyperException as error:  # bad usage found by the parser: it shows the usage line
+        show = getattr(error, "show", None)
+        if callable(show):
+            show()
+        else:
+            print(f"salonctl: {error.format_message()}", file=sys.stderr)
+        return error.exit_code
+    except DataError as error:
+        print(error, file=sys.stderr)
+        return error.exit_code
+    except SalonError as error:
+        print(f"salonctl: {error}", file=sys.stderr)
+        return error.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        print("salonctl: interrupted; nothing more was written", file=sys.stderr)
+        return 130
+    except Exception as error:
+        if run.debug or "--debug" in args:
+            traceback.print_exc()
+        else:
+            print(
+                f"salonctl: internal error ({type(error).__name__}); this is a bug. "
+                "Run again with --debug to see where it happened.", file=sys.stderr,
+            )
+        return EXIT_BUG

@@ -1,0 +1,51 @@
+"""The Typer application and its global options; command groups register on it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salonctl import __version__
+from salonctl.cli.common import State
+
+app = typer.Typer(
+    name="salonctl",
+    help="Follow-up calls, call sheets and plans for a beauty salon, over plain YAML files.",
+    no_args_is_help=True,
+    add_completion=False,
+    # A traceback with local variables would put client data into a cron e-mail.
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"salonctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def global_options(
+    ctx: typer.Context,
+    data: Annotated[str | None, typer.Option(
+        "--data", metavar="DIR",
+        help="The salon folder. Else $SALONCTL_DATA, else the nearest folder upwards "
+             "holding salon.yaml.",
+    )] = None,
+    today: Annotated[str | None, typer.Option(
+        "--today", metavar="YYYY-MM-DD",
+        help="The date to treat as today. Else $SALONCTL_TODAY, else the local date.",
+    )] = None,
+    debug: Annotated[bool, typer.Option(
+        "--debug", help="Show a traceback when something goes wrong.",
+    )] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version and exit.",
+    )] = False,
+) -> None:
+    """Follow-up calls, call sheets and plans for a beauty salon, over plain YAML files."""
+    current = ctx.obj if isinstance(ctx.obj, State) else State()
+    current.data, current.today_text, current.debug = data, today, debug
+    ctx.obj = current

@@ -1,0 +1,266 @@
+"""`salonctl client ...`: the client files."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from salonctl import model, render, schema, store, yamlio
+from salonctl.cli.app import app
+from salonctl.cli.common import (
+    FormatOption,
+    arg,
+    check_format,
+    echo_warnings,
+    resolve_client,
+    state,
+)
+from salonctl.errors import ConflictError, DataError, UsageError
+
+client_app = typer.Typer(help="Add, list, show, find and edit clients.", no_args_is_help=True)
+app.add_typer(client_app, name="client")
+
+_GENERATED_ID = re.compile(r"c(\d+)")
+_BOOLEAN_FIELDS = {"key", "do_not_contact", "lunar_leap"}
+_TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
+
+
+def _next_client_id(clients: list[model.Client]) -> str:
+    numbers = [int(m[1]) for c in clients if (m := _GENERATED_ID.fullmatch(c.id))]
+    return f"c{max(numbers, default=0) + 1:04d}"
+
+
+def _choice(value: str | None, choices: tuple[str, ...], name: str) -> Any:
+    return None if value is None else arg(lambda v: schema.parse_choice(v, choices), value, name)
+
+
+@client_app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The client's name, as she writes it.")],
+    phone: Annotated[str, typer.Option("--phone", help="Phone number, kept exactly as typed.")],
+    client_id: Annotated[str | None, typer.Option("--id", help="Id (letters, digits, - _).")] = None,
+    gender: Annotated[str | None, typer.Option(help="female or male.")] = None,
+    birthday: Annotated[str | None, typer.Option(help="Birthday, YYYY-MM-DD.")] = None,
+    lunar_birthday: Annotated[str | None, typer.Option(
+        "--lunar-birthday", help="Lunar birthday MM-DD, if she keeps one.")] = None,
+    lunar_leap: Annotated[bool, typer.Option(
+        "--lunar-leap", help="The lunar birthday is in a leap month.")] = False,
+    category: Annotated[str, typer.Option(help="new, member or guest.")] = "new",
+    key: Annotated[bool, typer.Option("--key", help="A key client, checked on more often.")] = False,
+    referred_by: Annotated[str | None, typer.Option(
+        "--referred-by", help="The client who brought her.")] = None,
+    source: Annotated[str | None, typer.Option(help="How she heard of the salon.")] = None,
+    consultant: Annotated[str | None, typer.Option(help="Her consultant.")] = None,
+    channel: Annotated[str, typer.Option(help="phone, sms, wechat or email.")] = "phone",
+    email: Annotated[str | None, typer.Option(help="E-mail address.")] = None,
+    do_not_contact: Annotated[bool, typer.Option(
+        "--do-not-contact", help="Never call or message her.")] = False,
+    note: Annotated[str | None, typer.Option(help="A free note.")] = None,
+) -> None:
+    """Open a client file; prints the new client's id."""
+    run = state(ctx)
+    if lunar_leap and lunar_birthday is None:
+        raise UsageError("--lunar-leap: give --lunar-birthday MM-DD with it")
+    fields: dict[str, Any] = {
+        "name": arg(schema.text, name, "NAME").strip(),
+        "phone": arg(schema.parse_phone, phone, "--phone"),
+        "gender": _choice(gender, model.GENDERS, "--gender"),
+        "birthday": birthday and arg(schema.parse_date, birthday, "--birthday"),
+        "lunar_birthday": lunar_birthday and arg(
+            lambda v: schema.parse_lunar(v, lunar_leap), lunar_birthday, "--lunar-birthday"),
+        "category": _choice(category, model.CATEGORIES, "--category"),
+        "key": key, "source": source, "consultant": consultant,
+        "channel": _choice(channel, model.CHANNELS, "--channel"),
+        "email": email and arg(schema.parse_email, email, "--email"),
+        "do_not_contact": do_not_contact, "note": note,
+    }
+    new_id = client_id and arg(schema.parse_id, client_id, "--id")
+    salon = run.salon()
+    with salon.lock("client add"):
+        clients = salon.clients()
+        if new_id and any(c.id == new_id for c in clients):
+            raise UsageError(f"--id: {new_id!r} is already a client's id")
+        if referred_by is not None:
+            fields["referred_by"] = resolve_client(clients, referred_by, "--referred-by").id
+        _note_shared_phone(clients, fields["phone"])
+        client = model.Client(
+            id=new_id or _next_client_id(clients), since=run.today(), **fields)
+        salon.add_client(client)
+    echo_warnings(salon)
+    print(client.id)
+
+
+def _note_shared_phone(clients: list[model.Client], phone: str) -> None:
+    digits = schema.phone_digits(phone)
+    for other in clients:
+        if schema.phone_digits(other.phone) == digits:
+            print(f"note: {other.id} {other.name} has the same phone number", file=sys.stderr)
+
+
+def client_record(client: model.Client) -> dict[str, Any]:
+    return schema.client_fields(client)
+
+
+_LIST_COLUMNS = (
+    render.Column("id", lambda r: r["id"]),
+    render.Column("name", lambda r: r["name"]),
+    render.Column("phone", lambda r: r["phone"]),
+    render.Column("category", lambda r: r["category"]),
+    render.Column("key", lambda r: r["key"]),
+    render.Column("consultant", lambda r: r["consultant"]),
+    render.Column("channel", lambda r: r["channel"]),
+)
+
+
+@client_app.command("list")
+def list_clients(ctx: typer.Context, fmt: FormatOption = "table") -> None:
+    """Every client, in the order they were added."""
+    fmt = check_format(fmt, render.FORMATS)
+    run = state(ctx)
+    records = [client_record(c) for c in run.salon().clients()]
+    render.emit(render.Listing(records, _LIST_COLUMNS, empty="no clients yet"), fmt, run.console)
+
+
+@client_app.command("find")
+def find(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="Part of a name, phone number or note.")],
+    fmt: FormatOption = "table",
+) -> None:
+    """Clients whose name, phone or note contains TEXT."""
+    fmt = check_format(fmt, render.FORMATS)
+    run = state(ctx)
+    wanted, digits = text.casefold(), schema.phone_digits(text)
+    found = [
+        c for c in run.salon().clients()
+        if wanted in c.name.casefold()
+        or (digits and digits in schema.phone_digits(c.phone))
+        or (c.note and wanted in c.note.casefold())
+    ]
+    listing = render.Listing([client_record(c) for c in found], _LIST_COLUMNS,
+                             empty=f"no client matches {text!r}")
+    render.emit(listing, fmt, run.console)
+
+
+@client_app.command("show")
+def show(
+    ctx: typer.Context,
+    client: Annotated[str, typer.Argument(help="Id, phone number or exact name.")],
+    fmt: FormatOption = "table",
+) -> None:
+    """A client's profile and her history: visits, sales, appointments, calls, complaints."""
+    from salonctl.cli.profile import client_profile, print_profile
+
+    fmt = check_format(fmt, ("table", "json"))
+    run = state(ctx)
+    salon = run.salon()
+    found = resolve_client(salon.clients(), client)
+    profile = client_profile(found, salon.history())
+    echo_warnings(salon)
+    if fmt == "json":
+        run.console.file.write(render.to_json(profile))
+    else:
+        print_profile(profile, run.console)
+
+
+@client_app.command("edit")
+def edit(
+    ctx: typer.Context,
+    client: Annotated[str, typer.Argument(help="Id, phone number or exact name.")],
+    changes: Annotated[list[str] | None, typer.Option(
+        "--set", metavar="FIELD=VALUE",
+        help="Set one field (repeatable); an empty VALUE clears it. Without --set, "
+             "opens $EDITOR at the record.")] = None,
+) -> None:
+    """Change a client's file, field by field or in your editor."""
+    salon = state(ctx).salon()
+    if changes:
+        with salon.lock("client edit"):
+            current = resolve_client(salon.clients(), client)
+            salon.replace_client(_apply_changes(current, changes))
+    else:
+        _edit_in_editor(salon, resolve_client(salon.clients(), client).id)
+    echo_warnings(salon)
+
+
+def _apply_changes(client: model.Client, changes: list[str]) -> model.Client:
+    data = schema.client_fields(client)
+    known = {f.name for f in schema.CLIENT_FIELDS}
+    for change in changes:
+        name, sep, value = change.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep or name not in known:
+            raise UsageError(
+                f"--set: {change!r} is not FIELD=VALUE with a known field; fields: "
+                f"{', '.join(sorted(known - {'id'}))}"
+            )
+        if name == "id":
+            raise UsageError("--set: a client's id never changes (calls and visits refer to it)")
+        data[name] = _cli_value(name, value)
+    return _validated(data, "--set")
+
+
+def _cli_value(name: str, value: str) -> Any:
+    if name in _BOOLEAN_FIELDS:
+        if value.lower() not in _TRUE | _FALSE:
+            raise UsageError(f"--set {name}: {value!r} is not true or false")
+        return value.lower() in _TRUE
+    return value if value != "" else None
+
+
+def _validated(data: dict[str, Any], where: str) -> model.Client:
+    located = yamlio.LocatedDict()
+    located.update({k: v for k, v in data.items() if v is not None})
+    values, problems = schema.read_record(located, schema.CLIENT_FIELDS, where)
+    if values is None:
+        raise UsageError("\n".join(f"{where} {p.message}" for p in problems))
+    return schema.build_client(values)
+
+
+def _edit_in_editor(salon: store.Salon, client_id: str) -> None:
+    """Open the record in $EDITOR; keep the edit only if it is valid and nobody else
+    changed the client meanwhile (the lock is not held while a person types)."""
+    before = next(c for c in salon.clients() if c.id == client_id)
+    record = schema.without_defaults(schema.client_fields(before), schema.CLIENT_DEFAULTS)
+    with tempfile.TemporaryDirectory(prefix="salonctl-") as folder:
+        path = Path(folder) / f"{client_id}.yaml"
+        path.write_text(yamlio.dump_block(record), encoding="utf-8")
+        path.chmod(0o600)
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        if subprocess.run([*shlex.split(editor), str(path)], check=False).returncode != 0:
+            raise UsageError(f"the editor ({editor}) failed; the client was not changed")
+        after = _read_edited(path, client_id)
+    if after == before:
+        print("no change", file=sys.stderr)
+        return
+    with salon.lock("client edit"):
+        fresh = store.Salon(salon.root)
+        current = next((c for c in fresh.clients() if c.id == client_id), None)
+        if current != before:
+            raise ConflictError(
+                f"client {client_id} was changed by someone else while you were editing; "
+                "your edit was not kept. Run the command again."
+            )
+        fresh.replace_client(after)
+
+
+def _read_edited(path: Path, client_id: str) -> model.Client:
+    where = f"{client_id} (your edit)"
+    raw, problems = yamlio.parse(path.read_text(encoding="utf-8"), where)
+    if not problems:
+        values, problems = schema.read_record(raw, schema.CLIENT_FIELDS, where)
+    if problems:
+        raise DataError(problems, hint="the edit was not kept; the client is unchanged")
+    assert values is not None
+    if values["id"] != client_id:
+        raise UsageError("the edit changed the client's id, which never changes; not kept")
+    return schema.build_client(values)

@@ -1,0 +1,126 @@
+"""What every command shares: the salon, today, the console, argument parsing, lookups."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from salonctl import clock, model, schema, store
+from salonctl.errors import NotFoundError, UsageError
+
+T = TypeVar("T")
+
+
+@dataclass
+class State:
+    """The global options, resolved once per run."""
+
+    data: str | None = None
+    today_text: str | None = None
+    debug: bool = False
+    console: Console = field(default_factory=lambda: make_console())
+    _salon: store.Salon | None = None
+
+    def salon(self) -> store.Salon:
+        if self._salon is None:
+            root = store.find_salon(self.data, os.environ.get("SALONCTL_DATA"), Path.cwd())
+            self._salon = store.Salon(root)
+        return self._salon
+
+    def today(self) -> date:
+        if self.today_text:
+            return arg(schema.parse_date, self.today_text, "--today")
+        env = os.environ.get("SALONCTL_TODAY")
+        if env:
+            return arg(schema.parse_date, env, "SALONCTL_TODAY")
+        return clock.local_today()
+
+
+def make_console() -> Console:
+    return Console(file=sys.stdout, highlight=False, soft_wrap=False, emoji=False)
+
+
+def state(ctx: typer.Context) -> State:
+    found = ctx.find_root().obj
+    assert isinstance(found, State)
+    return found
+
+
+def arg(parse: Callable[[str], T], value: str, name: str) -> T:
+    """Parse a command-line value; a bad one names its argument and what is expected."""
+    try:
+        return parse(value)
+    except schema.InvalidValue as error:
+        raise UsageError(f"{name}: {error}") from None
+
+
+def arg_date(value: str | None, name: str, default: date) -> date:
+    return default if value is None else arg(schema.parse_date, value, name)
+
+
+def not_in_future(day: date, today: date, name: str, what: str) -> date:
+    if day > today:
+        raise UsageError(
+            f"{name}: {day} is after today ({today}); a {what} is recorded once it has happened"
+        )
+    return day
+
+
+FormatOption = Annotated[
+    str,
+    typer.Option("--format", "-f", help="Output format: table, json or csv."),
+]
+
+
+def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
+    fmt = fmt.lower()
+    if fmt not in allowed:
+        raise UsageError(f"--format: {fmt!r} is not one of: {', '.join(allowed)}")
+    return fmt
+
+
+def _masked(phone: str) -> str:
+    digits = schema.phone_digits(phone)
+    return f"…{digits[-4:]}" if len(digits) > 4 else digits
+
+
+def resolve_client(clients: list[model.Client], wanted: str, name: str = "CLIENT") -> model.Client:
+    """An id, a phone number, or a name that matches exactly one client."""
+    by_id = [c for c in clients if c.id == wanted]
+    if by_id:
+        return by_id[0]
+    digits = schema.phone_digits(wanted)
+    matches = [c for c in clients if len(digits) >= 5 and schema.phone_digits(c.phone) == digits]
+    if not matches:
+        matches = [c for c in clients if c.name.casefold() == wanted.strip().casefold()]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise NotFoundError(f"{name}: {wanted!r} matches {len(matches)} clients; "
+                            f"give the id instead:\n{_candidates(matches)}")
+    close = [c for c in clients if wanted.strip().casefold() in c.name.casefold()][:10]
+    hint = f"; did you mean:\n{_candidates(close)}" if close else \
+        "; `salonctl client find TEXT` searches names, phones and notes"
+    raise NotFoundError(f"{name}: no client {wanted!r}{hint}")
+
+
+def _candidates(clients: list[model.Client]) -> str:
+    return "\n".join(f"  {c.id}  {c.name}  phone {_masked(c.phone)}" for c in clients)
+
+
+def echo_warnings(salon: store.Salon) -> None:
+    for warning in salon.warnings:
+        print(warning, file=sys.stderr)
+    salon.warnings.clear()
+
+
+def records_sorted(records: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
+    return sorted(records, key=lambda r: tuple(str(r.get(k) or "") for k in keys))

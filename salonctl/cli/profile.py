@@ -1,0 +1,65 @@
+"""A client's profile with her history: one JSON object, or a page for the terminal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from salonctl import model, render, schema
+
+HISTORY_KEYS = ("visits", "sales", "appointments", "cards", "courses", "calls", "complaints")
+
+
+def _without(record: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if k not in keys}
+
+
+def client_profile(client: model.Client, history: model.History) -> dict[str, Any]:
+    """The profile's fields at the top level, the history under named keys, oldest first."""
+    mine = history.of_client(client.id)
+    cancelled = mine.cancelled_ids()
+    closed = {c.closes: c for c in history.closures}
+    profile = schema.client_fields(client)
+    profile["visits"] = [_without(schema.plain(v), "client") for v in mine.visits]
+    profile["sales"] = [
+        {"date": v.date, "visit": v.id, "product": p.name, "category": p.category}
+        for v in mine.visits for p in v.products
+    ]
+    profile["appointments"] = [
+        {**_without(schema.plain(a), "client"),
+         "status": "cancelled" if a.id in cancelled else "booked"}
+        for a in mine.appointments
+    ]
+    profile["cards"] = [_without(schema.plain(c), "client") for c in mine.cards]
+    profile["courses"] = [_without(schema.plain(c), "client") for c in mine.courses]
+    profile["calls"] = [_without(schema.plain(c), "client") for c in mine.calls]
+    profile["complaints"] = [_complaint(c, closed.get(c.id)) for c in mine.complaints]
+    return profile
+
+
+def _complaint(complaint: model.Complaint, closure: model.ComplaintClosed | None) -> dict[str, Any]:
+    return {
+        **_without(schema.plain(complaint), "client"),
+        "status": "closed" if closure else "open",
+        "closed": closure.date if closure else None,
+        "closing_note": closure.note if closure else None,
+    }
+
+
+def print_profile(profile: dict[str, Any], console: Console) -> None:
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    for key, value in profile.items():
+        if key not in HISTORY_KEYS and value not in (None, False, ""):
+            facts.add_row(key.replace("_", " "), Text(render.cell_text(value)))
+    console.print(facts)
+    for key in HISTORY_KEYS:
+        rows = profile[key]
+        if rows:
+            columns = [render.Column(name, lambda r, n=name: r[n]) for name in rows[0]]
+            console.print()
+            console.print(render.table(render.Listing(rows, columns, title=key)))

@@ -1,0 +1,407 @@
+"""Commands that record what happened: visits and sales, appointments, cards, courses,
+calls and complaints. Each appends one journal entry under the salon's lock."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+
+from salonctl import model, render, schema
+from salonctl.cli.app import app
+from salonctl.cli.common import (
+    FormatOption,
+    State,
+    arg,
+    arg_date,
+    check_format,
+    echo_warnings,
+    not_in_future,
+    resolve_client,
+    state,
+)
+from salonctl.errors import NotFoundError, UsageError
+
+ClientArg = Annotated[str, typer.Argument(help="Id, phone number or exact name.")]
+FromOption = Annotated[str | None, typer.Option("--from", help="From this day, YYYY-MM-DD.")]
+ToOption = Annotated[str | None, typer.Option("--to", help="Up to this day, YYYY-MM-DD.")]
+ByOption = Annotated[str | None, typer.Option("--by", help="The staff member.")]
+DateOption = Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD; default today.")]
+
+
+def _group(name: str, help_text: str) -> typer.Typer:
+    group = typer.Typer(help=help_text, no_args_is_help=True)
+    app.add_typer(group, name=name)
+    return group
+
+
+visit_app = _group("visit", "Record visits, with their services and products sold.")
+appointment_app = _group("appointment", "Book, cancel and list appointments.")
+card_app = _group("card", "Record prepaid, package and trial cards.")
+course_app = _group("course", "Record treatment courses in progress.")
+call_app = _group("call", "Log the outcome of follow-up calls.")
+complaint_app = _group("complaint", "Record complaints and close them.")
+
+
+def _record(
+    run: State, command: str, client: str, make: Callable[[model.Client, str], Any],
+    then: Callable[[model.Client], None] | None = None,
+) -> Any:
+    """Resolve the client and append one entry, all under the lock; print the entry's id."""
+    salon = run.salon()
+    with salon.lock(command):
+        found = resolve_client(salon.clients(), client)
+        entry = salon.append(lambda entry_id: make(found, entry_id))
+        if then is not None:
+            then(found)
+    echo_warnings(salon)
+    print(entry.id)
+    return entry
+
+
+def _window(run: State, start: str | None, end: str | None) -> tuple[date | None, date | None]:
+    low = arg(schema.parse_date, start, "--from") if start else None
+    high = arg(schema.parse_date, end, "--to") if end else None
+    if low and high and high < low:
+        raise UsageError(f"--to: {high} is before --from {low}")
+    return low, high
+
+
+def _within(day: date, low: date | None, high: date | None) -> bool:
+    return (low is None or day >= low) and (high is None or day <= high)
+
+
+def _names(run: State) -> dict[str, str]:
+    return {c.id: c.name for c in run.salon().clients()}
+
+
+def _emit(run: State, fmt: str, records: list[dict[str, Any]], columns: Iterable[render.Column],
+          empty: str) -> None:
+    render.emit(render.Listing(records, tuple(columns), empty=empty), fmt, run.console)
+    echo_warnings(run.salon())
+
+
+def _column(*names: str) -> tuple[render.Column, ...]:
+    return tuple(render.Column(n, lambda r, key=n: r[key]) for n in names)
+
+
+# --- visits --------------------------------------------------------------------------
+
+
+def _product(text: str) -> model.Product:
+    name, sep, category = text.rpartition("=")
+    if not sep or not name.strip():
+        raise schema.InvalidValue(f"{text!r} is not NAME=CATEGORY, e.g. 玻尿酸精华=care")
+    parsed = schema.parse_choice(category.strip(), model.PRODUCT_CATEGORIES)
+    return model.Product(name.strip(), parsed)  # type: ignore[arg-type]
+
+
+@visit_app.command("add")
+def visit_add(
+    ctx: typer.Context,
+    client: ClientArg,
+    day: DateOption = None,
+    services: Annotated[list[str] | None, typer.Option(
+        "--service", help="A service done (repeatable).")] = None,
+    products: Annotated[list[str] | None, typer.Option(
+        "--product", metavar="NAME=CATEGORY",
+        help="A product taken home (repeatable); CATEGORY: treatment, brand, supplement, care."
+    )] = None,
+    amount: Annotated[str | None, typer.Option(help="What the client paid.")] = None,
+    by: ByOption = None,
+) -> None:
+    """Record a visit: services done and/or products sold; prints the visit's id."""
+    run = state(ctx)
+    today = run.today()
+    when = not_in_future(arg_date(day, "--date", today), today, "--date", "visit")
+    sold = tuple(arg(_product, p, "--product") for p in products or ())
+    paid = arg(schema.parse_money, amount, "--amount") if amount is not None else None
+    done = tuple(s.strip() for s in services or () if s.strip())
+    _record(run, "visit add", client, lambda c, entry_id: model.Visit(
+        entry_id, c.id, when, done, sold, paid, by))
+
+
+def visit_record(visit: model.Visit, names: dict[str, str]) -> dict[str, Any]:
+    return {
+        "id": visit.id, "client": visit.client, "name": names.get(visit.client),
+        "date": visit.date, "services": list(visit.services),
+        "products": [{"name": p.name, "category": p.category} for p in visit.products],
+        "amount": visit.amount, "by": visit.by,
+    }
+
+
+@visit_app.command("list")
+def visit_list(
+    ctx: typer.Context,
+    client: Annotated[str | None, typer.Argument(help="Only this client's visits.")] = None,
+    start: FromOption = None, end: ToOption = None, fmt: FormatOption = "table",
+) -> None:
+    """Visits in date order, optionally for one client and between two days."""
+    fmt = check_format(fmt, render.FORMATS)
+    run = state(ctx)
+    low, high = _window(run, start, end)
+    wanted = resolve_client(run.salon().clients(), client).id if client else None
+    names = _names(run)
+    records = [
+        visit_record(v, names) for v in run.salon().history().visits
+        if _within(v.date, low, high) and wanted in (None, v.client)
+    ]
+    columns = (*_column("date", "name", "services"),
+               render.Column("products", lambda r: [p["name"] for p in r["products"]]),
+               render.Column("amount", lambda r: r["amount"], justify="right"),
+               *_column("by"))
+    _emit(run, fmt, records, columns, "no visits")
+
+
+# --- appointments ----------------------------------------------------------------------
+
+AtOption = Annotated[str, typer.Option("--at", help="'YYYY-MM-DD HH:MM'.")]
+
+
+@appointment_app.command("add")
+def appointment_add(
+    ctx: typer.Context, client: ClientArg, at: AtOption,
+    service: Annotated[str | None, typer.Option(help="The service booked.")] = None,
+    by: ByOption = None,
+) -> None:
+    """Book an appointment; prints its id."""
+    run = state(ctx)
+    day, time = arg(schema.parse_datetime, at, "--at")
+
+    def make(found: model.Client, entry_id: str) -> model.Appointment:
+        if _booked(run, found.id, day, time):
+            raise UsageError(f"--at: {found.name} is already booked at {day} {time}")
+        return model.Appointment(entry_id, found.id, day, time, service, run.today(), by)
+
+    _record(run, "appointment add", client, make)
+
+
+def _booked(run: State, client_id: str, day: date, time: str) -> model.Appointment | None:
+    live = run.salon().history().live_appointments()
+    return next((a for a in live if (a.client, a.date, a.time) == (client_id, day, time)), None)
+
+
+@appointment_app.command("cancel")
+def appointment_cancel(ctx: typer.Context, client: ClientArg, at: AtOption) -> None:
+    """Cancel a booked appointment (it stays in the journal, marked cancelled)."""
+    run = state(ctx)
+    day, time = arg(schema.parse_datetime, at, "--at")
+
+    def make(found: model.Client, entry_id: str) -> model.Cancellation:
+        booked = _booked(run, found.id, day, time)
+        if booked is None:
+            mine = [f"  {a.date} {a.time}" for a in run.salon().history().live_appointments()
+                    if a.client == found.id]
+            listed = ("; her appointments:\n" + "\n".join(mine)) if mine else \
+                "; she has no appointment booked"
+            raise NotFoundError(f"--at: {found.name} has no appointment at {day} {time}{listed}")
+        return model.Cancellation(entry_id, found.id, run.today(), booked.id)
+
+    _record(run, "appointment cancel", client, make)
+
+
+@appointment_app.command("list")
+def appointment_list(
+    ctx: typer.Context, start: FromOption = None, end: ToOption = None,
+    cancelled: Annotated[bool, typer.Option(
+        "--cancelled", help="Include cancelled appointments.")] = False,
+    fmt: FormatOption = "table",
+) -> None:
+    """Appointments from today on (or between --from and --to), in time order."""
+    fmt = check_format(fmt, render.FORMATS)
+    run = state(ctx)
+    low, high = _window(run, start, end)
+    low = low or (None if end else run.today())
+    history, names = run.salon().history(), _names(run)
+    gone = history.cancelled_ids()
+    records = [
+        {"id": a.id, "client": a.client, "name": names.get(a.client), "date": a.date,
+         "time": a.time, "service": a.service,
+         "status": "cancelled" if a.id in gone else "booked"}
+        for a in sorted(history.appointments, key=lambda a: (a.date, a.time))
+        if _within(a.date, low, high) and (cancelled or a.id not in gone)
+    ]
+    _emit(run, fmt, records, _column("date", "time", "name", "service", "status"),
+          "no appointments")
+
+
+# --- cards and courses ---------------------------------------------------------------
+
+
+@card_app.command("add")
+def card_add(
+    ctx: typer.Context, client: ClientArg,
+    card_type: Annotated[str, typer.Option("--type", help="The card, e.g. 年卡, 10次卡.")],
+    until: Annotated[str | None, typer.Option(help="Valid until, YYYY-MM-DD.")] = None,
+    sessions: Annotated[int | None, typer.Option(help="Sessions on the card.", min=0)] = None,
+    balance: Annotated[str | None, typer.Option(help="Money on the card.")] = None,
+    trial: Annotated[bool, typer.Option(
+        "--trial", help="A trial or discount card for a new client (R14).")] = False,
+    day: DateOption = None,
+) -> None:
+    """Record a card sold or given; a new client with a real card becomes a member."""
+    run = state(ctx)
+    if sessions is not None and balance is not None:
+        raise UsageError("--sessions, --balance: a card holds sessions or a balance, not both")
+    today = run.today()
+    sold = not_in_future(arg_date(day, "--date", today), today, "--date", "card")
+    valid = arg(schema.parse_date, until, "--until") if until else None
+    money = arg(schema.parse_money, balance, "--balance") if balance is not None else None
+    kind = arg(schema.text, card_type, "--type")
+    _record(run, "card add", client, lambda c, entry_id: model.Card(
+        entry_id, c.id, sold, kind, valid, sessions, money, trial),
+        then=None if trial else lambda found: _make_member(run, found))
+
+
+def _make_member(run: State, found: model.Client) -> None:
+    """Holding a real card is what makes a member (DOMAIN glossary)."""
+    if found.category != "member":
+        run.salon().replace_client(replace(found, category="member"))
+        print(f"note: {found.name} is now a member", file=sys.stderr)
+
+
+def _check_days(text: str) -> tuple[int, ...]:
+    try:
+        days = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise schema.InvalidValue(f"{text!r} is not a list of days like 10,20,30") from None
+    if not days or not all(1 <= d <= 31 for d in days):
+        raise schema.InvalidValue(f"{text!r}: days of the month are 1-31")
+    return tuple(sorted(set(days)))
+
+
+@course_app.command("add")
+def course_add(
+    ctx: typer.Context, client: ClientArg,
+    name: Annotated[str, typer.Option("--name", help="The course, e.g. 祛斑疗程.")],
+    start: Annotated[str, typer.Option("--start", help="First day, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option("--end", help="Last day, YYYY-MM-DD.")],
+    check_days: Annotated[str, typer.Option(
+        "--check-days", help="Check-in days of the month; 30 means the month's end.")
+    ] = "10,20,30",
+) -> None:
+    """Record a treatment course in progress, with its check-in days (R17, R18)."""
+    run = state(ctx)
+    first = arg(schema.parse_date, start, "--start")
+    last = arg(schema.parse_date, end, "--end")
+    if last < first:
+        raise UsageError(f"--end: {last} is before --start {first}")
+    days = arg(_check_days, check_days, "--check-days")
+    title = arg(schema.text, name, "--name")
+    _record(run, "course add", client, lambda c, entry_id: model.Course(
+        entry_id, c.id, first, title, first, last, days))
+
+
+# --- calls -------------------------------------------------------------------------
+
+
+@call_app.command("log")
+def call_log(
+    ctx: typer.Context, client: ClientArg,
+    outcome: Annotated[str, typer.Option(
+        help="reached, no-answer, not-convenient, refused or wrong-number.")],
+    day: DateOption = None,
+    rules: Annotated[list[str] | None, typer.Option(
+        "--rule", help="The rule this call answers (repeatable); default: all due.")] = None,
+    callback: Annotated[str | None, typer.Option(
+        help="When she asked to be called back, YYYY-MM-DD.")] = None,
+    note: Annotated[str | None, typer.Option(help="What was said.")] = None,
+    by: ByOption = None,
+) -> None:
+    """Write a call's outcome in the callback log; prints the call's id."""
+    run = state(ctx)
+    today = run.today()
+    when = not_in_future(arg_date(day, "--date", today), today, "--date", "call")
+    result = arg(lambda v: schema.parse_choice(v, model.OUTCOMES), outcome, "--outcome")
+    again = arg(schema.parse_date, callback, "--callback") if callback else None
+    if again is not None and again <= when:
+        raise UsageError(f"--callback: {again} is not after the call's day {when}")
+    answered = tuple(arg(schema.parse_id, r, "--rule") for r in rules or ())
+    _record(run, "call log", client, lambda c, entry_id: model.Call(
+        entry_id, c.id, when, result, answered, again, note, by))  # type: ignore[arg-type]
+
+
+@call_app.command("list")
+def call_list(
+    ctx: typer.Context,
+    client: Annotated[str | None, typer.Argument(help="Only this client's calls.")] = None,
+    start: FromOption = None, end: ToOption = None, fmt: FormatOption = "table",
+) -> None:
+    """The callback log, in date order."""
+    fmt = check_format(fmt, render.FORMATS)
+    run = state(ctx)
+    low, high = _window(run, start, end)
+    wanted = resolve_client(run.salon().clients(), client).id if client else None
+    names = _names(run)
+    records = [
+        {**schema.plain(c), "name": names.get(c.client)} for c in run.salon().history().calls
+        if _within(c.date, low, high) and wanted in (None, c.client)
+    ]
+    _emit(run, fmt, records, _column("date", "name", "outcome", "rules", "callback", "note", "by"),
+          "no calls logged")
+
+
+# --- complaints --------------------------------------------------------------------
+
+
+@complaint_app.command("add")
+def complaint_add(
+    ctx: typer.Context, client: ClientArg,
+    text: Annotated[str, typer.Option("--text", help="What she complained about.")],
+    day: DateOption = None,
+) -> None:
+    """Record a complaint (a reply is owed within 48 hours); prints its id."""
+    run = state(ctx)
+    today = run.today()
+    when = not_in_future(arg_date(day, "--date", today), today, "--date", "complaint")
+    said = arg(schema.text, text, "--text")
+    _record(run, "complaint add", client, lambda c, entry_id: model.Complaint(
+        entry_id, c.id, when, said))
+
+
+@complaint_app.command("close")
+def complaint_close(
+    ctx: typer.Context,
+    complaint_id: Annotated[str, typer.Argument(metavar="ID", help="The complaint's id.")],
+    note: Annotated[str | None, typer.Option(help="How it was resolved.")] = None,
+) -> None:
+    """Close a complaint once it is resolved."""
+    run = state(ctx)
+    salon = run.salon()
+    with salon.lock("complaint close"):
+        history = salon.history()
+        complaint = next((c for c in history.complaints if c.id == complaint_id), None)
+        if complaint is None:
+            open_ids = ", ".join(c.id for c in history.open_complaints()) or "none"
+            raise NotFoundError(f"ID: no complaint {complaint_id!r}; open complaints: {open_ids}")
+        if complaint not in history.open_complaints():
+            raise UsageError(f"ID: complaint {complaint_id} is already closed")
+        entry = salon.append(lambda entry_id: model.ComplaintClosed(
+            entry_id, complaint.client, max(run.today(), complaint.date), complaint.id, note))
+    echo_warnings(salon)
+    print(entry.id)
+
+
+@complaint_app.command("list")
+def complaint_list(
+    ctx: typer.Context,
+    only_open: Annotated[bool, typer.Option("--open", help="Only complaints still open.")] = False,
+    fmt: FormatOption = "table",
+) -> None:
+    """Complaints in date order, with whether each is still open."""
+    fmt = check_format(fmt, render.FORMATS)
+    run = state(ctx)
+    history, names = run.salon().history(), _names(run)
+    still_open = set(history.open_complaints())
+    closures = {c.closes: c for c in history.closures}
+    records = [
+        {"id": c.id, "client": c.client, "name": names.get(c.client), "date": c.date,
+         "text": c.text, "status": "open" if c in still_open else "closed",
+         "closed": closures[c.id].date if c.id in closures else None}
+        for c in history.complaints if c in still_open or not only_open
+    ]
+    _emit(run, fmt, records, _column("id", "date", "name", "text", "status"), "no complaints")

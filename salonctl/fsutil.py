@@ -1,0 +1,211 @@
+"""Writing files so that nothing is ever lost or half-written.
+
+- Whole files go to a temp file in the same folder, are fsynced and `os.replace`d, then the
+  folder is fsynced: a crash leaves the old file or the new one, never a mix.
+- Journal entries are one `write` on an append-only descriptor, fsynced before the command
+  reports success. A line cut off by a crash is set aside by the next writer.
+- One lock per salon folder serialises every command that writes.
+- Every file is 0600 and every folder 0700 whatever the umask: client files hold phone
+  numbers and birthdays.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import getpass
+import hashlib
+import os
+import socket
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from salonctl.errors import ConflictError, LockBusyError, StoreIOError
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def ensure_dir(path: Path) -> None:
+    """Create a folder (and its parents) private to the salon's user."""
+    missing = []
+    for folder in (path, *path.parents):
+        if folder.exists():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=DIR_MODE)
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise StoreIOError(folder, _reason(error)) from error
+        folder.chmod(DIR_MODE)
+        fsync_dir(folder.parent)
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _reason(error: OSError) -> str:
+    if error.errno == errno.ENOSPC:
+        return "the disk is full; free some space and run again (nothing was changed)"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied; check the folder's owner and permissions (nothing was changed)"
+    return f"{error.strerror or error}; nothing was changed"
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise StoreIOError(path, _reason(error)) from error
+
+
+def write_atomic(path: Path, data: bytes, expected_digest: str | None = None) -> None:
+    """Replace `path` with `data` all at once.
+
+    `expected_digest` is the digest of the file as it was read; if the file on disk no
+    longer matches (someone edited it meanwhile) it is not overwritten.
+    """
+    ensure_dir(path.parent)
+    try:
+        fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise StoreIOError(path, _reason(error)) from error
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), FILE_MODE)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if expected_digest is not None:
+            _refuse_if_changed(path, expected_digest)
+        temp.replace(path)
+        fsync_dir(path.parent)
+    except OSError as error:
+        temp.unlink(missing_ok=True)
+        raise StoreIOError(path, _reason(error)) from error
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def _refuse_if_changed(path: Path, expected_digest: str) -> None:
+    current = digest(path.read_bytes()) if path.exists() else digest(b"")
+    if current != expected_digest:
+        raise ConflictError(
+            f"{path}: the file changed on disk since salonctl read it; "
+            "nothing was written. Run the command again."
+        )
+
+
+def append_line(path: Path, line: bytes) -> str | None:
+    """Append one journal line durably; returns a warning if a torn line was set aside."""
+    ensure_dir(path.parent)
+    created = not path.exists()
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, FILE_MODE)
+    except OSError as error:
+        raise StoreIOError(path, _reason(error)) from error
+    try:
+        os.fchmod(fd, FILE_MODE)
+        warning = _set_aside_torn_line(fd, path)
+        size = os.fstat(fd).st_size
+        try:
+            _write_all(fd, line)
+            os.fsync(fd)
+        except OSError:
+            os.ftruncate(fd, size)  # leave no partial line behind
+            raise
+    except OSError as error:
+        raise StoreIOError(path, _reason(error)) from error
+    finally:
+        os.close(fd)
+    if created:
+        fsync_dir(path.parent)
+    return warning
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _set_aside_torn_line(fd: int, path: Path) -> str | None:
+    """A last line with no newline was cut off mid-write: move it to `<file>.torn`."""
+    size = os.fstat(fd).st_size
+    if size == 0 or os.pread(fd, 1, size - 1) == b"\n":
+        return None
+    content = os.pread(fd, size, 0)
+    keep = content.rfind(b"\n") + 1
+    torn_path = path.with_name(path.name + ".torn")
+    torn_fd = os.open(torn_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+    try:
+        os.fchmod(torn_fd, FILE_MODE)
+        _write_all(torn_fd, content[keep:] + b"\n")
+        os.fsync(torn_fd)
+    finally:
+        os.close(torn_fd)
+    os.ftruncate(fd, keep)
+    os.fsync(fd)
+    return (
+        f"warning: {path}: its last line was cut off (a crash while writing?); "
+        f"it was moved to {torn_path} for you to check"
+    )
+
+
+@contextlib.contextmanager
+def locked(folder: Path, command: str, wait_seconds: float) -> Iterator[None]:
+    """Hold the salon's write lock; after `wait_seconds` say who holds it."""
+    lock_path = folder / ".lock"
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    except OSError as error:
+        raise StoreIOError(lock_path, _reason(error)) from error
+    try:
+        _acquire(fd, lock_path, wait_seconds)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, _holder(command).encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _acquire(fd: int, lock_path: Path, wait_seconds: float) -> None:
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                holder = os.pread(fd, 400, 0).decode(errors="replace").strip() or "another run"
+                raise LockBusyError(
+                    f"the salon is busy: {holder} is writing to it ({lock_path}); "
+                    "try again in a moment"
+                ) from None
+            time.sleep(0.02)
+
+
+def _holder(command: str) -> str:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = str(os.getuid())
+    return f"'salonctl {command}' (pid {os.getpid()}, user {user} on {socket.gethostname()})"

@@ -1,0 +1,225 @@
+"""What a salon's files hold, as frozen values: no I/O, no clock.
+
+Clients are a profile each. Everything that happens to a client — a visit with its
+services and take-home products, an appointment booked or cancelled, a card sold, a course
+started, a call made, a complaint opened or closed — is an entry in an append-only journal,
+so history is never rewritten and diffs cleanly in git.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Literal, TypeVar, get_args
+
+Gender = Literal["female", "male"]
+Category = Literal["new", "member", "guest"]
+Channel = Literal["phone", "sms", "wechat", "email"]
+ProductCategory = Literal["treatment", "brand", "supplement", "care"]
+Outcome = Literal["reached", "no-answer", "not-convenient", "refused", "wrong-number"]
+Language = Literal["zh-CN", "en"]
+
+GENDERS: tuple[str, ...] = get_args(Gender)
+CATEGORIES: tuple[str, ...] = get_args(Category)
+CHANNELS: tuple[str, ...] = get_args(Channel)
+PRODUCT_CATEGORIES: tuple[str, ...] = get_args(ProductCategory)
+OUTCOMES: tuple[str, ...] = get_args(Outcome)
+LANGUAGES: tuple[str, ...] = get_args(Language)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class LunarBirthday:
+    """A birthday kept by the lunar calendar: month 1-12, day 1-30, maybe a leap month."""
+
+    month: int
+    day: int
+    leap: bool = False
+
+    def __str__(self) -> str:
+        return f"{'leap ' if self.leap else ''}{self.month:02d}-{self.day:02d}"
+
+
+@dataclass(frozen=True)
+class Client:
+    id: str
+    name: str
+    phone: str
+    gender: Gender | None = None
+    birthday: date | None = None
+    lunar_birthday: LunarBirthday | None = None
+    category: Category = "new"
+    key: bool = False
+    referred_by: str | None = None
+    source: str | None = None
+    consultant: str | None = None
+    channel: Channel = "phone"
+    email: str | None = None
+    do_not_contact: bool = False
+    skin_type: str | None = None
+    allergies: str | None = None
+    preferences: str | None = None
+    hobbies: str | None = None
+    note: str | None = None
+    since: date | None = None
+
+
+@dataclass(frozen=True)
+class Product:
+    name: str
+    category: ProductCategory
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A visit: services done in the salon and/or products taken home (a sale)."""
+
+    id: str
+    client: str
+    date: date
+    services: tuple[str, ...] = ()
+    products: tuple[Product, ...] = ()
+    amount: Decimal | None = None
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class Appointment:
+    id: str
+    client: str
+    date: date
+    time: str
+    service: str | None = None
+    booked: date | None = None
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """Cancels an appointment; kept beside it in the journal, never by deleting it."""
+
+    id: str
+    client: str
+    date: date
+    cancels: str
+
+
+@dataclass(frozen=True)
+class Card:
+    """A prepaid, package or trial card: a member holds one."""
+
+    id: str
+    client: str
+    date: date
+    type: str
+    until: date | None = None
+    sessions: int | None = None
+    balance: Decimal | None = None
+    trial: bool = False
+
+
+@dataclass(frozen=True)
+class Course:
+    """A treatment course in progress, with its check-in days of the month (R17, R18)."""
+
+    id: str
+    client: str
+    date: date
+    name: str
+    start: date
+    end: date
+    check_days: tuple[int, ...] = (10, 20, 30)
+
+
+@dataclass(frozen=True)
+class Call:
+    id: str
+    client: str
+    date: date
+    outcome: Outcome
+    rules: tuple[str, ...] = ()
+    callback: date | None = None
+    note: str | None = None
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class Complaint:
+    id: str
+    client: str
+    date: date
+    text: str
+
+
+@dataclass(frozen=True)
+class ComplaintClosed:
+    id: str
+    client: str
+    date: date
+    closes: str
+    note: str | None = None
+
+
+Entry = Visit | Appointment | Cancellation | Card | Course | Call | Complaint | ComplaintClosed
+_E = TypeVar("_E", bound=Entry)
+
+
+@dataclass(frozen=True)
+class Opening:
+    """When the salon is open: every day, unless the salon says otherwise."""
+
+    closed_weekdays: tuple[str, ...] = ()
+    closed_dates: tuple[date, ...] = ()
+    public_holidays: str | None = None  # a region code for the `holidays` package, e.g. CN
+
+
+@dataclass(frozen=True)
+class Contact:
+    phone: str | None = None
+    address: str | None = None
+    caller: str | None = None  # the name a caller gives when the sheet has no consultant
+
+
+@dataclass(frozen=True)
+class Settings:
+    name: str
+    language: Language = "zh-CN"
+    currency: str = "CNY"
+    opening: Opening = field(default_factory=Opening)
+    contact: Contact = field(default_factory=Contact)
+
+
+@dataclass(frozen=True)
+class History:
+    """Everything the journals hold, each list in date order."""
+
+    visits: tuple[Visit, ...] = ()
+    appointments: tuple[Appointment, ...] = ()
+    cancellations: tuple[Cancellation, ...] = ()
+    cards: tuple[Card, ...] = ()
+    courses: tuple[Course, ...] = ()
+    calls: tuple[Call, ...] = ()
+    complaints: tuple[Complaint, ...] = ()
+    closures: tuple[ComplaintClosed, ...] = ()
+
+    def cancelled_ids(self) -> frozenset[str]:
+        return frozenset(c.cancels for c in self.cancellations)
+
+    def live_appointments(self) -> tuple[Appointment, ...]:
+        cancelled = self.cancelled_ids()
+        return tuple(a for a in self.appointments if a.id not in cancelled)
+
+    def open_complaints(self) -> tuple[Complaint, ...]:
+        closed = {c.closes for c in self.closures}
+        return tuple(c for c in self.complaints if c.id not in closed)
+
+    def of_client(self, client_id: str) -> History:
+        def mine(entries: tuple[_E, ...]) -> tuple[_E, ...]:
+            return tuple(e for e in entries if e.client == client_id)
+
+        return History(
+            mine(self.visits), mine(self.appointments), mine(self.cancellations),
+            mine(self.cards), mine(self.courses), mine(self.calls), mine(self.complaints),
+            mine(self.closures),
+        )

@@ -1,0 +1,421 @@
+"""Turn what YAML read into model values, or into Problems that point at the line.
+
+Each record kind is a list of fields, each with a parser that either returns the value or
+raises `Invalid` with a sentence a person can act on. The same small parsers check command
+line arguments, so a date or a phone is judged the same way wherever it comes from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from salonctl import model
+from salonctl.errors import Problem
+from salonctl.yamlio import Invalid as BadScalar
+from salonctl.yamlio import LocatedDict
+
+
+class InvalidValue(ValueError):
+    """A value that cannot be used; the message says what is expected."""
+
+
+# --- value parsers -----------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_HH_MM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_PHONE = re.compile(r"\+?[0-9][0-9 ()-]{2,30}")
+_LUNAR = re.compile(r"(\d{1,2})-(\d{1,2})")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def parse_date(text: str) -> date:
+    """A calendar date written YYYY-MM-DD, and only that (no 20261124, no weekdays)."""
+    if not _ISO_DATE.fullmatch(text):
+        raise InvalidValue(f"{text!r} is not a date; expected YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidValue(f"{text!r} is not a real date ({_month_day_hint(text)})") from None
+
+
+def _month_day_hint(text: str) -> str:
+    month = int(text[5:7])
+    return "the month must be 01-12" if not 1 <= month <= 12 else "that month has fewer days"
+
+
+def parse_time(text: str) -> str:
+    if not _HH_MM.fullmatch(text):
+        raise InvalidValue(f"{text!r} is not a time; expected HH:MM on a 24-hour clock")
+    return text
+
+
+def parse_datetime(text: str) -> tuple[date, str]:
+    """'YYYY-MM-DD HH:MM' as used by `appointment --at`."""
+    day, _, time = text.strip().partition(" ")
+    if not time:
+        raise InvalidValue(f"{text!r} is not a date and time; expected 'YYYY-MM-DD HH:MM'")
+    return parse_date(day), parse_time(time.strip())
+
+
+def parse_id(text: str) -> str:
+    if not _ID.fullmatch(text):
+        raise InvalidValue(
+            f"{text!r} is not a valid id; use 1-64 letters, digits, '-' or '_'"
+        )
+    return text
+
+
+def parse_phone(text: str) -> str:
+    if not _PHONE.fullmatch(text.strip()):
+        raise InvalidValue(
+            f"{text!r} is not a phone number; use digits, optionally a leading '+', "
+            "spaces, '-' or parentheses"
+        )
+    return text.strip()
+
+
+def phone_digits(phone: str) -> str:
+    """The number without its punctuation, to match '138 0013 8000' with '13800138000'."""
+    return re.sub(r"[^0-9+]", "", phone)
+
+
+def parse_lunar(text: str, leap: bool = False) -> model.LunarBirthday:
+    found = _LUNAR.fullmatch(text.strip())
+    if not found:
+        raise InvalidValue(f"{text!r} is not a lunar month and day; expected MM-DD, e.g. 08-15")
+    month, day = int(found[1]), int(found[2])
+    if not (1 <= month <= 12 and 1 <= day <= 30):
+        raise InvalidValue(f"{text!r}: a lunar month is 1-12 and a lunar day 1-30")
+    return model.LunarBirthday(month, day, leap)
+
+
+def parse_email(text: str) -> str:
+    if not _EMAIL.fullmatch(text) or any(c in text for c in "\r\n\0"):
+        raise InvalidValue(f"{text!r} is not an e-mail address")
+    return text
+
+
+def parse_money(text: str) -> Decimal:
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise InvalidValue(f"{text!r} is not an amount; expected a number like 380 or 99.5") from None
+    if not amount.is_finite() or amount < 0:
+        raise InvalidValue(f"{text!r} is not an amount; expected a number of 0 or more")
+    return amount
+
+
+def parse_choice(text: str, choices: tuple[str, ...]) -> str:
+    if text not in choices:
+        raise InvalidValue(f"{text!r} is not one of: {', '.join(choices)}")
+    return text
+
+
+# --- YAML value readers ------------------------------------------------------------------
+
+Reader = Callable[[Any], Any]
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a yes/no value"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, date):
+        return "a date"
+    if value is None:
+        return "empty"
+    return f"a {type(value).__name__}"
+
+
+def text(value: Any) -> str:
+    if isinstance(value, BadScalar):
+        value = value.text
+    if not isinstance(value, str):
+        raise InvalidValue(
+            f"must be text, but YAML read {_describe(value)}; put the value in quotes"
+        )
+    if not value.strip():
+        raise InvalidValue("must not be empty")
+    return value
+
+
+def _from_text(parse: Callable[[str], Any], what: str) -> Reader:
+    def read(value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            raise InvalidValue(
+                f"must be written in quotes ('...'): YAML read {value} as a number, "
+                f"which loses how the {what} was typed"
+            )
+        return parse(text(value))
+
+    return read
+
+
+def a_date(value: Any) -> date:
+    if isinstance(value, BadScalar):
+        raise InvalidValue(f"{value.text} is not a real date ({value.reason})")
+    if isinstance(value, datetime):
+        raise InvalidValue("must be a date (YYYY-MM-DD), without a time")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return parse_date(value)
+    raise InvalidValue(f"must be a date (YYYY-MM-DD), but YAML read {_describe(value)}")
+
+
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidValue(f"must be true or false, but YAML read {_describe(value)}")
+    return value
+
+
+def integer(low: int, high: int) -> Reader:
+    def read(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise InvalidValue(f"must be a whole number from {low} to {high}")
+        return value
+
+    return read
+
+
+def money(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise InvalidValue(f"must be an amount, but YAML read {_describe(value)}")
+    return parse_money(str(value))
+
+
+def choice(choices: tuple[str, ...]) -> Reader:
+    return lambda value: parse_choice(text(value), choices)
+
+
+def list_of(item: Reader) -> Reader:
+    def read(value: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list):
+            raise InvalidValue(f"must be a list like [a, b], but YAML read {_describe(value)}")
+        return tuple(item(element) for element in value)
+
+    return read
+
+
+time_text = _from_text(parse_time, "time")
+phone = _from_text(parse_phone, "phone number")
+identifier = _from_text(parse_id, "id")
+email = _from_text(parse_email, "address")
+
+
+def lunar_text(value: Any) -> str:
+    parse_lunar(text(value))
+    return str(value)
+
+
+# --- records -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    read: Reader
+    required: bool = False
+
+
+def read_record(
+    raw: Any, fields: tuple[Field, ...], path: str, at: tuple[int, int] = (1, 1)
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Check one mapping against its fields; every problem found, each at its line."""
+    if not isinstance(raw, LocatedDict):
+        return None, [Problem(path, *at, f"expected a record of fields, found {_describe(raw)}")]
+    problems: list[Problem] = []
+    known = {f.name: f for f in fields}
+    for key in raw:
+        if key not in known:
+            problems.append(Problem(
+                path, *raw.key_positions[key],
+                f"unknown field {key!r}; known fields: {', '.join(known)}",
+            ))
+    values: dict[str, Any] = {}
+    for spec in fields:
+        if spec.name not in raw or raw[spec.name] is None:
+            if spec.required:
+                problems.append(Problem(path, *raw.position, f"missing field {spec.name!r}"))
+            continue
+        try:
+            values[spec.name] = spec.read(raw[spec.name])
+        except InvalidValue as error:
+            problems.append(Problem(path, *raw.where(spec.name), f"{spec.name}: {error}"))
+    return (None if problems else values), problems
+
+
+def _product(value: Any) -> model.Product:
+    if not isinstance(value, Mapping) or set(value) != {"name", "category"}:
+        raise InvalidValue("each product is {name: ..., category: ...}")
+    category = parse_choice(text(value["category"]), model.PRODUCT_CATEGORIES)
+    return model.Product(text(value["name"]), category)  # type: ignore[arg-type]
+
+
+def _day_of_month(value: Any) -> int:
+    day: int = integer(1, 31)(value)
+    return day
+
+
+CLIENT_FIELDS = (
+    Field("id", identifier, required=True),
+    Field("name", text, required=True),
+    Field("phone", phone, required=True),
+    Field("gender", choice(model.GENDERS)),
+    Field("birthday", a_date),
+    Field("lunar_birthday", lunar_text),
+    Field("lunar_leap", boolean),
+    Field("category", choice(model.CATEGORIES)),
+    Field("key", boolean),
+    Field("referred_by", identifier),
+    Field("source", text),
+    Field("consultant", text),
+    Field("channel", choice(model.CHANNELS)),
+    Field("email", email),
+    Field("do_not_contact", boolean),
+    Field("skin_type", text),
+    Field("allergies", text),
+    Field("preferences", text),
+    Field("hobbies", text),
+    Field("note", text),
+    Field("since", a_date),
+)
+
+_ENTRY_HEAD = (
+    Field("id", identifier, required=True),
+    Field("client", identifier, required=True),
+    Field("date", a_date, required=True),
+)
+
+VISIT_FIELDS = (
+    *_ENTRY_HEAD,
+    Field("services", list_of(text)),
+    Field("products", list_of(_product)),
+    Field("amount", money),
+    Field("by", text),
+)
+APPOINTMENT_FIELDS = (
+    *_ENTRY_HEAD,
+    Field("time", time_text, required=True),
+    Field("service", text),
+    Field("booked", a_date),
+    Field("by", text),
+)
+CANCELLATION_FIELDS = (*_ENTRY_HEAD, Field("cancels", identifier, required=True))
+CARD_FIELDS = (
+    *_ENTRY_HEAD,
+    Field("type", text, required=True),
+    Field("until", a_date),
+    Field("sessions", integer(0, 100_000)),
+    Field("balance", money),
+    Field("trial", boolean),
+)
+COURSE_FIELDS = (
+    *_ENTRY_HEAD,
+    Field("name", text, required=True),
+    Field("start", a_date, required=True),
+    Field("end", a_date, required=True),
+    Field("check_days", list_of(_day_of_month)),
+)
+CALL_FIELDS = (
+    *_ENTRY_HEAD,
+    Field("outcome", choice(model.OUTCOMES), required=True),
+    Field("rules", list_of(text)),
+    Field("callback", a_date),
+    Field("note", text),
+    Field("by", text),
+)
+COMPLAINT_FIELDS = (*_ENTRY_HEAD, Field("text", text, required=True))
+CLOSURE_FIELDS = (*_ENTRY_HEAD, Field("closes", identifier, required=True), Field("note", text))
+
+T = TypeVar("T")
+
+
+def build_client(values: dict[str, Any]) -> model.Client:
+    values = dict(values)
+    lunar = values.pop("lunar_birthday", None)
+    leap = values.pop("lunar_leap", False)
+    if lunar is not None:
+        values["lunar_birthday"] = parse_lunar(lunar, leap)
+    return model.Client(**values)
+
+
+# --- model -> plain data (for YAML files and JSON output) --------------------------------
+
+
+def plain(value: Any) -> Any:
+    """A model value as YAML/JSON-ready data: dataclasses to dicts, tuples to lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [plain(item) for item in value]
+    return value
+
+
+def client_fields(client: model.Client) -> dict[str, Any]:
+    """Every field of a client, in file order, lunar birthday as its two file fields."""
+    data = plain(client)
+    lunar = client.lunar_birthday
+    ordered: dict[str, Any] = {}
+    for name, value in data.items():
+        if name == "lunar_birthday":
+            ordered["lunar_birthday"] = f"{lunar.month:02d}-{lunar.day:02d}" if lunar else None
+            ordered["lunar_leap"] = bool(lunar and lunar.leap)
+        else:
+            ordered[name] = value
+    return ordered
+
+
+def without_defaults(data: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """Drop the fields left at their default, so a file holds what was said, no more."""
+    return {k: v for k, v in data.items() if k not in defaults or v != defaults[k]}
+
+
+CLIENT_DEFAULTS: dict[str, Any] = {
+    **{f.name: f.default for f in dataclasses.fields(model.Client)
+       if f.default is not dataclasses.MISSING},
+    "lunar_leap": False,
+}
+
+
+def entry_defaults(cls: type[Any]) -> dict[str, Any]:
+    defaults: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            defaults[f.name] = plain(f.default)
+    return defaults
+
+
+def _section(value: Any) -> Any:
+    if not isinstance(value, LocatedDict):
+        raise InvalidValue(f"must be a group of settings, but YAML read {_describe(value)}")
+    return value
+
+
+SETTINGS_FIELDS = (
+    Field("name", text, required=True),
+    Field("language", choice(model.LANGUAGES)),
+    Field("currency", text),
+    Field("opening", _section),
+    Field("contact", _section),
+)
+SETTINGS_SECTIONS: dict[str, tuple[tuple[Field, ...], type[Any]]] = {
+    "opening": ((
+        Field("closed_weekdays", list_of(choice(model.WEEKDAYS))),
+        Field("closed_dates", list_of(a_date)),
+        Field("public_holidays", text),
+    ), model.Opening),
+    "contact": ((
+        Field("phone", text),
+        Field("address", text),
+        Field("caller", text),
+    ), model.Contact),
+}

@@ -1,0 +1,443 @@
+"""The salon folder on disk: YAML <-> model, with file:line on every problem.
+
+    salon.yaml                      name, language, opening days, contact settings
+    clients/0000.yaml ...           client profiles, up to 1,000 a file, in order of creation
+    journal/<kind>/<YYYY-MM>.yaml   append-only history, one entry a line, filed by its date
+
+Buckets of a thousand keep `git status` and a full scan fast at 100,000 clients (one file a
+client costs two orders of magnitude more), and a client stays in the bucket she was first
+written to, so ids never move between files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from salonctl import fsutil, model, schema, yamlio
+from salonctl.errors import DataError, Problem, StoreIOError, UsageError
+
+SALON_FILE = "salon.yaml"
+CLIENTS_DIR = "clients"
+JOURNAL_DIR = "journal"
+BUCKET_SIZE = 1000
+MAX_FILE_BYTES = 32 * 1024 * 1024
+LOCK_WAIT_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class JournalKind:
+    """One journal: its folder, and the entry types it holds (told apart by a marker key)."""
+
+    folder: str
+    variants: tuple[tuple[type[Any], tuple[schema.Field, ...], str | None, str], ...]
+
+    def variant_for(self, raw: Any) -> tuple[type[Any], tuple[schema.Field, ...]]:
+        for cls, fields, marker, _prefix in self.variants:
+            if marker is None or (isinstance(raw, dict) and marker in raw):
+                return cls, fields
+        raise AssertionError("the last variant has no marker")  # pragma: no cover
+
+
+# Variants with a marker key come first; the plain entry type is the fallback.
+JOURNALS: tuple[JournalKind, ...] = (
+    JournalKind("visits", ((model.Visit, schema.VISIT_FIELDS, None, "v"),)),
+    JournalKind("appointments", (
+        (model.Cancellation, schema.CANCELLATION_FIELDS, "cancels", "ax"),
+        (model.Appointment, schema.APPOINTMENT_FIELDS, None, "a"),
+    )),
+    JournalKind("cards", ((model.Card, schema.CARD_FIELDS, None, "card"),)),
+    JournalKind("courses", ((model.Course, schema.COURSE_FIELDS, None, "course"),)),
+    JournalKind("calls", ((model.Call, schema.CALL_FIELDS, None, "call"),)),
+    JournalKind("complaints", (
+        (model.ComplaintClosed, schema.CLOSURE_FIELDS, "closes", "cpx"),
+        (model.Complaint, schema.COMPLAINT_FIELDS, None, "cp"),
+    )),
+)
+_KIND_OF = {v[0]: (kind, v[3]) for kind in JOURNALS for v in kind.variants}
+_HISTORY_FIELD = {
+    model.Visit: "visits", model.Appointment: "appointments",
+    model.Cancellation: "cancellations", model.Card: "cards", model.Course: "courses",
+    model.Call: "calls", model.Complaint: "complaints", model.ComplaintClosed: "closures",
+}
+_MONTH_FILE = re.compile(r"(\d{4})-(\d{2})\.yaml")
+
+
+def find_salon(explicit: str | None, env: str | None, cwd: Path) -> Path:
+    """--data, else $SALONCTL_DATA, else the nearest folder upwards holding salon.yaml."""
+    for given, what in ((explicit, "--data"), (env, "SALONCTL_DATA")):
+        if given:
+            root = Path(given)
+            if not (root / SALON_FILE).is_file():
+                raise UsageError(
+                    f"{what}: {given} is not a salon folder (it has no {SALON_FILE}); "
+                    f"create one with: salonctl init {given}"
+                )
+            return root
+    for folder in (cwd, *cwd.parents):
+        if (folder / SALON_FILE).is_file():
+            return folder
+    raise UsageError(
+        "no salon folder found: pass --data DIR, set SALONCTL_DATA, or run inside a folder "
+        f"holding {SALON_FILE}. Create one with: salonctl init DIR"
+    )
+
+
+@dataclass
+class _Bucket:
+    path: Path
+    digest: str
+    clients: list[model.Client] = field(default_factory=list)
+
+
+class Salon:
+    """A salon folder: read lazily, each file once, and written only under the lock."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._settings: model.Settings | None = None
+        self._buckets: list[_Bucket] | None = None
+        self._history: model.History | None = None
+        self.warnings: list[str] = []
+
+    def rel(self, path: Path) -> str:
+        """How a path is shown to the user: under the salon folder as it was given."""
+        return str(self.root / path.relative_to(self.root))
+
+    # --- reading --------------------------------------------------------------------------
+
+    def _read(self, path: Path) -> tuple[str, str]:
+        try:
+            size = path.stat().st_size
+        except OSError as error:
+            raise StoreIOError(path, error.strerror or str(error)) from error
+        if size > MAX_FILE_BYTES:
+            raise DataError([Problem(
+                self.rel(path), 1, 1,
+                f"the file is too large ({size:,} bytes; at most {MAX_FILE_BYTES:,})",
+            )])
+        data = fsutil.read_bytes(path)
+        try:
+            return data.decode("utf-8"), fsutil.digest(data)
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            raise DataError([Problem(
+                self.rel(path), line, 1, "not UTF-8 text; save the file as UTF-8",
+            )]) from None
+
+    def settings(self) -> model.Settings:
+        if self._settings is None:
+            settings, problems = self.check_settings()
+            if settings is None:
+                raise DataError(problems)
+            self._settings = settings
+        return self._settings
+
+    def check_settings(self) -> tuple[model.Settings | None, list[Problem]]:
+        path = self.root / SALON_FILE
+        text, _ = self._read(path)
+        raw, problems = yamlio.parse(text, self.rel(path))
+        if problems:
+            return None, problems
+        return settings_from(raw, self.rel(path))
+
+    def _load_buckets(self) -> tuple[list[_Bucket], list[Problem]]:
+        buckets, problems = [], []
+        for path in sorted((self.root / CLIENTS_DIR).glob("*.yaml")):
+            text, digest = self._read(path)
+            raw, found = yamlio.parse(text, self.rel(path))
+            bucket = _Bucket(path, digest)
+            if not found:
+                bucket.clients, found = _clients_from(raw, self.rel(path))
+            problems += found
+            buckets.append(bucket)
+        return buckets, problems
+
+    def _buckets_or_raise(self) -> list[_Bucket]:
+        if self._buckets is None:
+            buckets, problems = self._load_buckets()
+            if problems:
+                raise DataError(problems)
+            self._buckets = buckets
+        return self._buckets
+
+    def clients(self) -> list[model.Client]:
+        return [c for bucket in self._buckets_or_raise() for c in bucket.clients]
+
+    def history(self) -> model.History:
+        if self._history is None:
+            entries, problems = self._load_journals()
+            if problems:
+                raise DataError(problems)
+            self._history = _history_from(entries)
+        return self._history
+
+    def _journal_files(self, kind: JournalKind) -> list[Path]:
+        return sorted((self.root / JOURNAL_DIR / kind.folder).glob("*.yaml"))
+
+    def _load_journals(self) -> tuple[list[tuple[Any, str, int]], list[Problem]]:
+        """Every entry with the file and line it came from; problems for the rest."""
+        entries: list[tuple[Any, str, int]] = []
+        problems: list[Problem] = []
+        for kind in JOURNALS:
+            for path in self._journal_files(kind):
+                found, wrong = self._load_journal_file(kind, path)
+                entries += found
+                problems += wrong
+        return entries, problems
+
+    def _load_journal_file(
+        self, kind: JournalKind, path: Path
+    ) -> tuple[list[tuple[Any, str, int]], list[Problem]]:
+        where = self.rel(path)
+        text, _ = self._read(path)
+        if text and not text.endswith("\n"):
+            # A line cut off by a crash was never reported as saved: leave it for the next
+            # writer to set aside, and read the lines before it.
+            self.warnings.append(
+                f"warning: {where}: its last line is incomplete and is ignored; "
+                "the next command that writes will set it aside"
+            )
+            text = text[: text.rfind("\n") + 1]
+        raw, problems = yamlio.parse(text, where)
+        if problems:
+            return [], problems
+        if raw is None:
+            return [], []
+        if not isinstance(raw, list):
+            return [], [Problem(where, 1, 1, "a journal is a list of entries, one '- {...}' a line")]
+        return _entries_from(kind, raw, where, _month_of(path))
+
+    # --- writing (callers hold the lock) ---------------------------------------------------
+
+    def lock(self, command: str) -> Any:
+        wait = float(os.environ.get("SALONCTL_LOCK_WAIT", LOCK_WAIT_SECONDS))
+        return fsutil.locked(self.root, command, wait)
+
+    def add_client(self, client: model.Client) -> None:
+        buckets = self._buckets_or_raise()
+        if buckets and len(buckets[-1].clients) < BUCKET_SIZE:
+            bucket = buckets[-1]
+        else:
+            path = self.root / CLIENTS_DIR / f"{len(buckets):04d}.yaml"
+            bucket = _Bucket(path, fsutil.digest(b""))
+            buckets.append(bucket)
+        bucket.clients.append(client)
+        self._write_bucket(bucket)
+
+    def replace_client(self, client: model.Client) -> None:
+        for bucket in self._buckets_or_raise():
+            for index, old in enumerate(bucket.clients):
+                if old.id == client.id:
+                    bucket.clients[index] = client
+                    self._write_bucket(bucket)
+                    return
+        raise AssertionError(f"client {client.id} is not loaded")  # pragma: no cover
+
+    def bucket_path(self, client_id: str) -> Path:
+        for bucket in self._buckets_or_raise():
+            if any(c.id == client_id for c in bucket.clients):
+                return bucket.path
+        raise AssertionError(f"client {client_id} is not loaded")  # pragma: no cover
+
+    def _write_bucket(self, bucket: _Bucket) -> None:
+        data = dump_clients(bucket.clients).encode("utf-8")
+        fsutil.write_atomic(bucket.path, data, expected_digest=bucket.digest)
+        bucket.digest = fsutil.digest(data)
+
+    def append(self, make_entry: Callable[[str], model.Entry]) -> model.Entry:
+        """Give a new entry the next free id of its day and append it to its journal."""
+        probe = make_entry("")
+        kind, prefix = _KIND_OF[type(probe)]
+        path = self.root / JOURNAL_DIR / kind.folder / f"{probe.date:%Y-%m}.yaml"
+        entry = make_entry(self._next_id(kind, path, f"{prefix}-{probe.date:%Y%m%d}-"))
+        data = schema.without_defaults(schema.plain(entry), schema.entry_defaults(type(entry)))
+        warning = fsutil.append_line(path, yamlio.dump_line(data).encode("utf-8"))
+        if warning:
+            self.warnings.append(warning)
+        self._history = None
+        return entry
+
+    def _next_id(self, kind: JournalKind, path: Path, stem: str) -> str:
+        taken = 0
+        if path.exists():
+            text, _ = self._read(path)
+            for found in re.finditer(rf"\bid: {re.escape(stem)}(\d+)\b", text):
+                taken = max(taken, int(found[1]))
+        return f"{stem}{taken + 1}"
+
+    # --- check ----------------------------------------------------------------------------
+
+    def problems(self) -> list[Problem]:
+        """Every problem in every file of the salon, for `salonctl check`."""
+        problems: list[Problem] = []
+        try:
+            problems += self.check_settings()[1]
+        except DataError as error:
+            problems += error.problems
+        buckets, found = self._load_buckets()
+        problems += found
+        entries, found = self._load_journals()
+        problems += found
+        clients = [(c, b.path) for b in buckets for c in b.clients]
+        problems += _cross_check(self, clients, entries)
+        return sorted(problems)
+
+
+def settings_from(raw: Any, where: str) -> tuple[model.Settings | None, list[Problem]]:
+    values, problems = schema.read_record(raw, schema.SETTINGS_FIELDS, where)
+    if values is None:
+        return None, problems
+    nested: dict[str, Any] = {}
+    for name, (fields, cls) in schema.SETTINGS_SECTIONS.items():
+        section: dict[str, Any] | None = {}
+        if raw.get(name) is not None:
+            section, found = schema.read_record(raw[name], fields, where, raw.where(name))
+            problems += found
+        nested[name] = cls(**section) if section is not None else None
+    if problems:
+        return None, problems
+    plain_values = {k: v for k, v in values.items() if k not in schema.SETTINGS_SECTIONS}
+    return model.Settings(**plain_values, **nested), []
+
+
+def _clients_from(raw: Any, where: str) -> tuple[list[model.Client], list[Problem]]:
+    if raw is None:
+        return [], []
+    if not isinstance(raw, list):
+        return [], [Problem(where, 1, 1, "a clients file is a list of records, each '- id: ...'")]
+    clients, problems = [], []
+    for item in raw:
+        at = item.position if isinstance(item, yamlio.LocatedDict) else (1, 1)
+        values, found = schema.read_record(item, schema.CLIENT_FIELDS, where, at)
+        problems += found
+        if values is not None:
+            clients.append(schema.build_client(values))
+    return clients, problems
+
+
+def _month_of(path: Path) -> tuple[int, int] | None:
+    found = _MONTH_FILE.fullmatch(path.name)
+    return (int(found[1]), int(found[2])) if found else None
+
+
+def _entries_from(
+    kind: JournalKind, raw: list[Any], where: str, month: tuple[int, int] | None
+) -> tuple[list[tuple[Any, str, int]], list[Problem]]:
+    entries, problems = [], []
+    if month is None:
+        problems.append(Problem(where, 1, 1, "a journal file is named YYYY-MM.yaml"))
+    for item in raw:
+        at = item.position if isinstance(item, yamlio.LocatedDict) else (1, 1)
+        cls, fields = kind.variant_for(item)
+        values, found = schema.read_record(item, fields, where, at)
+        problems += found
+        if values is None:
+            continue
+        entry = cls(**values)
+        if month and (entry.date.year, entry.date.month) != month:
+            problems.append(Problem(
+                where, *at,
+                f"entry dated {entry.date} belongs in {entry.date:%Y-%m}.yaml; move the line there",
+            ))
+        entries.append((entry, where, at[0]))
+    return entries, problems
+
+
+def _history_from(entries: list[tuple[Any, str, int]]) -> model.History:
+    grouped: dict[str, list[Any]] = {name: [] for name in _HISTORY_FIELD.values()}
+    for entry, _, _ in entries:
+        grouped[_HISTORY_FIELD[type(entry)]].append(entry)
+    ordered = {name: tuple(sorted(items, key=_entry_key)) for name, items in grouped.items()}
+    return model.History(**ordered)
+
+
+def _entry_key(entry: Any) -> tuple[date, str, int]:
+    """Date order, and within a day the order ids were given (v-20261124-2 before -10)."""
+    stem, _, number = entry.id.rpartition("-")
+    return entry.date, stem, int(number) if number.isdigit() else 0
+
+
+def _cross_check(
+    salon: Salon, clients: list[tuple[model.Client, Path]], entries: list[tuple[Any, str, int]]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    known: dict[str, Path] = {}
+    for client, path in clients:
+        if client.id in known:
+            problems.append(Problem(
+                salon.rel(path), 1, 1,
+                f"client id {client.id!r} is used twice (also in {salon.rel(known[client.id])})",
+            ))
+        known[client.id] = path
+    for client, path in clients:
+        if client.referred_by and client.referred_by not in known:
+            problems.append(Problem(
+                salon.rel(path), 1, 1,
+                f"client {client.id}: referred_by {client.referred_by!r} is not a client",
+            ))
+    problems += _check_entries(entries, known)
+    return problems
+
+
+def _check_entries(entries: list[tuple[Any, str, int]], known: dict[str, Path]) -> list[Problem]:
+    problems: list[Problem] = []
+    ids: dict[str, str] = {}
+    for entry, where, line in entries:
+        if entry.client not in known:
+            problems.append(Problem(where, line, 3, f"client {entry.client!r} is not a client"))
+        if entry.id in ids:
+            problems.append(Problem(where, line, 3, f"id {entry.id!r} is used twice"))
+        ids[entry.id] = type(entry).__name__
+    for entry, where, line in entries:
+        target = getattr(entry, "cancels", None) or getattr(entry, "closes", None)
+        wanted = "Appointment" if isinstance(entry, model.Cancellation) else "Complaint"
+        if target and ids.get(target) != wanted:
+            problems.append(Problem(
+                where, line, 3, f"{target!r} is not the id of a {wanted.lower()}",
+            ))
+    return problems
+
+
+def dump_clients(clients: list[model.Client]) -> str:
+    records = [
+        schema.without_defaults(schema.client_fields(c), schema.CLIENT_DEFAULTS) for c in clients
+    ]
+    return yamlio.dump_block(records) if records else "[]\n"
+
+
+def settings_record(settings: model.Settings) -> dict[str, Any]:
+    data: dict[str, Any] = schema.plain(settings)
+    return data
+
+
+def init_salon(root: Path, name: str, language: str) -> None:
+    """A new, empty salon folder; refuses to touch a folder that already holds a salon."""
+    if (root / SALON_FILE).exists():
+        raise UsageError(f"{root} already holds a salon ({root / SALON_FILE}); nothing was changed")
+    if root.exists() and any(p.name != ".git" for p in root.iterdir()):
+        raise UsageError(f"{root} is not empty; choose a new folder for the salon")
+    settings = model.Settings(name=name, language=language)  # type: ignore[arg-type]
+    fsutil.ensure_dir(root)
+    root.chmod(fsutil.DIR_MODE)
+    for folder in (CLIENTS_DIR, *(f"{JOURNAL_DIR}/{kind.folder}" for kind in JOURNALS)):
+        fsutil.ensure_dir(root / folder)
+    fsutil.write_atomic(root / ".gitignore", b".lock\n*.tmp\n")
+    fsutil.write_atomic(root / SALON_FILE, render_settings(settings).encode("utf-8"))
+
+
+def render_settings(settings: model.Settings) -> str:
+    """salon.yaml as a new salon gets it: every setting present, with a word on each."""
+    data = settings_record(settings)
+    body = yamlio.dump_block(data)
+    header = (
+        "# The salon's settings. Edit freely; run `salonctl check` afterwards.\n"
+        "# opening.closed_weekdays: e.g. [monday]; closed_dates: [2027-02-06, ...];\n"
+        "# public_holidays: a region code such as CN to close on its public holidays.\n"
+    )
+    return header + body

@@ -1,0 +1,223 @@
+"""YAML in and out, the way a person editing the files by hand expects.
+
+In: the safe loader only, duplicate keys rejected, every mapping remembers where its keys
+and values stand so a validator can say `file:line:col`. A date that does not exist
+(`2026-02-30`) is kept as an `Invalid` value for the validator to report, so `check` can
+list every problem of a file in one run instead of stopping at the first.
+
+Out: block YAML for whole files (one record's lines together, keys in a fixed order,
+Chinese as written), and one-line flow mappings for journals, so that every journal entry
+is exactly one line whatever its text holds (PyYAML folds long or multi-line strings even
+in flow style, which would break "one entry per line").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from salonctl.errors import Problem
+
+_BaseLoader: type[yaml.SafeLoader]
+try:  # libyaml's parser is ~10x faster; the constructors stay ours either way
+    _BaseLoader = yaml.CSafeLoader  # type: ignore[assignment]
+    _BaseDumper: type[yaml.SafeDumper] = yaml.CSafeDumper  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _BaseLoader = yaml.SafeLoader
+    _BaseDumper = yaml.SafeDumper
+
+Position = tuple[int, int]
+
+
+class LocatedDict(dict[Any, Any]):
+    """A mapping read from YAML that knows the 1-based line and column of each value."""
+
+    position: Position = (1, 1)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.key_positions: dict[Any, Position] = {}
+        self.value_positions: dict[Any, Position] = {}
+
+    def where(self, key: Any) -> Position:
+        """Where the value of `key` stands, or the mapping itself when the key is absent."""
+        return self.value_positions.get(key, self.position)
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """A scalar that looked like a value of some type but is not one (e.g. 2026-02-30)."""
+
+    text: str
+    reason: str
+
+
+def _position(node: Node) -> Position:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _DuplicateKeyError(ConstructorError):
+    pass
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader with duplicate-key rejection, positions and lenient bad dates."""
+
+
+def _construct_mapping(loader: _Loader, node: MappingNode) -> Iterator[LocatedDict]:
+    data = LocatedDict()
+    data.position = _position(node)
+    yield data
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | bool | date) or key is None:
+            raise ConstructorError(None, None, "a key must be a plain word", key_node.start_mark)
+        if key in data:
+            raise _DuplicateKeyError(
+                None, None, f"duplicate key {key!r} (each field may appear once)",
+                key_node.start_mark,
+            )
+        data[key] = loader.construct_object(value_node, deep=True)
+        data.key_positions[key] = _position(key_node)
+        data.value_positions[key] = _position(value_node)
+
+
+def _construct_timestamp(loader: _Loader, node: ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as error:
+        return Invalid(str(node.value), str(error))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def parse(text: str, path: str) -> tuple[Any, list[Problem]]:
+    """Parse one YAML document; a syntax error becomes a Problem at its line and column."""
+    try:
+        return yaml.load(text, Loader=_Loader), []  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = error.problem or "invalid YAML"
+        if not isinstance(error, _DuplicateKeyError):
+            reason = f"invalid YAML: {reason}"
+        return None, [Problem(path, line, column, f"{reason}; fix the file and run again")]
+    except yaml.YAMLError as error:  # e.g. a character YAML does not allow
+        return None, [Problem(path, 1, 1, f"invalid YAML: {error}")]
+
+
+# --- writing whole files -----------------------------------------------------------------
+
+
+class _BlockDumper(_BaseDumper):  # type: ignore[misc, valid-type]
+    pass
+
+
+def _represent_str(dumper: _BlockDumper, text: str) -> Node:
+    # Notes written over several lines read best as a literal block; PyYAML falls back to
+    # quoting by itself when a literal block cannot hold the text exactly.
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+def _represent_list(dumper: _BlockDumper, items: list[Any]) -> Node:
+    flat = all(not isinstance(item, Mapping | list) for item in items)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=flat)
+
+
+def _represent_decimal(dumper: _BlockDumper, value: Decimal) -> Node:
+    tag = "int" if value == value.to_integral_value() else "float"
+    return dumper.represent_scalar(f"tag:yaml.org,2002:{tag}", _decimal_text(value))
+
+
+_BlockDumper.add_representer(str, _represent_str)
+_BlockDumper.add_representer(list, _represent_list)
+_BlockDumper.add_representer(Decimal, _represent_decimal)
+
+
+def dump_block(data: Any) -> str:
+    """Whole-file YAML: block style, keys in the order given, text as written."""
+    return yaml.dump(
+        data, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False,
+        default_flow_style=False, width=100,
+    )
+
+
+# --- writing journal lines ---------------------------------------------------------------
+
+_RESOLVER = yaml.resolver.Resolver()
+_PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^,\[\]{}]*")
+# What YAML allows in a document unescaped; the rest must be written as an escape.
+_PRINTABLE = re.compile("[\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*")
+_LINE_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t",
+            "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P", "\x00": "\\0"}
+
+
+def _plain_ok(text: str) -> bool:
+    return (
+        _PLAIN.fullmatch(text) is not None
+        and text == text.strip()
+        and ": " not in text and " #" not in text and not text.endswith(":")
+        and _PRINTABLE.fullmatch(text) is not None
+        and not any(brk in text for brk in _LINE_BREAKS)
+        and _RESOLVER.resolve(ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
+    )
+
+
+def _escape(char: str) -> str:
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    if _PRINTABLE.fullmatch(char):
+        return char
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else (
+        f"\\U{code:08x}"
+    )
+
+
+def _flow_str(text: str) -> str:
+    if _plain_ok(text):
+        return text
+    if _PRINTABLE.fullmatch(text) and not any(brk in text for brk in _LINE_BREAKS):
+        return "'" + text.replace("'", "''") + "'"
+    return '"' + "".join(_escape(char) for char in text) + '"'
+
+
+def _decimal_text(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _flow(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return _flow_str(value)
+    if isinstance(value, Decimal):
+        return _decimal_text(value)
+    if isinstance(value, int | date):
+        return str(value) if not isinstance(value, date) else value.isoformat()
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{_flow(k)}: {_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, Sequence):
+        return "[" + ", ".join(_flow(item) for item in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to a journal")
+
+
+def dump_line(entry: Mapping[str, Any]) -> str:
+    """One journal entry as exactly one line: `- {key: value, ...}` and a newline."""
+    return f"- {_flow(entry)}\n"
