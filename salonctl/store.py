@@ -93,6 +93,10 @@ class _Bucket:
     path: Path
     digest: str
     clients: list[model.Client] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # where each client's record starts
+    # Every record's id and line, loaded or not: a record with a bad field still owns its
+    # id, so its history is not reported as orphaned and a second use of it is caught.
+    ids: list[tuple[str, int]] = field(default_factory=list)
 
 
 class Salon:
@@ -153,7 +157,8 @@ class Salon:
             raw, found = yamlio.parse(text, self.rel(path))
             bucket = _Bucket(path, digest)
             if not found:
-                bucket.clients, found = _clients_from(raw, self.rel(path))
+                bucket.clients, bucket.lines, found = _clients_from(raw, self.rel(path))
+                bucket.ids = _record_ids(raw)
             problems += found
             buckets.append(bucket)
         return buckets, problems
@@ -284,8 +289,10 @@ class Salon:
         problems += found
         entries, found = self._load_journals()
         problems += found
-        clients = [(c, b.path) for b in buckets for c in b.clients]
-        problems += _cross_check(self, clients, entries)
+        ids = [(i, self.rel(b.path), line) for b in buckets for i, line in b.ids]
+        clients = [(c, self.rel(b.path), line)
+                   for b in buckets for c, line in zip(b.clients, b.lines, strict=True)]
+        problems += _cross_check(ids, clients, entries)
         return sorted(problems)
 
 
@@ -306,19 +313,29 @@ def settings_from(raw: Any, where: str) -> tuple[model.Settings | None, list[Pro
     return model.Settings(**plain_values, **nested), []
 
 
-def _clients_from(raw: Any, where: str) -> tuple[list[model.Client], list[Problem]]:
+def _clients_from(
+    raw: Any, where: str
+) -> tuple[list[model.Client], list[int], list[Problem]]:
     if raw is None:
-        return [], []
+        return [], [], []
     if not isinstance(raw, list):
-        return [], [Problem(where, 1, 1, "a clients file is a list of records, each '- id: ...'")]
-    clients, problems = [], []
+        message = "a clients file is a list of records, each '- id: ...'"
+        return [], [], [Problem(where, 1, 1, message)]
+    clients, lines, problems = [], [], []
     for item in raw:
         at = item.position if isinstance(item, yamlio.LocatedDict) else (1, 1)
         values, found = schema.read_record(item, schema.CLIENT_FIELDS, where, at)
         problems += found
         if values is not None:
             clients.append(schema.build_client(values))
-    return clients, problems
+            lines.append(at[0])
+    return clients, lines, problems
+
+
+def _record_ids(raw: Any) -> list[tuple[str, int]]:
+    items = raw if isinstance(raw, list) else []
+    return [(str(item["id"]), item.position[0]) for item in items
+            if isinstance(item, yamlio.LocatedDict) and item.get("id") is not None]
 
 
 def _month_of(path: Path) -> tuple[int, int] | None:
@@ -364,28 +381,27 @@ def _entry_key(entry: Any) -> tuple[date, str, int]:
 
 
 def _cross_check(
-    salon: Salon, clients: list[tuple[model.Client, Path]], entries: list[tuple[Any, str, int]]
+    ids: list[tuple[str, str, int]], clients: list[tuple[model.Client, str, int]],
+    entries: list[tuple[Any, str, int]],
 ) -> list[Problem]:
     problems: list[Problem] = []
-    known: dict[str, Path] = {}
-    for client, path in clients:
-        if client.id in known:
+    known: dict[str, str] = {}
+    for client_id, where, line in ids:
+        if client_id in known:
             problems.append(Problem(
-                salon.rel(path), 1, 1,
-                f"client id {client.id!r} is used twice (also in {salon.rel(known[client.id])})",
+                where, line, 3, f"client id {client_id!r} is used twice (also at {known[client_id]})",
             ))
-        known[client.id] = path
-    for client, path in clients:
+        known.setdefault(client_id, f"{where}:{line}")
+    for client, where, line in clients:
         if client.referred_by and client.referred_by not in known:
             problems.append(Problem(
-                salon.rel(path), 1, 1,
-                f"client {client.id}: referred_by {client.referred_by!r} is not a client",
+                where, line, 3, f"referred_by {client.referred_by!r} is not a client",
             ))
-    problems += _check_entries(entries, known)
+    problems += _check_entries(entries, set(known))
     return problems
 
 
-def _check_entries(entries: list[tuple[Any, str, int]], known: dict[str, Path]) -> list[Problem]:
+def _check_entries(entries: list[tuple[Any, str, int]], known: set[str]) -> list[Problem]:
     problems: list[Problem] = []
     ids: dict[str, str] = {}
     for entry, where, line in entries:

@@ -48,4 +48,5 @@ def global_options(
     """Follow-up calls, call sheets and plans for a beauty salon, over plain YAML files."""
     current = ctx.obj if isinstance(ctx.obj, State) else State()
     current.data, current.today_text, current.debug = data, today, debug
+    current.today()  # a bad --today is an error whatever the command
     ctx.obj = current

@@ -9,7 +9,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -25,6 +26,7 @@ from salonctl.cli.common import (
 )
 from salonctl.errors import ConflictError, DataError, UsageError
 
+T = TypeVar("T")
 client_app = typer.Typer(help="Add, list, show, find and edit clients.", no_args_is_help=True)
 app.add_typer(client_app, name="client")
 
@@ -36,6 +38,10 @@ _TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
 def _next_client_id(clients: list[model.Client]) -> str:
     numbers = [int(m[1]) for c in clients if (m := _GENERATED_ID.fullmatch(c.id))]
     return f"c{max(numbers, default=0) + 1:04d}"
+
+
+def _given(parse: Callable[[str], T], value: str | None, name: str) -> T | None:
+    return None if value is None else arg(parse, value, name)
 
 
 def _choice(value: str | None, choices: tuple[str, ...], name: str) -> Any:
@@ -74,16 +80,16 @@ def add(
         "name": arg(schema.text, name, "NAME").strip(),
         "phone": arg(schema.parse_phone, phone, "--phone"),
         "gender": _choice(gender, model.GENDERS, "--gender"),
-        "birthday": birthday and arg(schema.parse_date, birthday, "--birthday"),
-        "lunar_birthday": lunar_birthday and arg(
+        "birthday": _given(schema.parse_date, birthday, "--birthday"),
+        "lunar_birthday": _given(
             lambda v: schema.parse_lunar(v, lunar_leap), lunar_birthday, "--lunar-birthday"),
         "category": _choice(category, model.CATEGORIES, "--category"),
         "key": key, "source": source, "consultant": consultant,
         "channel": _choice(channel, model.CHANNELS, "--channel"),
-        "email": email and arg(schema.parse_email, email, "--email"),
+        "email": _given(schema.parse_email, email, "--email"),
         "do_not_contact": do_not_contact, "note": note,
     }
-    new_id = client_id and arg(schema.parse_id, client_id, "--id")
+    new_id = _given(schema.parse_id, client_id, "--id")
     salon = run.salon()
     with salon.lock("client add"):
         clients = salon.clients()

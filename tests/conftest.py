@@ -1,0 +1,72 @@
+"""Tests run salonctl through its entry point, on real files in a temp folder, with a fixed
+"today" so nothing depends on the wall clock."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from salonctl.cli import main
+
+TODAY = "2026-11-24"
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def run(*args: str) -> Result:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+@dataclass
+class Salon:
+    """A salon folder in a temp dir and a way to run salonctl on it."""
+
+    root: Path
+    today: str = TODAY
+
+    def __call__(self, *args: str, today: str | None = None) -> Result:
+        return run("--data", str(self.root), "--today", today or self.today, *args)
+
+    def ok(self, *args: str, today: str | None = None) -> str:
+        result = self(*args, today=today)
+        assert result.code == 0, result.err
+        return result.out
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def read(self, relative: str) -> str:
+        return (self.root / relative).read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("SALONCTL_DATA", "SALONCTL_TODAY", "SALONCTL_LOCK_WAIT", "EDITOR", "VISUAL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    os.umask(0o022)
+
+
+@pytest.fixture
+def salon(tmp_path: Path) -> Salon:
+    root = tmp_path / "salon"
+    result = run("init", str(root), "--name", "美丽人生美容院")
+    assert result.code == 0, result.err
+    return Salon(root)
