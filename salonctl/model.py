@@ -8,8 +8,8 @@ so history is never rewritten and diffs cleanly in git.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from typing import Literal, TypeVar, get_args
 
@@ -47,7 +47,7 @@ class Client:
     name: str
     phone: str
     gender: Gender | None = None
-    birthday: date | None = None
+    birthday: dt.date | None = None
     lunar_birthday: LunarBirthday | None = None
     category: Category = "new"
     key: bool = False
@@ -62,7 +62,7 @@ class Client:
     preferences: str | None = None
     hobbies: str | None = None
     note: str | None = None
-    since: date | None = None
+    since: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class Visit:
 
     id: str
     client: str
-    date: date
+    date: dt.date
     services: tuple[str, ...] = ()
     products: tuple[Product, ...] = ()
     amount: Decimal | None = None
@@ -88,10 +88,10 @@ class Visit:
 class Appointment:
     id: str
     client: str
-    date: date
+    date: dt.date
     time: str
     service: str | None = None
-    booked: date | None = None
+    booked: dt.date | None = None
     by: str | None = None
 
 
@@ -101,7 +101,7 @@ class Cancellation:
 
     id: str
     client: str
-    date: date
+    date: dt.date
     cancels: str
 
 
@@ -111,9 +111,9 @@ class Card:
 
     id: str
     client: str
-    date: date
+    date: dt.date
     type: str
-    until: date | None = None
+    until: dt.date | None = None
     sessions: int | None = None
     balance: Decimal | None = None
     trial: bool = False
@@ -125,10 +125,10 @@ class Course:
 
     id: str
     client: str
-    date: date
+    date: dt.date
     name: str
-    start: date
-    end: date
+    start: dt.date
+    end: dt.date
     check_days: tuple[int, ...] = (10, 20, 30)
 
 
@@ -136,10 +136,10 @@ class Course:
 class Call:
     id: str
     client: str
-    date: date
+    date: dt.date
     outcome: Outcome
     rules: tuple[str, ...] = ()
-    callback: date | None = None
+    callback: dt.date | None = None
     note: str | None = None
     by: str | None = None
 
@@ -148,7 +148,7 @@ class Call:
 class Complaint:
     id: str
     client: str
-    date: date
+    date: dt.date
     text: str
 
 
@@ -156,7 +156,7 @@ class Complaint:
 class ComplaintClosed:
     id: str
     client: str
-    date: date
+    date: dt.date
     closes: str
     note: str | None = None
 
@@ -170,7 +170,7 @@ class Opening:
     """When the salon is open: every day, unless the salon says otherwise."""
 
     closed_weekdays: tuple[str, ...] = ()
-    closed_dates: tuple[date, ...] = ()
+    closed_dates: tuple[dt.date, ...] = ()
     public_holidays: str | None = None  # a region code for the `holidays` package, e.g. CN
 
 

@@ -32,6 +32,15 @@ class Column:
     wrap: bool = False  # only free text wraps; ids, phones and dates stay on one line
 
 
+def columns(*names: str, wrap: tuple[str, ...] = ()) -> tuple[Column, ...]:
+    """Columns that show the record fields of these names, as they are."""
+    return tuple(Column(name, _field(name), wrap=name in wrap) for name in names)
+
+
+def _field(name: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda record: record[name]
+
+
 @dataclass(frozen=True)
 class Listing:
     records: list[dict[str, Any]]

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from salonctl import fsutil, model, schema, yamlio
+from salonctl import cache, fsutil, model, schema, yamlio
 from salonctl.errors import DataError, Problem, StoreIOError, UsageError
 
 SALON_FILE = "salon.yaml"
@@ -116,6 +116,10 @@ class Salon:
     # --- reading --------------------------------------------------------------------------
 
     def _read(self, path: Path) -> tuple[str, str]:
+        data = self._read_bytes(path)
+        return self._text(path, data), fsutil.digest(data)
+
+    def _read_bytes(self, path: Path) -> bytes:
         try:
             size = path.stat().st_size
         except OSError as error:
@@ -125,9 +129,11 @@ class Salon:
                 self.rel(path), 1, 1,
                 f"the file is too large ({size:,} bytes; at most {MAX_FILE_BYTES:,})",
             )])
-        data = fsutil.read_bytes(path)
+        return fsutil.read_bytes(path)
+
+    def _text(self, path: Path, data: bytes) -> str:
         try:
-            return data.decode("utf-8"), fsutil.digest(data)
+            return data.decode("utf-8")
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
             raise DataError([Problem(
@@ -153,15 +159,30 @@ class Salon:
     def _load_buckets(self) -> tuple[list[_Bucket], list[Problem]]:
         buckets, problems = [], []
         for path in sorted((self.root / CLIENTS_DIR).glob("*.yaml")):
-            text, digest = self._read(path)
-            raw, found = yamlio.parse(text, self.rel(path))
-            bucket = _Bucket(path, digest)
-            if not found:
-                bucket.clients, bucket.lines, found = _clients_from(raw, self.rel(path))
-                bucket.ids = _record_ids(raw)
-            problems += found
+            bucket, found = self._load_bucket(path)
             buckets.append(bucket)
+            problems += found
         return buckets, problems
+
+    def _load_bucket(self, path: Path) -> tuple[_Bucket, list[Problem]]:
+        data = self._read_bytes(path)
+        bucket = _Bucket(path, fsutil.digest(data))
+        records = cache.load(self.root, path, bucket.digest)
+        if records is None:
+            raw, problems = yamlio.parse(self._text(path, data), self.rel(path))
+            clients: list[model.Client] = []
+            lines: list[int] = []
+            if not problems:
+                clients, lines, problems = _clients_from(raw, self.rel(path))
+            if problems:  # keep the good records: `check` cross-checks them too
+                bucket.clients, bucket.lines, bucket.ids = clients, lines, _record_ids(raw)
+                return bucket, problems
+            records = list(zip(clients, lines, strict=True))
+            cache.save(self.root, path, bucket.digest, records)
+        bucket.clients = [client for client, _ in records]
+        bucket.lines = [line for _, line in records]
+        bucket.ids = [(client.id, line) for client, line in records]
+        return bucket, []
 
     def _buckets_or_raise(self) -> list[_Bucket]:
         if self._buckets is None:
@@ -200,8 +221,14 @@ class Salon:
         self, kind: JournalKind, path: Path
     ) -> tuple[list[tuple[Any, str, int]], list[Problem]]:
         where = self.rel(path)
-        text, _ = self._read(path)
-        if text and not text.endswith("\n"):
+        data = self._read_bytes(path)
+        digest = fsutil.digest(data)
+        cached = cache.load(self.root, path, digest)
+        if cached is not None:
+            return [(entry, where, line) for entry, line in cached], []
+        text = self._text(path, data)
+        complete = not text or text.endswith("\n")
+        if not complete:
             # A line cut off by a crash was never reported as saved: leave it for the next
             # writer to set aside, and read the lines before it.
             self.warnings.append(
@@ -212,11 +239,12 @@ class Salon:
         raw, problems = yamlio.parse(text, where)
         if problems:
             return [], problems
-        if raw is None:
-            return [], []
-        if not isinstance(raw, list):
+        if raw is not None and not isinstance(raw, list):
             return [], [Problem(where, 1, 1, "a journal is a list of entries, one '- {...}' a line")]
-        return _entries_from(kind, raw, where, _month_of(path))
+        entries, problems = _entries_from(kind, raw or [], where, _month_of(path))
+        if complete and not problems:
+            cache.save(self.root, path, digest, [(entry, line) for entry, _, line in entries])
+        return entries, problems
 
     # --- writing (callers hold the lock) ---------------------------------------------------
 
@@ -258,17 +286,15 @@ class Salon:
     def append(self, make_entry: Callable[[str], model.Entry]) -> model.Entry:
         """Give a new entry the next free id of its day and append it to its journal."""
         probe = make_entry("")
-        kind, prefix = _KIND_OF[type(probe)]
-        path = self.root / JOURNAL_DIR / kind.folder / f"{probe.date:%Y-%m}.yaml"
-        entry = make_entry(self._next_id(kind, path, f"{prefix}-{probe.date:%Y%m%d}-"))
-        data = schema.without_defaults(schema.plain(entry), schema.entry_defaults(type(entry)))
-        warning = fsutil.append_line(path, yamlio.dump_line(data).encode("utf-8"))
+        path = self.root / journal_file(probe)
+        entry = make_entry(self._next_id(path, id_stem(probe)))
+        warning = fsutil.append_line(path, journal_line(entry).encode("utf-8"))
         if warning:
             self.warnings.append(warning)
         self._history = None
         return entry
 
-    def _next_id(self, kind: JournalKind, path: Path, stem: str) -> str:
+    def _next_id(self, path: Path, stem: str) -> str:
         taken = 0
         if path.exists():
             text, _ = self._read(path)
@@ -294,6 +320,23 @@ class Salon:
                    for b in buckets for c, line in zip(b.clients, b.lines, strict=True)]
         problems += _cross_check(ids, clients, entries)
         return sorted(problems)
+
+
+def journal_file(entry: model.Entry) -> Path:
+    """Where an entry is filed, relative to the salon folder: by kind and by its month."""
+    kind, _ = _KIND_OF[type(entry)]
+    return Path(JOURNAL_DIR, kind.folder, f"{entry.date:%Y-%m}.yaml")
+
+
+def id_stem(entry: model.Entry) -> str:
+    """Ids are the kind's prefix, the entry's day and a number: v-20261124-3."""
+    _, prefix = _KIND_OF[type(entry)]
+    return f"{prefix}-{entry.date:%Y%m%d}-"
+
+
+def journal_line(entry: model.Entry) -> str:
+    data = schema.without_defaults(schema.plain(entry), schema.entry_defaults(type(entry)))
+    return yamlio.dump_line(data)
 
 
 def settings_from(raw: Any, where: str) -> tuple[model.Settings | None, list[Problem]]:
@@ -443,7 +486,7 @@ def init_salon(root: Path, name: str, language: str) -> None:
     root.chmod(fsutil.DIR_MODE)
     for folder in (CLIENTS_DIR, *(f"{JOURNAL_DIR}/{kind.folder}" for kind in JOURNALS)):
         fsutil.ensure_dir(root / folder)
-    fsutil.write_atomic(root / ".gitignore", b".lock\n*.tmp\n")
+    fsutil.write_atomic(root / ".gitignore", b".lock\n.cache/\n*.tmp\n")
     fsutil.write_atomic(root / SALON_FILE, render_settings(settings).encode("utf-8"))
 
 

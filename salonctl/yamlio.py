@@ -128,17 +128,20 @@ def _represent_str(dumper: _BlockDumper, text: str) -> Node:
     # Notes written over several lines read best as a literal block; PyYAML falls back to
     # quoting by itself when a literal block cannot hold the text exactly.
     style = "|" if "\n" in text else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+    node: Node = dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+    return node
 
 
 def _represent_list(dumper: _BlockDumper, items: list[Any]) -> Node:
     flat = all(not isinstance(item, Mapping | list) for item in items)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=flat)
+    node: Node = dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=flat)
+    return node
 
 
 def _represent_decimal(dumper: _BlockDumper, value: Decimal) -> Node:
     tag = "int" if value == value.to_integral_value() else "float"
-    return dumper.represent_scalar(f"tag:yaml.org,2002:{tag}", _decimal_text(value))
+    node: Node = dumper.represent_scalar(f"tag:yaml.org,2002:{tag}", _decimal_text(value))
+    return node
 
 
 _BlockDumper.add_representer(str, _represent_str)
@@ -165,6 +168,12 @@ _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t",
             "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P", "\x00": "\\0"}
 
 
+def _implicit_tag(text: str) -> str:
+    """What a plain scalar would be read as: a str, or an int, bool, null, date..."""
+    tag: str = _RESOLVER.resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return tag
+
+
 def _plain_ok(text: str) -> bool:
     return (
         _PLAIN.fullmatch(text) is not None
@@ -172,7 +181,7 @@ def _plain_ok(text: str) -> bool:
         and ": " not in text and " #" not in text and not text.endswith(":")
         and _PRINTABLE.fullmatch(text) is not None
         and not any(brk in text for brk in _LINE_BREAKS)
-        and _RESOLVER.resolve(ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
+        and _implicit_tag(text) == "tag:yaml.org,2002:str"
     )
 
 

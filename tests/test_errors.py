@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
 from conftest import Salon
 
 
@@ -87,8 +84,9 @@ def test_check_is_silent_on_a_good_salon(salon: Salon) -> None:
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("- id: c1\n  name: [\n", "1:1: invalid YAML"),
-    ("- id: c1\n  name: x\n  phone: '0612'\n  since: 2026-13-01\n", "4:10: since: 2026-13-01 is not a real date"),
+    ("- id: c1\n  name: [\n", "3:1: invalid YAML: did not find expected node content"),
+    ("- id: c1\n  name: x\n  phone: '0612'\n  since: 2026-13-01\n",
+     "4:10: since: 2026-13-01 is not a real date"),
     ("- id: c1\n  name: x\n  phone: '0612'\n  key: maybe\n", "4:8: key: must be true or false"),
     ("- id: c1\n  name: x\n", "1:3: missing field 'phone'"),
     ("id: c1\n", "1:1: a clients file is a list of records"),
@@ -97,7 +95,7 @@ def test_bad_data_is_exit_65_with_a_location(salon: Salon, text: str, message: s
     (salon.root / "clients" / "0000.yaml").write_text(text, encoding="utf-8")
     result = salon("client", "list")
     assert result.code == 65
-    assert f"clients/0000.yaml:{message}" in result.err or message.split(": ", 1)[1] in result.err
+    assert result.err.startswith(f"{salon.root}/clients/0000.yaml:{message}")
 
 
 def test_a_file_too_large_is_refused(salon: Salon, monkeypatch) -> None:

@@ -8,8 +8,8 @@ import shlex
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -51,7 +51,7 @@ def _choice(value: str | None, choices: tuple[str, ...], name: str) -> Any:
 @client_app.command("add")
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The client's name, as she writes it.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The client's name, as she writes it.")],
     phone: Annotated[str, typer.Option("--phone", help="Phone number, kept exactly as typed.")],
     client_id: Annotated[str | None, typer.Option("--id", help="Id (letters, digits, - _).")] = None,
     gender: Annotated[str | None, typer.Option(help="female or male.")] = None,
@@ -116,15 +116,7 @@ def client_record(client: model.Client) -> dict[str, Any]:
     return schema.client_fields(client)
 
 
-_LIST_COLUMNS = (
-    render.Column("id", lambda r: r["id"]),
-    render.Column("name", lambda r: r["name"]),
-    render.Column("phone", lambda r: r["phone"]),
-    render.Column("category", lambda r: r["category"]),
-    render.Column("key", lambda r: r["key"]),
-    render.Column("consultant", lambda r: r["consultant"]),
-    render.Column("channel", lambda r: r["channel"]),
-)
+_LIST_COLUMNS = render.columns("id", "name", "phone", "category", "key", "consultant", "channel")
 
 
 @client_app.command("list")
@@ -139,7 +131,7 @@ def list_clients(ctx: typer.Context, fmt: FormatOption = "table") -> None:
 @client_app.command("find")
 def find(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help="Part of a name, phone number or note.")],
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="Part of a name, phone number or note.")],
     fmt: FormatOption = "table",
 ) -> None:
     """Clients whose name, phone or note contains TEXT."""
@@ -160,7 +152,7 @@ def find(
 @client_app.command("show")
 def show(
     ctx: typer.Context,
-    client: Annotated[str, typer.Argument(help="Id, phone number or exact name.")],
+    client: Annotated[str, typer.Argument(metavar="CLIENT", help="Id, phone number or exact name.")],
     fmt: FormatOption = "table",
 ) -> None:
     """A client's profile and her history: visits, sales, appointments, calls, complaints."""
@@ -181,7 +173,7 @@ def show(
 @client_app.command("edit")
 def edit(
     ctx: typer.Context,
-    client: Annotated[str, typer.Argument(help="Id, phone number or exact name.")],
+    client: Annotated[str, typer.Argument(metavar="CLIENT", help="Id, phone number or exact name.")],
     changes: Annotated[list[str] | None, typer.Option(
         "--set", metavar="FIELD=VALUE",
         help="Set one field (repeatable); an empty VALUE clears it. Without --set, "

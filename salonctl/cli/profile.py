@@ -49,6 +49,22 @@ def _complaint(complaint: model.Complaint, closure: model.ComplaintClosed | None
     }
 
 
+# What a person reads in the terminal; JSON carries every field.
+_SECTIONS: dict[str, tuple[render.Column, ...]] = {
+    "visits": (
+        *render.columns("date", "services", wrap=("services",)),
+        render.Column("products", lambda r: [p["name"] for p in r["products"]], wrap=True),
+        render.Column("amount", lambda r: r["amount"], justify="right"),
+        *render.columns("by"),
+    ),
+    "appointments": render.columns("date", "time", "service", "status"),
+    "cards": render.columns("date", "type", "until", "sessions", "balance", "trial"),
+    "courses": render.columns("name", "start", "end", "check_days"),
+    "calls": render.columns("date", "outcome", "rules", "callback", "note", "by", wrap=("note",)),
+    "complaints": render.columns("id", "date", "text", "status", "closed", wrap=("text",)),
+}
+
+
 def print_profile(profile: dict[str, Any], console: Console) -> None:
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
@@ -57,9 +73,7 @@ def print_profile(profile: dict[str, Any], console: Console) -> None:
         if key not in HISTORY_KEYS and value not in (None, False, ""):
             facts.add_row(key.replace("_", " "), Text(render.cell_text(value)))
     console.print(facts)
-    for key in HISTORY_KEYS:
-        rows = profile[key]
-        if rows:
-            columns = [render.Column(name, lambda r, n=name: r[n]) for name in rows[0]]
+    for key, columns in _SECTIONS.items():
+        if profile[key]:
             console.print()
-            console.print(render.table(render.Listing(rows, columns, title=key)))
+            console.print(render.table(render.Listing(profile[key], columns, title=key)))

@@ -26,7 +26,9 @@ from salonctl.cli.common import (
 )
 from salonctl.errors import NotFoundError, UsageError
 
-ClientArg = Annotated[str, typer.Argument(help="Id, phone number or exact name.")]
+ClientArg = Annotated[str, typer.Argument(metavar="CLIENT", help="Id, phone number or exact name.")]
+OneClientArg = Annotated[
+    str | None, typer.Argument(metavar="[CLIENT]", help="Only this client's records.")]
 FromOption = Annotated[str | None, typer.Option("--from", help="From this day, YYYY-MM-DD.")]
 ToOption = Annotated[str | None, typer.Option("--to", help="Up to this day, YYYY-MM-DD.")]
 ByOption = Annotated[str | None, typer.Option("--by", help="The staff member.")]
@@ -85,10 +87,6 @@ def _emit(run: State, fmt: str, records: list[dict[str, Any]], columns: Iterable
     echo_warnings(run.salon())
 
 
-def _column(*names: str) -> tuple[render.Column, ...]:
-    return tuple(render.Column(n, lambda r, key=n: r[key]) for n in names)
-
-
 # --- visits --------------------------------------------------------------------------
 
 
@@ -137,7 +135,7 @@ def visit_record(visit: model.Visit, names: dict[str, str]) -> dict[str, Any]:
 @visit_app.command("list")
 def visit_list(
     ctx: typer.Context,
-    client: Annotated[str | None, typer.Argument(help="Only this client's visits.")] = None,
+    client: OneClientArg = None,
     start: FromOption = None, end: ToOption = None, fmt: FormatOption = "table",
 ) -> None:
     """Visits in date order, optionally for one client and between two days."""
@@ -150,10 +148,10 @@ def visit_list(
         visit_record(v, names) for v in run.salon().history().visits
         if _within(v.date, low, high) and wanted in (None, v.client)
     ]
-    columns = (*_column("date", "name", "services"),
+    columns = (*render.columns("date", "name", "services"),
                render.Column("products", lambda r: [p["name"] for p in r["products"]]),
                render.Column("amount", lambda r: r["amount"], justify="right"),
-               *_column("by"))
+               *render.columns("by"))
     _emit(run, fmt, records, columns, "no visits")
 
 
@@ -225,7 +223,7 @@ def appointment_list(
         for a in sorted(history.appointments, key=lambda a: (a.date, a.time))
         if _within(a.date, low, high) and (cancelled or a.id not in gone)
     ]
-    _emit(run, fmt, records, _column("date", "time", "name", "service", "status"),
+    _emit(run, fmt, records, render.columns("date", "time", "name", "service", "status"),
           "no appointments")
 
 
@@ -328,7 +326,7 @@ def call_log(
 @call_app.command("list")
 def call_list(
     ctx: typer.Context,
-    client: Annotated[str | None, typer.Argument(help="Only this client's calls.")] = None,
+    client: OneClientArg = None,
     start: FromOption = None, end: ToOption = None, fmt: FormatOption = "table",
 ) -> None:
     """The callback log, in date order."""
@@ -341,7 +339,7 @@ def call_list(
         {**schema.plain(c), "name": names.get(c.client)} for c in run.salon().history().calls
         if _within(c.date, low, high) and wanted in (None, c.client)
     ]
-    _emit(run, fmt, records, _column("date", "name", "outcome", "rules", "callback", "note", "by"),
+    _emit(run, fmt, records, render.columns("date", "name", "outcome", "rules", "callback", "note", "by"),
           "no calls logged")
 
 
@@ -404,4 +402,4 @@ def complaint_list(
          "closed": closures[c.id].date if c.id in closures else None}
         for c in history.complaints if c in still_open or not only_open
     ]
-    _emit(run, fmt, records, _column("id", "date", "name", "text", "status"), "no complaints")
+    _emit(run, fmt, records, render.columns("id", "date", "name", "text", "status"), "no complaints")

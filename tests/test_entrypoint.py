@@ -1,0 +1,73 @@
+"""The installed `salonctl` command, and help for every command."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+from conftest import run
+
+from salonctl.cli import app
+
+
+def _installed() -> list[str]:
+    found = shutil.which("salonctl", path=str(Path(sys.executable).parent))
+    assert found, "salonctl is not installed next to this Python; run pip install -e '.[test]'"
+    return [found]
+
+
+def test_the_installed_command_runs_and_exits_with_its_codes(tmp_path: Path) -> None:
+    salon = tmp_path / "salon"
+    made = subprocess.run([*_installed(), "init", str(salon)], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    added = subprocess.run(
+        [*_installed(), "--data", str(salon), "client", "add", "王丽", "--phone", "0612345670"],
+        capture_output=True, text=True,
+    )
+    assert (added.returncode, added.stdout) == (0, "c0001\n")
+    (salon / "clients" / "0000.yaml").write_text("- id: c0001\n  name: [\n")
+    broken = subprocess.run([*_installed(), "--data", str(salon), "client", "list"],
+                            capture_output=True, text=True)
+    assert broken.returncode == 65
+    assert broken.stderr.startswith(f"{salon}/clients/0000.yaml:")
+    assert "Traceback" not in broken.stderr
+
+
+def _commands(group: typer.Typer, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [(*prefix, c.name or c.callback.__name__) for c in group.registered_commands
+             if c.callback is not None]
+    for sub in group.registered_groups:
+        assert sub.typer_instance is not None and sub.name
+        found += _commands(sub.typer_instance, (*prefix, sub.name))
+    return found
+
+
+COMMANDS = _commands(app)
+
+
+def test_the_commands_the_issues_name_exist() -> None:
+    expected = {("init",), ("check",), ("client", "add"), ("client", "list"),
+                ("client", "show"), ("client", "find"), ("client", "edit"), ("visit", "add"),
+                ("visit", "list"), ("appointment", "add"), ("appointment", "cancel"),
+                ("appointment", "list"), ("card", "add"), ("course", "add"), ("call", "log"),
+                ("complaint", "add"), ("complaint", "close"), ("complaint", "list")}
+    assert expected <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help(command: tuple[str, ...]) -> None:
+    result = run(*command, "--help")
+    assert result.code == 0
+    lines = [line.strip() for line in result.out.splitlines() if line.strip()]
+    assert lines[0].startswith("Usage: salonctl " + " ".join(command))
+    assert not lines[1].startswith("╭") and len(lines[1]) > 10, f"{command} has no help text"
+
+
+def test_readme_documents_every_exit_code() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    for code in ("0", "1", "2", "65", "74", "75"):
+        assert f"| {code} " in readme
