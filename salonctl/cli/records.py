@@ -4,10 +4,10 @@ calls and complaints. Each appends one journal entry under the salon's lock."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -26,6 +26,7 @@ from salonctl.cli.common import (
 )
 from salonctl.errors import NotFoundError, UsageError
 
+E = TypeVar("E", model.Visit, model.Call)
 ClientArg = Annotated[str, typer.Argument(metavar="CLIENT", help="Id, phone number or exact name.")]
 OneClientArg = Annotated[
     str | None, typer.Argument(metavar="[CLIENT]", help="Only this client's records.")]
@@ -75,6 +76,15 @@ def _window(run: State, start: str | None, end: str | None) -> tuple[date | None
 
 def _within(day: date, low: date | None, high: date | None) -> bool:
     return (low is None or day >= low) and (high is None or day <= high)
+
+
+def _selected(
+    run: State, entries: Sequence[E], client: str | None, start: str | None, end: str | None
+) -> list[E]:
+    """The entries of one client (if named) between --from and --to."""
+    low, high = _window(run, start, end)
+    wanted = resolve_client(run.salon().clients(), client).id if client else None
+    return [e for e in entries if _within(e.date, low, high) and wanted in (None, e.client)]
 
 
 def _names(run: State) -> dict[str, str]:
@@ -141,13 +151,9 @@ def visit_list(
     """Visits in date order, optionally for one client and between two days."""
     fmt = check_format(fmt, render.FORMATS)
     run = state(ctx)
-    low, high = _window(run, start, end)
-    wanted = resolve_client(run.salon().clients(), client).id if client else None
     names = _names(run)
-    records = [
-        visit_record(v, names) for v in run.salon().history().visits
-        if _within(v.date, low, high) and wanted in (None, v.client)
-    ]
+    visits = _selected(run, run.salon().history().visits, client, start, end)
+    records = [visit_record(v, names) for v in visits]
     columns = (*render.columns("date", "name", "services"),
                render.Column("products", lambda r: [p["name"] for p in r["products"]]),
                render.Column("amount", lambda r: r["amount"], justify="right"),
@@ -332,13 +338,9 @@ def call_list(
     """The callback log, in date order."""
     fmt = check_format(fmt, render.FORMATS)
     run = state(ctx)
-    low, high = _window(run, start, end)
-    wanted = resolve_client(run.salon().clients(), client).id if client else None
     names = _names(run)
-    records = [
-        {**schema.plain(c), "name": names.get(c.client)} for c in run.salon().history().calls
-        if _within(c.date, low, high) and wanted in (None, c.client)
-    ]
+    calls = _selected(run, run.salon().history().calls, client, start, end)
+    records = [{**schema.plain(c), "name": names.get(c.client)} for c in calls]
     _emit(run, fmt, records, render.columns("date", "name", "outcome", "rules", "callback", "note", "by"),
           "no calls logged")
 
