@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from conftest import Salon, run
 
 
@@ -68,3 +69,21 @@ def test_a_killed_writer_leaves_every_file_old_or_new(salon: Salon) -> None:
         assert note == "" or note.split(" ")[0] == "x" * (int(note.split(" ")[-1]) % 500)
     leftovers = [p.name for p in salon.root.rglob("*.tmp")]
     assert len(leftovers) <= 5  # a kill between mkstemp and replace may leave a temp file
+
+
+def test_a_file_changed_on_disk_since_it_was_read_is_not_overwritten(salon: Salon) -> None:
+    from dataclasses import replace
+
+    from salonctl import store
+    from salonctl.errors import ConflictError
+
+    salon.ok("client", "add", "王丽", "--phone", "0612345670")
+    loaded = store.Salon(salon.root)
+    client = loaded.clients()[0]
+    bucket = salon.root / "clients" / "0000.yaml"
+    edited_by_hand = bucket.read_text() + "  note: 手工添加的备注\n"
+    bucket.write_text(edited_by_hand)
+    with pytest.raises(ConflictError, match="changed on disk since salonctl read it"), \
+            loaded.lock("client edit"):
+        loaded.replace_client(replace(client, key=True))
+    assert bucket.read_text() == edited_by_hand
