@@ -142,6 +142,7 @@ class Call:
     callback: dt.date | None = None
     note: str | None = None
     by: str | None = None
+    phone: str | None = None  # the number dialled, kept for a wrong number
 
 
 @dataclass(frozen=True)
@@ -182,12 +183,18 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    max_tries: int = 3  # unanswered calls before a follow-up counts as missed
+
+
+@dataclass(frozen=True)
 class Settings:
     name: str
     language: Language = "zh-CN"
     currency: str = "CNY"
     opening: Opening = field(default_factory=Opening)
     contact: Contact = field(default_factory=Contact)
+    follow_up: FollowUp = field(default_factory=FollowUp)
 
 
 @dataclass(frozen=True)

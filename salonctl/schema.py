@@ -332,6 +332,7 @@ CALL_FIELDS = (
     Field("callback", a_date),
     Field("note", text),
     Field("by", text),
+    Field("phone", phone),
 )
 COMPLAINT_FIELDS = (*_ENTRY_HEAD, Field("text", text, required=True))
 CLOSURE_FIELDS = (*_ENTRY_HEAD, Field("closes", identifier, required=True), Field("note", text))
@@ -406,6 +407,7 @@ SETTINGS_FIELDS = (
     Field("currency", text),
     Field("opening", _section),
     Field("contact", _section),
+    Field("follow_up", _section),
 )
 SETTINGS_SECTIONS: dict[str, tuple[tuple[Field, ...], type[Any]]] = {
     "opening": ((
@@ -418,4 +420,7 @@ SETTINGS_SECTIONS: dict[str, tuple[tuple[Field, ...], type[Any]]] = {
         Field("address", text),
         Field("caller", text),
     ), model.Contact),
+    "follow_up": ((
+        Field("max_tries", integer(1, 20)),
+    ), model.FollowUp),
 }

@@ -19,8 +19,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from salonctl import cache, fsutil, model, schema, yamlio
+from salonctl import cache, fsutil, model, rulebook, schema, yamlio
 from salonctl.errors import DataError, Problem, StoreIOError, UsageError
+from salonctl.ruleset import Rule
+from salonctl.scripts import Template
 
 SALON_FILE = "salon.yaml"
 CLIENTS_DIR = "clients"
@@ -302,6 +304,16 @@ class Salon:
                 taken = max(taken, int(found[1]))
         return f"{stem}{taken + 1}"
 
+    def rules(self) -> list[Rule]:
+        rules, problems = rulebook.load_rules(
+            self.root, self.rel(self.root / rulebook.RULES_FILE), self.settings().language)
+        if problems:
+            raise DataError(problems)
+        return rules
+
+    def scripts(self) -> dict[str, Template]:
+        return rulebook.load_scripts(self.root, str(self.root), self.settings().language)
+
     # --- check ----------------------------------------------------------------------------
 
     def problems(self) -> list[Problem]:
@@ -319,7 +331,18 @@ class Salon:
         clients = [(c, self.rel(b.path), line)
                    for b in buckets for c, line in zip(b.clients, b.lines, strict=True)]
         problems += _cross_check(ids, clients, entries)
+        problems += _wrong_numbers(clients, [e for e, _, _ in entries])
+        problems += self._rule_problems()
         return sorted(problems)
+
+    def _rule_problems(self) -> list[Problem]:
+        try:
+            language = self.settings().language
+        except DataError:
+            return []  # already reported with salon.yaml
+        shown = self.rel(self.root / rulebook.RULES_FILE)
+        rules, problems = rulebook.load_rules(self.root, shown, language)
+        return problems + rulebook.script_problems(rules, self.scripts(), shown)
 
 
 def journal_file(entry: model.Entry) -> Path:
@@ -463,6 +486,22 @@ def _check_entries(entries: list[tuple[Any, str, int]], known: set[str]) -> list
     return problems
 
 
+def _wrong_numbers(clients: list[tuple[model.Client, str, int]], entries: list[Any]) -> list[Problem]:
+    """Clients whose phone was logged as a wrong number and has not been changed since."""
+    last: dict[str, model.Call] = {}
+    calls = [e for e in entries if isinstance(e, model.Call) and e.outcome == "wrong-number"]
+    for call in sorted(calls, key=lambda c: c.date):
+        last[call.client] = call
+    return [
+        Problem(where, line, 3,
+                f"client {client.id}: her phone number was logged as wrong on "
+                f"{last[client.id].date}; correct it with salonctl client edit {client.id} "
+                "--set phone=...")
+        for client, where, line in clients
+        if client.id in last and last[client.id].phone in (None, client.phone)
+    ]
+
+
 def dump_clients(clients: list[model.Client]) -> str:
     records = [
         schema.without_defaults(schema.client_fields(c), schema.CLIENT_DEFAULTS) for c in clients
@@ -488,6 +527,7 @@ def init_salon(root: Path, name: str, language: str) -> None:
         fsutil.ensure_dir(root / folder)
     fsutil.write_atomic(root / ".gitignore", b".lock\n.cache/\n*.tmp\n")
     fsutil.write_atomic(root / SALON_FILE, render_settings(settings).encode("utf-8"))
+    rulebook.write_defaults(root, language)
 
 
 def render_settings(settings: model.Settings) -> str:

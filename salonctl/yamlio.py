@@ -144,6 +144,12 @@ def _represent_decimal(dumper: _BlockDumper, value: Decimal) -> Node:
     return node
 
 
+def _represent_mapping(dumper: _BlockDumper, data: dict[Any, Any]) -> Node:
+    node: Node = dumper.represent_dict(data)
+    return node
+
+
+_BlockDumper.add_representer(LocatedDict, _represent_mapping)
 _BlockDumper.add_representer(str, _represent_str)
 _BlockDumper.add_representer(list, _represent_list)
 _BlockDumper.add_representer(Decimal, _represent_decimal)

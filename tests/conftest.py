@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from salonctl.cli import main
 
@@ -54,6 +57,34 @@ class Salon:
 
     def read(self, relative: str) -> str:
         return (self.root / relative).read_text(encoding="utf-8")
+
+    def sheets(self, start: str, days: int = 1, *extra: str) -> dict[str, dict[str, list[str]]]:
+        """{date: {client: [rule ids]}} for each day with calls, from `due --format json`."""
+        rows = json.loads(self.ok("due", start, "--days", str(days), "--format", "json", *extra))
+        found: dict[str, dict[str, list[str]]] = {}
+        for row in rows:
+            found.setdefault(row["date"], {})[row["client"]] = [r["rule"] for r in row["reasons"]]
+        return found
+
+    def due_days(self, client: str, start: str, days: int) -> dict[str, list[str]]:
+        """{date: [rule ids]} for one client over a range of days."""
+        return {day: rows[client] for day, rows in self.sheets(start, days).items()
+                if client in rows}
+
+    def set_rule(self, rule_id: str, **changes: object) -> None:
+        """Edit one rule of the salon's rules.yaml (as a salon would, by hand)."""
+        self._edit_rules(lambda rule: rule.update(changes) if rule["id"] == rule_id else None)
+
+    def only(self, *rule_ids: str) -> None:
+        """Switch every rule off but these, to watch them alone."""
+        self._edit_rules(lambda rule: rule.update(enabled=rule["id"] in rule_ids))
+
+    def _edit_rules(self, change: Callable[[dict[str, object]], object]) -> None:
+        path = self.root / "rules.yaml"
+        rules = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for rule in rules:
+            change(rule)
+        path.write_text(yaml.safe_dump(rules, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 @pytest.fixture(autouse=True)

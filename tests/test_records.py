@@ -108,7 +108,7 @@ def test_call_log_records_the_outcome(wang: Salon) -> None:
     calls = json.loads(wang.ok("client", "show", "c0001", "--format", "json"))["calls"]
     assert calls == [{"id": "call-20261124-1", "date": "2026-11-24", "outcome": "not-convenient",
                       "rules": ["purchase-1-3-7"], "callback": "2026-11-26", "note": "在开会",
-                      "by": "小李"}]
+                      "by": "小李", "phone": None}]
     bad = wang("call", "log", "王丽", "--outcome", "maybe")
     assert bad.err == ("salonctl: --outcome: 'maybe' is not one of: reached, no-answer, "
                        "not-convenient, refused, wrong-number\n")

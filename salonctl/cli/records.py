@@ -24,6 +24,7 @@ from salonctl.cli.common import (
     resolve_client,
     state,
 )
+from salonctl.cli.due import known_rule_ids
 from salonctl.errors import NotFoundError, UsageError
 
 E = TypeVar("E", model.Visit, model.Call)
@@ -324,9 +325,10 @@ def call_log(
     again = arg(schema.parse_date, callback, "--callback") if callback else None
     if again is not None and again <= when:
         raise UsageError(f"--callback: {again} is not after the call's day {when}")
-    answered = tuple(arg(schema.parse_id, r, "--rule") for r in rules or ())
+    answered = known_rule_ids(run, tuple(arg(schema.parse_id, r, "--rule") for r in rules or ()))
     _record(run, "call log", client, lambda c, entry_id: model.Call(
-        entry_id, c.id, when, result, answered, again, note, by))  # type: ignore[arg-type]
+        entry_id, c.id, when, result, answered, again, note, by,  # type: ignore[arg-type]
+        c.phone if result == "wrong-number" else None))
 
 
 @call_app.command("list")

@@ -1,0 +1,258 @@
+"""The events a follow-up call hangs on, for one client and one rule, between two dates.
+
+`SalonView` indexes the salon once (history by client, guests by referrer); `events` then
+answers "which sales, birthdays, festivals... of hers does this rule hang on" for a range of
+dates. Pure: no I/O, no clock; the language only names holidays and seasons.
+"""
+
+from __future__ import annotations
+
+import calendar as gregorian
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from salonctl import calendar, model
+from salonctl.ruleset import Rule
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event a rule hangs on: a sale, an appointment, this year's birthday..."""
+
+    key: str  # stable: the same event always has the same key (a refusal is per event)
+    date: date
+    fields: dict[str, str] = field(default_factory=dict, compare=False)
+    visit: str | None = None  # the visit this event is, when it is one (for stop_if)
+
+
+@dataclass
+class ClientBook:
+    """One client's history, each list in date order."""
+
+    visits: list[model.Visit] = field(default_factory=list)
+    appointments: list[model.Appointment] = field(default_factory=list)
+    cards: list[model.Card] = field(default_factory=list)
+    courses: list[model.Course] = field(default_factory=list)
+    calls: list[model.Call] = field(default_factory=list)
+    complaints: list[model.Complaint] = field(default_factory=list)
+    guests: list[model.Client] = field(default_factory=list)
+
+
+class SalonView:
+    """Everything the engine reads, indexed by client."""
+
+    def __init__(
+        self, settings: model.Settings, clients: list[model.Client], history: model.History,
+        max_tries: int = 3,
+    ) -> None:
+        self.settings = settings
+        self.language = settings.language
+        self.clients = clients
+        self.by_id = {c.id: c for c in clients}
+        self.open_days = calendar.OpenDays(settings.opening)
+        self.max_tries = max_tries
+        self.closed = {c.closes: c.date for c in history.closures}
+        self.books: dict[str, ClientBook] = defaultdict(ClientBook)
+        live = history.live_appointments()
+        for name in ("visits", "cards", "courses", "calls", "complaints"):
+            for entry in getattr(history, name):
+                getattr(self.books[entry.client], name).append(entry)
+        for appointment in live:
+            self.books[appointment.client].appointments.append(appointment)
+        for client in clients:
+            if client.referred_by:
+                self.books[client.referred_by].guests.append(client)
+
+    def book(self, client_id: str) -> ClientBook:
+        return self.books.get(client_id) or ClientBook()
+
+
+def _d(day: date) -> str:
+    return day.isoformat()
+
+
+def _join(items: Iterable[str], language: str) -> str:
+    return ("、" if language == "zh-CN" else ", ").join(items)
+
+
+EventSource = Callable[[Rule, model.Client, ClientBook, SalonView, date, date], list[Event]]
+
+
+def events(
+    rule: Rule, client: model.Client, view: SalonView, low: date, high: date
+) -> list[Event]:
+    """The events of `rule`'s anchor for this client dated between `low` and `high`."""
+    found = _SOURCES[rule.anchor](rule, client, view.book(client.id), view, low, high)
+    return [e for e in found if low <= e.date <= high]
+
+
+def _purchases(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
+               low: date, high: date) -> list[Event]:
+    found: list[Event] = []
+    bought: set[str] = set()
+    for visit in book.visits:
+        products = [p for p in visit.products if not rule.products or p.category in rule.products]
+        if rule.when.new_product:
+            products = [p for p in products if p.name not in bought]
+        bought.update(p.name for p in visit.products)
+        if products and low <= visit.date <= high:
+            found.append(Event(visit.id, visit.date, {
+                "products": _join((p.name for p in products), view.language),
+                "sale_date": _d(visit.date),
+            }, visit=visit.id))
+    return found
+
+
+def _visit_event(visit: model.Visit, language: str) -> Event:
+    return Event(visit.id, visit.date, {
+        "services": _join(visit.services, language),
+        "products": _join((p.name for p in visit.products), language),
+        "visit_date": _d(visit.date),
+    }, visit=visit.id)
+
+
+def _visits(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
+            low: date, high: date) -> list[Event]:
+    return [_visit_event(v, view.language) for v in book.visits if v.services]
+
+
+def _first_visit(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
+                 low: date, high: date) -> list[Event]:
+    return [_visit_event(book.visits[0], view.language)] if book.visits else []
+
+
+def _appointments(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
+                  low: date, high: date) -> list[Event]:
+    return [Event(a.id, a.date, {
+        "appointment_date": _d(a.date), "appointment_time": a.time, "service": a.service or "",
+    }) for a in book.appointments]
+
+
+def _years(low: date, high: date) -> range:
+    return range(max(low.year, calendar.FIRST_YEAR + 1), min(high.year, calendar.LAST_YEAR) + 1)
+
+
+def _birthdays(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
+               low: date, high: date) -> list[Event]:
+    found = []
+    for year in _years(low, high):
+        day = calendar.birthday_in(client, year)
+        if day is not None:
+            found.append(Event(f"birthday-{year}", day, {"birthday": _d(day)}))
+    return found
+
+
+def _holidays(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
+              low: date, high: date) -> list[Event]:
+    holiday = calendar.HOLIDAYS[rule.holiday or ""]
+    found = []
+    for year in _years(low, high):
+        day = holiday.on(year)
+        found.append(Event(f"{holiday.id}-{year}", day, {
+            "holiday": holiday.name(view.language), "holiday_date": _d(day)}))
+    return found
+
+
+def _seasons(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
+             low: date, high: date) -> list[Event]:
+    return [
+        Event(f"{season}-{day.year}", day, {"season": calendar.season_name(season, view.language)})
+        for year in _years(low, high) for season, _, day in calendar.season_starts(year)
+    ]
+
+
+def _yearly(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
+            low: date, high: date) -> list[Event]:
+    assert rule.yearly is not None
+    start, end = rule.yearly
+    found = []
+    for year in _years(low, high):
+        first = date(year, int(start[:2]), int(start[3:]))
+        last = _month_day_in(end, year if end >= start else year + 1)
+        found.append(Event(f"{rule.id}-{year}", first, {"window_end": _d(last)}))
+    return found
+
+
+def _month_day_in(month_day: str, year: int) -> date:
+    month, day = int(month_day[:2]), int(month_day[3:])
+    return date(year, month, min(day, gregorian.monthrange(year, month)[1]))
+
+
+def _last_visit(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
+                low: date, high: date) -> list[Event]:
+    seen = [v for v in book.visits if v.date <= high]
+    return [Event(f"last-visit-{seen[-1].id}", seen[-1].date)] if seen else []
+
+
+def _last_contact(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
+                  low: date, high: date) -> list[Event]:
+    """The later of her last visit and her last reached call: a yearly check-in counts from
+    when the salon last actually spoke with her, not from the calendar."""
+    days = [v.date for v in book.visits if v.date <= high]
+    days += [c.date for c in book.calls if c.outcome == "reached" and c.date <= high]
+    if not days:
+        return []
+    last = max(days)
+    return [Event(f"contact-{_d(last)}", last, {"last_contact": _d(last)})]
+
+
+def _course_days(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
+                 low: date, high: date) -> list[Event]:
+    """Check-in days of each course: 30 or 31 in a shorter month clamps to its last day."""
+    found = []
+    for course in book.courses:
+        month = date(course.start.year, course.start.month, 1)
+        while month <= min(course.end, high):
+            last = gregorian.monthrange(month.year, month.month)[1]
+            for day in sorted({min(d, last) for d in course.check_days}):
+                when = month.replace(day=day)
+                if course.start < when <= course.end:
+                    found.append(Event(f"{course.id}-{_d(when)}", when, _course_fields(course)))
+            month = (month + timedelta(days=32)).replace(day=1)
+    return found
+
+
+def _course_fields(course: model.Course) -> dict[str, str]:
+    return {"course": course.name, "course_end": _d(course.end)}
+
+
+def _course_ends(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
+                 low: date, high: date) -> list[Event]:
+    return [Event(f"{c.id}-end", c.end, _course_fields(c)) for c in book.courses]
+
+
+def _complaints(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
+                low: date, high: date) -> list[Event]:
+    return [Event(c.id, c.date, {
+        "complaint": c.text, "complaint_date": _d(c.date),
+        "deadline": f"{_d(c.date + timedelta(days=2))}",
+    }) for c in book.complaints]
+
+
+def _guest_visits(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
+                  low: date, high: date) -> list[Event]:
+    """A guest she referred came for the first time: the call is to her, the referrer."""
+    found = []
+    for guest in book.guests:
+        visits = view.book(guest.id).visits
+        if visits:
+            found.append(Event(f"guest-{visits[0].id}", visits[0].date, {"guest": guest.name}))
+    return found
+
+
+def _card_expiry(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
+                 low: date, high: date) -> list[Event]:
+    return [Event(f"{c.id}-expiry", c.until, {"card": c.type, "card_until": _d(c.until)})
+            for c in book.cards
+            if c.until is not None and (rule.when.trial is None or c.trial == rule.when.trial)]
+
+
+_SOURCES: dict[str, EventSource] = {
+    "purchase": _purchases, "visit": _visits, "first-visit": _first_visit,
+    "appointment": _appointments, "birthday": _birthdays, "holiday": _holidays,
+    "season": _seasons, "yearly": _yearly, "last-visit": _last_visit,
+    "last-contact": _last_contact, "course-day": _course_days, "course-end": _course_ends,
+    "complaint": _complaints, "guest-visit": _guest_visits, "card-expiry": _card_expiry,
+}

@@ -1,0 +1,239 @@
+"""`salonctl due`, `why` and `rules`: the call sheet and the reasons behind it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated, Any
+
+import typer
+from rich.text import Text
+
+from salonctl import render, rulebook, rules, schema, sheet
+from salonctl.anchors import SalonView
+from salonctl.cli.app import app
+from salonctl.cli.common import FormatOption, State, arg, check_format, resolve_client, state
+from salonctl.errors import NotFoundError, UsageError
+from salonctl.ruleset import Rule
+
+SHEET_FORMATS = ("table", "json", "csv", "markdown")
+WhenArg = Annotated[str, typer.Argument(metavar="[today|tomorrow|YYYY-MM-DD]",
+                                        help="The day of the sheet (default today).")]
+
+
+def parse_when(text: str, today: date) -> date:
+    named = {"today": today, "tomorrow": today + timedelta(days=1),
+             "yesterday": today - timedelta(days=1)}
+    return named[text] if text in named else schema.parse_date(text)
+
+
+def _engine(run: State) -> tuple[SalonView, list[Rule]]:
+    salon = run.salon()
+    settings = salon.settings()
+    view = SalonView(settings, salon.clients(), salon.history(), settings.follow_up.max_tries)
+    return view, salon.rules()
+
+
+def sheet_records(run: State, view: SalonView, rule_set: list[Rule], day: date,
+                  consultant: str | None) -> list[dict[str, Any]]:
+    library = run.salon().scripts()
+    rulebook.require(rulebook.script_problems(rule_set, library, rulebook.RULES_FILE))
+    records = []
+    for row in rules.due_on(view, rule_set, day):
+        if consultant is not None and row.client.consultant != consultant:
+            continue
+        visits = [v.date for v in view.book(row.client.id).visits if v.date <= day]
+        script = sheet.compose_script(row, view.settings, library, visits[-1] if visits else None)
+        records.append(sheet.row_record(row, script))
+    return records
+
+
+@app.command("due")
+def due(
+    ctx: typer.Context,
+    when: WhenArg = "today",
+    days: Annotated[int, typer.Option(help="The sheets of N days from that day.", min=1,
+                                      max=366)] = 1,
+    consultant: Annotated[str | None, typer.Option(help="Only her clients.")] = None,
+    show_missed: Annotated[bool, typer.Option(
+        "--missed", help="Calls whose window closed without a call, instead.")] = False,
+    since: Annotated[str | None, typer.Option(
+        help="With --missed: from this day (default 30 days before).")] = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """The call sheet: who to call on a day, why, and what to say."""
+    fmt = check_format(fmt, SHEET_FORMATS)
+    run = state(ctx)
+    day = arg(lambda v: parse_when(v, run.today()), when, "WHEN")
+    view, rule_set = _engine(run)
+    if show_missed:
+        start = arg(schema.parse_date, since, "--since") if since else day - timedelta(days=30)
+        _print_missed(run, rules.missed(view, rule_set, start, day), consultant, fmt)
+        return
+    sheets = [(d, sheet_records(run, view, rule_set, d, consultant))
+              for d in (day + timedelta(days=n) for n in range(days))]
+    _print_sheets(run, view, sheets, fmt)
+
+
+def _print_sheets(run: State, view: SalonView, sheets: list[tuple[date, list[dict[str, Any]]]],
+                  fmt: str) -> None:
+    records = [r for _, day_records in sheets for r in day_records]
+    out = run.console.file
+    if fmt == "json":
+        out.write(render.to_json(records))
+    elif fmt == "csv":
+        out.write(render.to_csv([sheet.csv_record(r) for r in records]))
+    else:
+        for day, day_records in sheets:
+            title = _title(view, day, len(day_records))
+            if fmt == "markdown":
+                out.write(sheet.sheet_markdown(day_records, view.language, title) + "\n")
+            elif day_records:
+                run.console.print(Text(title, style="bold"))
+                run.console.print(sheet.sheet_table(day_records, view.language))
+            else:
+                run.console.print(Text(f"{title}: nothing due", style="dim"))
+
+
+def _title(view: SalonView, day: date, count: int) -> str:
+    if view.language == "zh-CN":
+        return f"{view.settings.name} · {day.isoformat()} 回访表 · {count}个"
+    return f"{view.settings.name} · calls for {day.isoformat()} · {count}"
+
+
+def _print_missed(run: State, found: list[tuple[Any, rules.Reason]], consultant: str | None,
+                  fmt: str) -> None:
+    records = [
+        {"client": client.id, "name": client.name, "phone": client.phone,
+         **sheet.reason_record(reason), "missed_on": reason.status.on,
+         "why": reason.status.detail}
+        for client, reason in found if consultant in (None, client.consultant)
+    ]
+    if fmt == "markdown":
+        fmt = "table"
+    columns = render.columns("missed_on", "name", "ref", "title", "due", "why", wrap=("title",))
+    render.emit(render.Listing(records, columns, empty="no missed calls"), fmt, run.console)
+
+
+@app.command("why")
+def why(
+    ctx: typer.Context,
+    client: Annotated[str, typer.Argument(metavar="CLIENT", help="Id, phone number or exact name.")],
+    on: Annotated[str | None, typer.Option("--date", help="The day to ask about (default today).")
+                  ] = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Every rule against one client: when it fires and where it stands."""
+    fmt = check_format(fmt, ("table", "json"))
+    run = state(ctx)
+    day = arg(lambda v: parse_when(v, run.today()), on, "--date") if on else run.today()
+    view, rule_set = _engine(run)
+    found = resolve_client(view.clients, client)
+    records = _explain(found, view, rule_set, day)
+    if fmt == "json":
+        run.console.file.write(render.to_json(records))
+        return
+    columns = (*render.columns("rule", "ref"), render.Column("state", _state_text, wrap=True))
+    title = f"{found.name} ({found.id}) on {day}"
+    render.emit(render.Listing(records, columns, title=title), "table", run.console)
+
+
+def _explain(client: Any, view: SalonView, rule_set: list[Rule], day: date) -> list[dict[str, Any]]:
+    low, high = day - timedelta(days=60), day + timedelta(days=366)
+    statuses = rules.client_statuses(client, rule_set, view, day, low, high)
+    records = []
+    for rule in rule_set:
+        record: dict[str, Any] = {"rule": rule.id, "ref": rule.ref, "title": rule.title,
+                                  "anchor": rule.anchor, "applies": True, "because": None,
+                                  "occurrences": []}
+        reason = rules.applies(rule, client)
+        if reason is not None:
+            record.update(applies=False, because=reason)
+        else:
+            record["occurrences"] = [_occurrence_record(r) for r in statuses
+                                     if r.occurrence.rule.id == rule.id]
+        records.append(record)
+    return records
+
+
+def _occurrence_record(reason: rules.Reason) -> dict[str, Any]:
+    occurrence, status = reason.occurrence, reason.status
+    return {
+        "anchor_date": occurrence.event.date, "due": occurrence.due,
+        "window": [occurrence.earliest, occurrence.latest], "state": status.state,
+        "on": status.on, "detail": status.detail, "tries": status.tries,
+    }
+
+
+_STATE_WORDS = {
+    "due": "due", "done": "done on {on} ({detail})", "missed": "missed on {on}: {detail}",
+    "suppressed": "suppressed: {detail}", "upcoming": "fires on {on}",
+    "waiting": "due again on {on}",
+}
+
+
+def _state_text(record: dict[str, Any]) -> str:
+    if not record["applies"]:
+        return f"not applicable: {record['because']}"
+    if not record["occurrences"]:
+        return f"no {record['anchor']} event from 60 days ago to a year ahead"
+    lines = []
+    for occurrence in record["occurrences"][-4:]:
+        words = _STATE_WORDS[occurrence["state"]].format(**occurrence)
+        lines.append(f"{occurrence['anchor_date']} → {occurrence['due']}: {words}")
+    return "\n".join(lines)
+
+
+rules_app = typer.Typer(help="The salon's follow-up rules.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+def _rule_record(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id, "ref": rule.ref, "title": rule.title, "anchor": rule.anchor,
+        "offsets": list(rule.offsets), "unit": rule.unit,
+        "window": {"early": rule.early, "late": rule.late}, "channel": rule.channel,
+        "priority": rule.priority, "script": rule.script, "enabled": rule.enabled,
+    }
+
+
+@rules_app.command("list")
+def rules_list(ctx: typer.Context, fmt: FormatOption = "table") -> None:
+    """Every rule, with the row of DOMAIN.md it implements."""
+    fmt = check_format(fmt, render.FORMATS)
+    run = state(ctx)
+    records = [_rule_record(r) for r in run.salon().rules()]
+    columns = render.columns("id", "ref", "title", "anchor", "offsets", "enabled", wrap=("title",))
+    render.emit(render.Listing(records, columns, empty="no rules"), fmt, run.console)
+
+
+@rules_app.command("show")
+def rules_show(
+    ctx: typer.Context,
+    rule_id: Annotated[str, typer.Argument(metavar="RULE", help="The rule's id.")],
+    fmt: FormatOption = "table",
+) -> None:
+    """One rule and the scripts it reads."""
+    fmt = check_format(fmt, ("table", "json"))
+    run = state(ctx)
+    rule_set = run.salon().rules()
+    rule = next((r for r in rule_set if r.id == rule_id), None)
+    if rule is None:
+        raise NotFoundError(f"RULE: no rule {rule_id!r}; `salonctl rules list` shows them")
+    library = run.salon().scripts()
+    record = _rule_record(rule)
+    record["scripts"] = {name: library[name].text.strip() if name in library else None
+                         for name in dict.fromkeys(rule.script_for(o) for o in rule.offsets)}
+    if fmt == "json":
+        run.console.file.write(render.to_json(record))
+        return
+    for key, value in record.items():
+        run.console.print(Text(f"{key}: {render.cell_text(value)}"))
+
+
+def known_rule_ids(run: State, given: tuple[str, ...]) -> tuple[str, ...]:
+    """`call log --rule` ids must name rules of the salon."""
+    ids = {r.id for r in run.salon().rules()}
+    unknown = [g for g in given if g not in ids]
+    if unknown:
+        raise UsageError(f"--rule: no rule {unknown[0]!r}; `salonctl rules list` shows them")
+    return given
