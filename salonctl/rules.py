@@ -97,9 +97,11 @@ def occurrences(rule: Rule, client: model.Client, view: SalonView,
     for event in events(rule, client, view, max(first, date.min), min(last, date.max)):
         for offset in rule.offsets:
             planned = _shift(event.date, offset, rule.unit)
-            if not open_window and not low - timedelta(days=_reach_days(rule)) <= planned <= high:
+            if not open_window and planned < first:
                 continue
-            yield _placed(rule, event, offset, planned, view)
+            occurrence = _placed(rule, event, offset, planned, view)
+            if occurrence.earliest <= high:  # a call moved earlier still counts
+                yield occurrence
 
 
 def _placed(rule: Rule, event: Event, offset: int, planned: date, view: SalonView) -> Occurrence:
@@ -244,7 +246,10 @@ def row_channel(client: model.Client, reasons: tuple[Reason, ...]) -> str:
 
 
 def due_on(view: SalonView, rules: list[Rule], day: date) -> list[DueRow]:
-    """The call sheet for `day`: one row per client with every reason due, by priority."""
+    """The call sheet for `day`: one row per client with every reason due, by priority.
+    A closed day has no sheet: its calls wait for the next open day, window permitting."""
+    if not view.open_days.is_open(day):
+        return []
     rows = []
     for client in view.clients:
         if client.do_not_contact:

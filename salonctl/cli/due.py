@@ -91,7 +91,8 @@ def _print_sheets(run: State, view: SalonView, sheets: list[tuple[date, list[dic
                 run.console.print(Text(title, style="bold"))
                 run.console.print(sheet.sheet_table(day_records, view.language))
             else:
-                run.console.print(Text(f"{title}: nothing due", style="dim"))
+                shut = "" if view.open_days.is_open(day) else " (the salon is closed)"
+                run.console.print(Text(f"{title}: nothing due{shut}", style="dim"))
 
 
 def _title(view: SalonView, day: date, count: int) -> str:
