@@ -55,6 +55,8 @@ def main() -> None:
             "client show (whole history)": [*cli, "client", "show", "c50000"],
             "visit list --format json": [*cli, "visit", "list", "--format", "json"],
             "check (every file)": [*cli, "check"],
+            "due today --format json": [*cli, "due", "today", "--format", "json"],
+            "why (one client)": [*cli, "why", "c50000"],
         }
         for name, command in cases.items():
             print(f"{name:32} {_timed(command, args.repeat):7.2f} s")

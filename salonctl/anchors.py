@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from salonctl import calendar, model
 from salonctl.ruleset import Rule
@@ -53,6 +54,7 @@ class SalonView:
         self.by_id = {c.id: c for c in clients}
         self.open_days = calendar.OpenDays(settings.opening)
         self.max_tries = max_tries
+        self.memo: dict[Any, Any] = {}  # the engine's per-run cache of shared occurrences
         self.closed = {c.closes: c.date for c in history.closures}
         self.books: dict[str, ClientBook] = defaultdict(ClientBook)
         live = history.live_appointments()
@@ -92,7 +94,9 @@ def _purchases(rule: Rule, client: model.Client, book: ClientBook, view: SalonVi
                low: date, high: date) -> list[Event]:
     found: list[Event] = []
     bought: set[str] = set()
-    for visit in book.visits:
+    # Without the "new product" condition only recent visits matter: skip the old ones.
+    visits = book.visits if rule.when.new_product else _since(book.visits, low)
+    for visit in visits:
         products = [p for p in visit.products if not rule.products or p.category in rule.products]
         if rule.when.new_product:
             products = [p for p in products if p.name not in bought]
@@ -105,6 +109,14 @@ def _purchases(rule: Rule, client: model.Client, book: ClientBook, view: SalonVi
     return found
 
 
+def _since(visits: list[model.Visit], low: date) -> list[model.Visit]:
+    """The visits on or after `low` (the list is in date order)."""
+    start = len(visits)
+    while start > 0 and visits[start - 1].date >= low:
+        start -= 1
+    return visits[start:]
+
+
 def _visit_event(visit: model.Visit, language: str) -> Event:
     return Event(visit.id, visit.date, {
         "services": _join(visit.services, language),
@@ -115,7 +127,7 @@ def _visit_event(visit: model.Visit, language: str) -> Event:
 
 def _visits(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
             low: date, high: date) -> list[Event]:
-    return [_visit_event(v, view.language) for v in book.visits if v.services]
+    return [_visit_event(v, view.language) for v in _since(book.visits, low) if v.services]
 
 
 def _first_visit(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,

@@ -26,6 +26,7 @@ from salonctl import model
 FIRST_YEAR, LAST_YEAR = 1901, 2099
 
 
+@functools.lru_cache(maxsize=65536)
 def lunar_to_solar(year: int, month: int, day: int, leap: bool = False) -> date:
     """The Gregorian date of a lunar month/day in lunar year `year`, with the policies above."""
     if not FIRST_YEAR <= year <= LAST_YEAR:

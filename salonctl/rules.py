@@ -80,20 +80,43 @@ def _shift(day: date, amount: int, unit: str) -> date:
     return day + timedelta(days=amount * (7 if unit == "weeks" else 1))
 
 
-def _reach_days(rule: Rule) -> int:
+def _reach_days(rule: Rule, view: SalonView) -> int:
     """How far before `day` an event may lie and still have a call open on `day`."""
+    key = ("reach", rule.id)
+    if key not in view.memo:
+        view.memo[key] = _reach(rule)
+    reach: int = view.memo[key]
+    return reach
+
+
+def _reach(rule: Rule) -> int:
     longest = max(abs(o) for o in rule.offsets) * (31 if rule.unit == "months" else
                                                    7 if rule.unit == "weeks" else 1)
     window = 366 if rule.anchor == "yearly" else rule.early + (rule.late or 0)
     return longest + window + RETRY_SLACK_DAYS
 
 
+# Anchors that are the same for every client: their occurrences are computed once a run.
+SHARED_ANCHORS = ("holiday", "season", "yearly")
+
+
 def occurrences(rule: Rule, client: model.Client, view: SalonView,
                 low: date, high: date) -> Iterator[Occurrence]:
     """Occurrences whose planned day could matter between `low` and `high`."""
+    if rule.anchor not in SHARED_ANCHORS:
+        return _occurrences(rule, client, view, low, high)
+    key = (rule.id, low, high)
+    if key not in view.memo:
+        view.memo[key] = list(_occurrences(rule, client, view, low, high))
+    return iter(view.memo[key])
+
+
+def _occurrences(rule: Rule, client: model.Client, view: SalonView,
+                 low: date, high: date) -> Iterator[Occurrence]:
     open_window = rule.late is None or rule.until_closed
-    first = date.min if open_window else low - timedelta(days=_reach_days(rule))
-    last = high + timedelta(days=_reach_days(rule))
+    reach = _reach_days(rule, view)
+    first = date.min if open_window else low - timedelta(days=reach)
+    last = high + timedelta(days=reach)
     for event in events(rule, client, view, max(first, date.min), min(last, date.max)):
         for offset in rule.offsets:
             planned = _shift(event.date, offset, rule.unit)
