@@ -71,3 +71,12 @@ def test_readme_documents_every_exit_code() -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     for code in ("0", "1", "2", "65", "74", "75"):
         assert f"| {code} " in readme
+
+
+def test_ci_runs_the_readme_test_command_word_for_word() -> None:
+    root = Path(__file__).parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    commands = [line for line in readme.splitlines() if line.startswith("python3 -m venv")]
+    assert len(commands) == 2, "the set-up is two commands: run the demo, run the tests"
+    assert "salonctl --data data due" in commands[0]
+    assert commands[1] in (root / ".ci" / "run").read_text(encoding="utf-8")

@@ -203,7 +203,7 @@ def rules_list(ctx: typer.Context, fmt: FormatOption = "table") -> None:
     fmt = check_format(fmt, render.FORMATS)
     run = state(ctx)
     records = [_rule_record(r) for r in run.salon().rules()]
-    columns = render.columns("id", "ref", "title", "anchor", "offsets", "enabled", wrap=("title",))
+    columns = render.columns("id", "ref", "title", "offsets", "enabled", wrap=("title",))
     render.emit(render.Listing(records, columns, empty="no rules"), fmt, run.console)
 
 
