@@ -181,7 +181,7 @@ def _yearly(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
     start, end = rule.yearly
     found = []
     for year in _years(low, high):
-        first = date(year, int(start[:2]), int(start[3:]))
+        first = _month_day_in(start, year)
         last = _month_day_in(end, year if end >= start else year + 1)
         found.append(Event(f"{rule.id}-{year}", first, {"window_end": _d(last)}))
     return found

@@ -17,7 +17,7 @@ into one row per client, ordered by priority.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
@@ -41,10 +41,6 @@ class Occurrence:
     due: date  # the planned day moved off closed days
     earliest: date
     latest: date | None  # None: open until done
-
-    @property
-    def window(self) -> tuple[date, date | None]:
-        return self.earliest, self.latest
 
 
 @dataclass(frozen=True)
@@ -288,7 +284,8 @@ def due_on(view: SalonView, rules: list[Rule], day: date) -> list[DueRow]:
         min(r.occurrence.rule.priority for r in row.reasons), -row.overdue_days, row.client.id))
 
 
-def missed(view: SalonView, rules: list[Rule], since: date, day: date) -> list[tuple[model.Client, Reason]]:
+def missed(view: SalonView, rules: list[Rule], since: date,
+           day: date) -> list[tuple[model.Client, Reason]]:
     """Occurrences that went by without a call, missed between `since` and `day`."""
     found = []
     for client in view.clients:
@@ -299,7 +296,3 @@ def missed(view: SalonView, rules: list[Rule], since: date, day: date) -> list[t
             if status.state == "missed" and status.on is not None and since <= status.on <= day:
                 found.append((client, reason))
     return sorted(found, key=lambda item: (item[1].status.on or day, item[0].id))
-
-
-def with_rules(row: DueRow, rule_ids: tuple[str, ...]) -> DueRow:
-    return replace(row, reasons=tuple(r for r in row.reasons if r.occurrence.rule.id in rule_ids))

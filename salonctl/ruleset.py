@@ -72,9 +72,13 @@ class Rule:
 
 
 def _month_day(value: Any) -> str:
-    text = schema.text(value)
-    parsed = schema.parse_lunar(text)  # the same MM-DD shape; Gregorian days are <= 31 anyway
-    return f"{parsed.month:02d}-{parsed.day:02d}"
+    """A day of the year, MM-DD (checked against a leap year, so 02-29 is allowed)."""
+    text = schema.text(value).strip()
+    try:
+        day = schema.parse_date(f"2028-{text}")
+    except schema.InvalidValue:
+        raise schema.InvalidValue(f"{text!r} is not a day of the year; expected MM-DD") from None
+    return f"{day.month:02d}-{day.day:02d}"
 
 
 def _offset(value: Any) -> int:

@@ -104,11 +104,9 @@ def surname(name: str) -> str:
 
 def salutation(client: model.Client, language: str) -> str:
     """王女士 / 张先生, Ms. Müller / Mr. Chen; the full name when the gender is unknown."""
-    family = surname(client.name)
-    if language == "zh-CN":
-        if client.gender is None:
-            return client.name if _is_cjk(client.name) else f"{client.name}"
-        return family + ("先生" if client.gender == "male" else "女士")
     if client.gender is None:
         return client.name
+    family = surname(client.name)
+    if language == "zh-CN":
+        return family + ("先生" if client.gender == "male" else "女士")
     return ("Mr. " if client.gender == "male" else "Ms. ") + family

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from salonctl import render, rulebook, rules, schema, sheet
+from salonctl import model, render, rulebook, rules, schema, sheet
 from salonctl.anchors import SalonView
 from salonctl.cli.app import app
 from salonctl.cli.common import FormatOption, State, arg, check_format, resolve_client, state
@@ -35,8 +35,10 @@ def _engine(run: State) -> tuple[SalonView, list[Rule]]:
 
 def sheet_records(run: State, view: SalonView, rule_set: list[Rule], day: date,
                   consultant: str | None) -> list[dict[str, Any]]:
-    library = run.salon().scripts()
-    rulebook.require(rulebook.script_problems(rule_set, library, rulebook.RULES_FILE))
+    salon = run.salon()
+    library = salon.scripts()
+    shown = salon.rel(salon.root / rulebook.RULES_FILE)
+    rulebook.require(rulebook.script_problems(rule_set, library, shown))
     records = []
     for row in rules.due_on(view, rule_set, day):
         if consultant is not None and row.client.consultant != consultant:
@@ -138,7 +140,8 @@ def why(
     render.emit(render.Listing(records, columns, title=title), "table", run.console)
 
 
-def _explain(client: Any, view: SalonView, rule_set: list[Rule], day: date) -> list[dict[str, Any]]:
+def _explain(client: model.Client, view: SalonView, rule_set: list[Rule],
+             day: date) -> list[dict[str, Any]]:
     low, high = day - timedelta(days=60), day + timedelta(days=366)
     statuses = rules.client_statuses(client, rule_set, view, day, low, high)
     records = []
