@@ -187,6 +187,43 @@ class FollowUp:
     max_tries: int = 3  # unanswered calls before a follow-up counts as missed
 
 
+COST_KINDS = ("rent", "wages", "utilities", "other")
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """The salon's costs and goal, for the business plans."""
+
+    fixed_costs: tuple[tuple[str, Decimal], ...] = ()  # per month, by kind
+    variable_share: Decimal = Decimal(0)  # product costs, commissions: a share of revenue
+    target_profit: Decimal = Decimal(0)  # for the year
+    # Revenue of years before salonctl: a year's total, or its twelve months.
+    past_revenue: tuple[tuple[int, tuple[Decimal, ...]], ...] = ()
+
+    @property
+    def fixed_per_month(self) -> Decimal:
+        return sum((amount for _, amount in self.fixed_costs), Decimal(0))
+
+
+@dataclass(frozen=True)
+class CycleMonth:
+    month: int
+    season: str
+    demand: str
+    weight: Decimal
+    wants: str
+    focus: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """The salon's year by month, and the Spring Festival rush that moves with the moon."""
+
+    months: tuple[CycleMonth, ...]
+    rush_weight: Decimal = Decimal("0.55")
+    rush_days: int = 10
+
+
 @dataclass(frozen=True)
 class Settings:
     name: str
@@ -195,6 +232,7 @@ class Settings:
     opening: Opening = field(default_factory=Opening)
     contact: Contact = field(default_factory=Contact)
     follow_up: FollowUp = field(default_factory=FollowUp)
+    plan: PlanSettings = field(default_factory=PlanSettings)
 
 
 @dataclass(frozen=True)

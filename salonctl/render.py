@@ -119,3 +119,20 @@ def emit(listing: Listing, fmt: str, console: Console) -> None:
         console.print(Text(listing.empty), style="dim")
     else:
         console.print(table(listing))
+
+
+def to_markdown(records: list[dict[str, Any]], columns: Sequence[Column],
+                header: Sequence[str] = ()) -> str:
+    """A Markdown table (for pasting into a report); cell text is escaped, never markup."""
+    def cell(value: Any) -> str:
+        return _md_escape(cell_text(value)).replace("\n", "<br>")
+
+    lines = [f"{line}  " for line in header] + ([""] if header else [])
+    lines.append("| " + " | ".join(c.header for c in columns) + " |")
+    lines.append("|" + "|".join("---:" if c.justify == "right" else "---" for c in columns) + "|")
+    lines += ["| " + " | ".join(cell(c.value(r)) for c in columns) + " |" for r in records]
+    return "\n".join(lines) + "\n"
+
+
+def _md_escape(text: str) -> str:
+    return "".join("\\" + c if c in "\\`*_[]<>|" else c for c in text)

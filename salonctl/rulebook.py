@@ -1,4 +1,5 @@
-"""The salon's rules and scripts on disk: rules.yaml and templates/<language>/<script>.txt.
+"""The salon's editable know-how on disk: rules.yaml, templates/<language>/<script>.txt and
+cycle.yaml (its year month by month, for the plans).
 
 `init` gives a salon a copy of the shipped rules (titled in its language) and of the shipped
 scripts of its language, which it then edits. A script the salon does not have falls back
@@ -11,11 +12,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from salonctl import fsutil, ruleset, scripts, yamlio
+from salonctl import fsutil, model, ruleset, schema, scripts, yamlio
 from salonctl.errors import DataError, Problem
 from salonctl.ruleset import Rule
+from salonctl.yamlio import LocatedDict
 
 RULES_FILE = "rules.yaml"
+CYCLE_FILE = "cycle.yaml"
 TEMPLATES_DIR = "templates"
 FRAMES = ("greeting-call", "greeting-message", "closing-call", "closing-message")
 
@@ -116,11 +119,91 @@ def require(problems: list[Problem]) -> None:
 
 
 def write_defaults(root: Path, language: str) -> None:
-    """Give a new salon the shipped rules and the scripts of its language."""
+    """Give a new salon the shipped rules, scripts and cycle in its language."""
     fsutil.write_atomic(root / RULES_FILE, rules_file_text(language).encode("utf-8"))
+    fsutil.write_atomic(root / CYCLE_FILE, cycle_file_text(language).encode("utf-8"))
     folder = root / TEMPLATES_DIR / language
     fsutil.ensure_dir(folder)
     for name, template in sorted(shipped_scripts(language).items()):
         target = folder / f"{name}.txt"
         if not target.exists():
             fsutil.write_atomic(target, template.text.encode("utf-8"))
+
+
+# --- the demand cycle ---------------------------------------------------------------------
+
+
+def _shipped_cycle_raw() -> Any:
+    text = resources.files("salonctl").joinpath("default_cycle.yaml").read_text("utf-8")
+    raw, problems = yamlio.parse(text, "default_cycle.yaml")
+    assert not problems, problems
+    return raw
+
+
+def _cycle_localised(raw: Any, language: str) -> Any:
+    for month in raw["months"]:
+        for key in ("season", "wants", "focus"):
+            month[key] = month[key][language]
+    return raw
+
+
+def cycle_file_text(language: str) -> str:
+    header = (
+        "# The salon's year, month by month, for `salonctl plan`. weight: demand against an\n"
+        "# average month (before the Spring Festival rush, which follows the lunar date).\n"
+    )
+    return header + yamlio.dump_block(_cycle_localised(_shipped_cycle_raw(), language))
+
+
+def default_cycle(language: str) -> model.Cycle:
+    cycle, problems = read_cycle(_cycle_localised(_shipped_cycle_raw(), language), "default")
+    assert cycle is not None, problems
+    return cycle
+
+
+def load_cycle(root: Path, shown: str, language: str) -> tuple[model.Cycle | None, list[Problem]]:
+    path = root / CYCLE_FILE
+    if not path.exists():
+        return default_cycle(language), []
+    raw, problems = yamlio.parse(fsutil.read_bytes(path).decode("utf-8", "replace"), shown)
+    return (None, problems) if problems else read_cycle(raw, shown)
+
+
+_MONTH_FIELDS = (
+    schema.Field("month", schema.integer(1, 12), required=True),
+    schema.Field("season", schema.text, required=True),
+    schema.Field("demand", schema.choice(("low", "medium", "high", "peak")), required=True),
+    schema.Field("weight", schema.money, required=True),
+    schema.Field("wants", schema.text),
+    schema.Field("focus", schema.list_of(schema.text)),
+)
+_RUSH_FIELDS = (
+    schema.Field("weight", schema.money, required=True),
+    schema.Field("days_before", schema.integer(1, 60), required=True),
+)
+_CYCLE_FIELDS = (
+    schema.Field("spring_festival_rush", lambda v: v),
+    schema.Field("months", lambda v: v, required=True),
+)
+
+
+def read_cycle(raw: Any, where: str) -> tuple[model.Cycle | None, list[Problem]]:
+    values, problems = schema.read_record(raw, _CYCLE_FIELDS, where)
+    if values is None:
+        return None, problems
+    rush, problems = schema.read_record(values.get("spring_festival_rush") or LocatedDict(),
+                                        _RUSH_FIELDS, where, raw.where("spring_festival_rush"))
+    months: list[model.CycleMonth] = []
+    for item in values["months"] if isinstance(values["months"], list) else []:
+        at = item.position if isinstance(item, LocatedDict) else raw.where("months")
+        month, found = schema.read_record(item, _MONTH_FIELDS, where, at)
+        problems += found
+        if month is not None:
+            months.append(model.CycleMonth(**{"wants": "", "focus": (), **month}))
+    if sorted(m.month for m in months) != list(range(1, 13)) and not problems:
+        line, column = raw.where("months")
+        problems.append(Problem(where, line, column, "months: give each month 1-12 once"))
+    if problems or rush is None:
+        return None, problems
+    return model.Cycle(tuple(sorted(months, key=lambda m: m.month)), rush["weight"],
+                       rush["days_before"]), []

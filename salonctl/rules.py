@@ -296,3 +296,18 @@ def missed(view: SalonView, rules: list[Rule], since: date,
             if status.state == "missed" and status.on is not None and since <= status.on <= day:
                 found.append((client, reason))
     return sorted(found, key=lambda item: (item[1].status.on or day, item[0].id))
+
+
+def call_load(view: SalonView, rules: list[Rule], today: date, low: date,
+              high: date) -> dict[date, int]:
+    """How many clients the rules will ask to call on each day between `low` and `high`,
+    from what is known on `today` (a forecast: later events and calls are not known)."""
+    load: dict[date, set[str]] = {}
+    for client in view.clients:
+        if client.do_not_contact:
+            continue
+        for reason in client_statuses(client, rules, view, today, low, high):
+            due = reason.occurrence.due
+            if low <= due <= high and reason.status.state != "suppressed":
+                load.setdefault(due, set()).add(client.id)
+    return {day: len(clients) for day, clients in sorted(load.items())}

@@ -408,6 +408,7 @@ SETTINGS_FIELDS = (
     Field("opening", _section),
     Field("contact", _section),
     Field("follow_up", _section),
+    Field("plan", _section),
 )
 SETTINGS_SECTIONS: dict[str, tuple[tuple[Field, ...], type[Any]]] = {
     "opening": ((
@@ -423,4 +424,40 @@ SETTINGS_SECTIONS: dict[str, tuple[tuple[Field, ...], type[Any]]] = {
     "follow_up": ((
         Field("max_tries", integer(1, 20)),
     ), model.FollowUp),
+    "plan": ((
+        Field("fixed_costs", lambda v: _costs(v)),
+        Field("variable_share", lambda v: _share(v)),
+        Field("target_profit", money),
+        Field("past_revenue", lambda v: _past_revenue(v)),
+    ), model.PlanSettings),
 }
+
+
+def _costs(value: Any) -> tuple[tuple[str, Decimal], ...]:
+    if not isinstance(value, dict):
+        raise InvalidValue("must be {rent: N, wages: N, utilities: N, other: N}, per month")
+    unknown = [k for k in value if k not in model.COST_KINDS]
+    if unknown:
+        raise InvalidValue(f"{unknown[0]!r} is not a kind of cost; use {', '.join(model.COST_KINDS)}")
+    return tuple((kind, money(value[kind])) for kind in model.COST_KINDS if kind in value)
+
+
+def _share(value: Any) -> Decimal:
+    share = money(value)
+    if share >= 1:
+        raise InvalidValue("must be a share of revenue below 1, e.g. 0.35")
+    return share
+
+
+def _past_revenue(value: Any) -> tuple[tuple[int, tuple[Decimal, ...]], ...]:
+    if not isinstance(value, dict):
+        raise InvalidValue("must be {YEAR: total} or {YEAR: [12 monthly figures]}")
+    years = []
+    for year, figures in sorted(value.items()):
+        if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100:
+            raise InvalidValue(f"{year!r} is not a year")
+        amounts = figures if isinstance(figures, list) else [figures]
+        if len(amounts) not in (1, 12):
+            raise InvalidValue(f"{year}: give the year's total or twelve monthly figures")
+        years.append((year, tuple(money(a) for a in amounts)))
+    return tuple(years)

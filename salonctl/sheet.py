@@ -14,7 +14,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from salonctl import model, scripts
+from salonctl import model, render, scripts
 from salonctl.rules import DueRow, Reason
 
 CALLER_DEFAULT = {"zh-CN": "前台", "en": "the front desk"}
@@ -123,4 +123,4 @@ def sheet_markdown(records: list[dict[str, Any]], language: str, title: str) -> 
 
 def _md(text: str) -> str:
     """Client text shown as written, never as Markdown or HTML."""
-    return "".join("\\" + c if c in "\\`*_[]<>|" else c for c in text)
+    return render._md_escape(text)

@@ -342,7 +342,9 @@ class Salon:
             return []  # already reported with salon.yaml
         shown = self.rel(self.root / rulebook.RULES_FILE)
         rules, problems = rulebook.load_rules(self.root, shown, language)
-        return problems + rulebook.script_problems(rules, self.scripts(), shown)
+        cycle_problems = rulebook.load_cycle(
+            self.root, self.rel(self.root / rulebook.CYCLE_FILE), language)[1]
+        return problems + cycle_problems + rulebook.script_problems(rules, self.scripts(), shown)
 
 
 def journal_file(entry: model.Entry) -> Path:
@@ -511,6 +513,13 @@ def dump_clients(clients: list[model.Client]) -> str:
 
 def settings_record(settings: model.Settings) -> dict[str, Any]:
     data: dict[str, Any] = schema.plain(settings)
+    plan = settings.plan
+    data["plan"] = {
+        "fixed_costs": {kind: dict(plan.fixed_costs).get(kind, 0) for kind in model.COST_KINDS},
+        "variable_share": plan.variable_share,
+        "target_profit": plan.target_profit,
+        "past_revenue": {year: list(a) if len(a) > 1 else a[0] for year, a in plan.past_revenue},
+    }
     return data
 
 
@@ -538,5 +547,7 @@ def render_settings(settings: model.Settings) -> str:
         "# The salon's settings. Edit freely; run `salonctl check` afterwards.\n"
         "# opening.closed_weekdays: e.g. [monday]; closed_dates: [2027-02-06, ...];\n"
         "# public_holidays: a region code such as CN to close on its public holidays.\n"
+        "# plan: fixed_costs per month by kind; variable_share of revenue (0.35 = 35%);\n"
+        "# target_profit for the year; past_revenue {YEAR: total or [12 monthly figures]}.\n"
     )
     return header + body

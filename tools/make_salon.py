@@ -93,7 +93,9 @@ class Maker:
             do_not_contact=rng.random() < 0.02,
             skin_type=rng.choice(SKIN),
             allergies=rng.choice(ALLERGIES) if rng.random() < 0.08 else None,
-            since=self.day_between(self.start, self.today - timedelta(days=3)),
+            # Most clients were already coming when the history starts: an established salon.
+            since=self.start + timedelta(days=rng.randrange(30)) if rng.random() < 0.6
+            else self.day_between(self.start, self.today - timedelta(days=3)),
         )
 
     # --- history ---------------------------------------------------------------------
@@ -199,6 +201,27 @@ def _write(folder: Path, people: list[model.Client], entries: list[model.Entry])
             raise SystemExit(f"{folder} holds something that is not a salon; not touching it")
         shutil.rmtree(folder)
     store.init_salon(folder, "悦颜美容会所", "zh-CN")
+    settings = folder / store.SALON_FILE
+    text = settings.read_text(encoding="utf-8")
+    text = text.replace("  caller: null", "  caller: 前台小王")
+    text = text.replace("""  fixed_costs:
+    rent: 0
+    wages: 0
+    utilities: 0
+    other: 0
+  variable_share: 0
+  target_profit: 0
+  past_revenue: {}""", """  fixed_costs:
+    rent: 9000
+    wages: 12000
+    utilities: 1500
+    other: 1000
+  variable_share: 0.3
+  target_profit: 80000
+  past_revenue:
+    2023: 498000
+    2024: 531000""")
+    fsutil.write_atomic(settings, text.encode("utf-8"))
     for start in range(0, len(people), store.BUCKET_SIZE):
         bucket = folder / store.CLIENTS_DIR / f"{start // store.BUCKET_SIZE:04d}.yaml"
         text = store.dump_clients(people[start:start + store.BUCKET_SIZE])

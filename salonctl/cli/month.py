@@ -1,0 +1,138 @@
+"""The month's action plan (seed 001: written on the 25th for the next month)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from rich.text import Text
+
+from salonctl import calendar, plan, render, rules
+from salonctl.anchors import SalonView
+from salonctl.cli.common import State
+from salonctl.cli.plans import _birthdays, _month_days, build_year
+
+LAPSED_MEMBER_DAYS = 60
+KEY_CLIENT_DAYS = 45
+
+
+def month_record(run: State, year: int, month: int, today: date) -> dict[str, Any]:
+    salon = run.salon()
+    settings = salon.settings()
+    history = salon.history()
+    view = SalonView(settings, salon.clients(), history, settings.follow_up.max_tries)
+    year_plan = build_year(run, year)
+    chosen = year_plan.months[month - 1]
+    days = _month_days(year, month)
+    open_days = calendar.OpenDays(settings.opening)
+    revenue = plan.monthly_revenue(history.visits)
+    load = rules.call_load(view, salon.rules(), today, days[0], days[-1])
+    return {
+        "month": f"{year}-{month:02d}", "target": chosen.target,
+        "last_year": revenue.get((year - 1, month)),
+        "season": chosen.cycle.season, "demand": chosen.cycle.demand,
+        "wants": chosen.cycle.wants, "focus": list(chosen.cycle.focus),
+        "weeks": [{"from": start, "to": end, "target": target} for start, end, target in
+                  plan.week_split(days[0], chosen.target, {d: open_days.is_open(d) for d in days})],
+        "holidays": [{"name": name, "date": day} for name, day in chosen.holidays],
+        "birthdays": [{"date": day, "client": c.id, "name": c.name,
+                       "lunar": c.lunar_birthday is not None}
+                      for day, c in _birthdays(view.clients, year).get(month, [])],
+        "appointments": [{"date": a.date, "time": a.time, "client": a.client,
+                          "name": view.by_id[a.client].name if a.client in view.by_id else None,
+                          "service": a.service}
+                         for a in sorted(history.live_appointments(), key=lambda a: (a.date, a.time))
+                         if (a.date.year, a.date.month) == (year, month)],
+        "calls": [{"date": d, "open": open_days.is_open(d), "calls": load.get(d, 0)} for d in days],
+        "approach": _worth_approaching(view, days[0], days[-1], today),
+    }
+
+
+def _worth_approaching(view: SalonView, first: date, last: date, today: date) -> list[dict[str, Any]]:
+    """Members worth a call this month: cards ending, regulars lapsing, key clients unseen."""
+    found = []
+    for client in view.clients:
+        if client.do_not_contact:
+            continue
+        book = view.book(client.id)
+        seen = max((v.date for v in book.visits if v.date <= today), default=None)
+        for card in book.cards:
+            if card.until is not None and first <= card.until <= last:
+                found.append((client, f"card {card.type} ends {card.until}"))
+        if client.category == "member" and seen and (first - seen).days >= LAPSED_MEMBER_DAYS:
+            found.append((client, f"member not seen since {seen}"))
+        elif client.key and seen and (first - seen).days >= KEY_CLIENT_DAYS:
+            found.append((client, f"key client not seen since {seen}"))
+    return [{"client": c.id, "name": c.name, "phone": c.phone, "consultant": c.consultant,
+             "why": why} for c, why in sorted(found, key=lambda item: (item[1], item[0].id))]
+
+
+def _sections(record: dict[str, Any]) -> list[tuple[str, render.Listing]]:
+    return [
+        ("weeks", render.Listing(record["weeks"], render.columns("from", "to", "target"))),
+        ("holidays", render.Listing(record["holidays"], render.columns("date", "name"))),
+        ("birthdays", render.Listing(record["birthdays"], render.columns("date", "name", "lunar"))),
+        ("appointments booked", render.Listing(
+            record["appointments"], render.columns("date", "time", "name", "service"))),
+        ("calls per day", _call_grid(record["calls"])),
+        ("worth approaching", render.Listing(
+            record["approach"], render.columns("name", "consultant", "why", wrap=("why",)))),
+    ]
+
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _call_grid(days: list[dict[str, Any]]) -> render.Listing:
+    """The month's call load as weeks: each cell is 'day: calls' (a dash when closed)."""
+    weeks: list[dict[str, Any]] = []
+    for entry in days:
+        day: date = entry["date"]
+        if not weeks or day.weekday() == 0:
+            weeks.append(dict.fromkeys(WEEKDAYS, ""))
+        count = entry["calls"] if entry["open"] else "-"
+        weeks[-1][WEEKDAYS[day.weekday()]] = f"{day.day:02d}: {count}"
+    return render.Listing(weeks, render.columns(*WEEKDAYS))
+
+
+def _header(record: dict[str, Any]) -> list[str]:
+    lines = [
+        f"Plan for {record['month']}: target {record['target']:,}"
+        + (f" (same month last year: {record['last_year']:,})" if record["last_year"] else ""),
+        f"{record['season']} · demand {record['demand']} · {record['wants']}",
+        "focus: " + "; ".join(record["focus"]),
+    ]
+    progress = record.get("progress")
+    if progress:
+        per_day = progress["per_open_day"]
+        lines.append(f"so far: {progress['actual']:,} of {progress['target']:,}; "
+                     f"{progress['left']:,} to go over {progress['open_days_left']} open days"
+                     + (f" ({per_day:,} a day)" if per_day is not None else ""))
+    return lines
+
+
+def print_month(run: State, record: dict[str, Any], fmt: str) -> None:
+    out = run.console.file
+    if fmt == "json":
+        out.write(render.to_json(record))
+    elif fmt == "csv":
+        out.write(render.to_csv(record["calls"]))
+    elif fmt == "markdown":
+        parts = [f"## {_header(record)[0]}", *_header(record)[1:]]
+        for title, listing in _sections(record):
+            if listing.records:
+                parts.append(f"\n### {title}\n")
+                parts.append(render.to_markdown(listing.records, listing.columns))
+        out.write("\n".join(parts) + "\n")
+    else:
+        for line in _header(record):
+            run.console.print(Text(line))
+        for title, listing in _sections(record):
+            if listing.records:
+                run.console.print()
+                run.console.print(render.table(render.Listing(
+                    listing.records, listing.columns, title=title)))
+
+
+def following_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)

@@ -1,0 +1,249 @@
+"""`salonctl plan`, `plan year`, `plan month`: business plans from the salon's own data."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Annotated, Any
+
+import typer
+from rich.text import Text
+
+from salonctl import calendar, model, plan, render, rulebook, rules, schema
+from salonctl.anchors import SalonView
+from salonctl.cli.app import app
+from salonctl.cli.common import FormatOption, State, arg, check_format, state
+from salonctl.errors import DataError, UsageError
+
+PLAN_FORMATS = ("table", "json", "csv", "markdown")
+plan_app = typer.Typer(help="Yearly and monthly business plans.", invoke_without_command=True)
+app.add_typer(plan_app, name="plan")
+
+
+def _cycle(run: State) -> model.Cycle:
+    salon = run.salon()
+    cycle, problems = rulebook.load_cycle(salon.root, salon.rel(salon.root / rulebook.CYCLE_FILE),
+                                          salon.settings().language)
+    if cycle is None:
+        raise DataError(problems)
+    return cycle
+
+
+def _money_option(value: str | None, name: str) -> Decimal | None:
+    return None if value is None else arg(schema.parse_money, value, name)
+
+
+def _costs(settings: model.Settings, fixed: Decimal | None, share: Decimal | None,
+           profit: Decimal | None) -> plan.Costs:
+    if share is not None and share >= 1:
+        raise UsageError("--variable-share: a share of revenue below 1, e.g. 0.35")
+    return plan.Costs(
+        settings.plan.fixed_per_month if fixed is None else fixed,
+        settings.plan.variable_share if share is None else share,
+        settings.plan.target_profit if profit is None else profit,
+    )
+
+
+def _birthdays(clients: list[model.Client], year: int) -> dict[int, list[tuple[date, model.Client]]]:
+    found: dict[int, list[tuple[date, model.Client]]] = {}
+    for client in clients:
+        day = calendar.birthday_in(client, year)
+        if day is not None and not client.do_not_contact:
+            found.setdefault(day.month, []).append((day, client))
+    return {month: sorted(days, key=lambda item: (item[0], item[1].id))
+            for month, days in found.items()}
+
+
+def build_year(run: State, year: int, given: Decimal | None = None, fixed: Decimal | None = None,
+               share: Decimal | None = None, profit: Decimal | None = None) -> plan.YearPlan:
+    salon = run.salon()
+    settings = salon.settings()
+    view = SalonView(settings, salon.clients(), salon.history(), settings.follow_up.max_tries)
+    load = rules.call_load(view, salon.rules(), run.today(), date(year, 1, 1), date(year, 12, 31))
+    calls: dict[int, int] = {}
+    for day, count in load.items():
+        calls[day.month] = calls.get(day.month, 0) + count
+    return plan.year_plan(plan.Inputs(
+        year=year, today=run.today(), revenue=plan.monthly_revenue(salon.history().visits),
+        costs=_costs(settings, fixed, share, profit), past=settings.plan, cycle=_cycle(run),
+        language=settings.language, given_target=given,
+        birthdays={m: len(b) for m, b in _birthdays(view.clients, year).items()}, calls=calls,
+    ))
+
+
+def year_record(result: plan.YearPlan) -> dict[str, Any]:
+    """The stable JSON of `plan year`."""
+    return {
+        "year": result.year, "target": result.target, "break_even": result.break_even,
+        "required": result.required, "trend_estimate": result.trend,
+        "target_source": result.target_source, "weights_source": result.weights_source,
+        "weights_years": list(result.weights_years),
+        "years": [{"year": r.year, "revenue": plan.whole(r.revenue), "source": r.source,
+                   "estimated": r.estimated} for r in result.years],
+        "notes": list(result.notes),
+        "months": [_month_record(result.year, m) for m in result.months],
+    }
+
+
+def _month_record(year: int, month: plan.MonthPlan) -> dict[str, Any]:
+    return {
+        "month": f"{year}-{month.month:02d}", "season": month.cycle.season,
+        "demand": month.cycle.demand, "wants": month.cycle.wants, "focus": list(month.cycle.focus),
+        "holidays": [{"name": name, "date": day} for name, day in month.holidays],
+        "birthdays": month.birthdays, "calls": month.calls,
+        "weight": float(round(month.weight, 4)), "target": month.target,
+        "history": [{"year": y, "revenue": r} for y, r in month.history],
+    }
+
+
+def _default_year(today: date) -> int:
+    return today.year + 1 if today.month >= 10 else today.year
+
+
+@plan_app.callback()
+def plan_progress(ctx: typer.Context) -> None:
+    """Without a subcommand: this month's revenue so far against its target."""
+    if ctx.invoked_subcommand is not None:
+        return
+    run = state(ctx)
+    today = run.today()
+    record = progress(run, today.year, today.month, today)
+    for line in _progress_lines(record):
+        run.console.print(Text(line))
+
+
+@plan_app.command("year")
+def plan_year(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Argument(
+        metavar="[YEAR]", help="Default: next year from October on, else this year.")] = None,
+    target: Annotated[str | None, typer.Option(help="Use this target instead.")] = None,
+    fixed_costs: Annotated[str | None, typer.Option(
+        "--fixed-costs", help="Fixed costs per month (what if the rent goes up?).")] = None,
+    variable_share: Annotated[str | None, typer.Option(
+        "--variable-share", help="Variable costs as a share of revenue, e.g. 0.35.")] = None,
+    profit: Annotated[str | None, typer.Option(help="Target profit for the year.")] = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """The year's plan: target, break-even, and the target spread over the months."""
+    fmt = check_format(fmt, PLAN_FORMATS)
+    run = state(ctx)
+    chosen = year if year is not None else _default_year(run.today())
+    if not calendar.FIRST_YEAR < chosen < calendar.LAST_YEAR:
+        raise UsageError(f"YEAR: {chosen} is outside {calendar.FIRST_YEAR + 1}-{calendar.LAST_YEAR - 1}")
+    result = build_year(
+        run, chosen, _money_option(target, "--target"), _money_option(fixed_costs, "--fixed-costs"),
+        _money_option(variable_share, "--variable-share"), _money_option(profit, "--profit"))
+    _print_year(run, year_record(result), fmt)
+
+
+def _print_year(run: State, record: dict[str, Any], fmt: str) -> None:
+    out = run.console.file
+    if fmt == "json":
+        out.write(render.to_json(record))
+        return
+    rows = [{**m, "last_year": m["history"][-1]["revenue"],
+             "holidays": [f"{h['name']} {h['date']:%m-%d}" for h in m["holidays"]]}
+            for m in record["months"]]
+    if fmt == "csv":
+        out.write(render.to_csv([{k: v for k, v in r.items() if k != "history"} for r in rows]))
+        return
+    columns = (
+        *render.columns("month", "demand"),
+        render.Column("target", lambda r: r["target"], justify="right"),
+        render.Column("last year", lambda r: r["last_year"], justify="right"),
+        render.Column("birthdays", lambda r: r["birthdays"], justify="right"),
+        render.Column("calls", lambda r: r["calls"], justify="right"),
+        render.Column("holidays", lambda r: r["holidays"], wrap=True),
+    )
+    header = _year_header(record)
+    if fmt == "markdown":
+        out.write(render.to_markdown(rows, columns, header))
+        return
+    for line in header:
+        run.console.print(Text(line))
+    run.console.print(render.table(render.Listing(rows, columns)))
+
+
+def _year_header(record: dict[str, Any]) -> list[str]:
+    why = {"given": "given with --target", "trend": "the trend is above the required revenue",
+           "required": "the revenue that leaves the target profit"}[record["target_source"]]
+    trend = "none (no history)" if record["trend_estimate"] is None else f"{record['trend_estimate']:,}"
+    lines = [
+        f"Plan for {record['year']}: target {record['target']:,} ({why})",
+        f"break-even {record['break_even']:,} · required {record['required']:,} · trend {trend}",
+        "weights: " + (f"the salon's own history ({', '.join(map(str, record['weights_years']))})"
+                       if record["weights_source"] == "history" else "the default demand cycle"),
+    ]
+    lines += [f"past: {y['year']} {y['revenue']:,}{' (estimated)' if y['estimated'] else ''}"
+              f"{' (typed in)' if y['source'] == 'typed' else ''}" for y in record["years"]]
+    return lines + [f"note: {n}" for n in record["notes"]]
+
+
+# --- the month ---------------------------------------------------------------------------
+
+
+def _month_of(text: str | None, today: date) -> tuple[int, int]:
+    if text is None:
+        if today.day >= 25:  # the plan for next month is written on the 25th (seed 001)
+            following = (today.replace(day=1) + timedelta(days=32))
+            return following.year, following.month
+        return today.year, today.month
+    day = schema.parse_date(f"{text}-01") if len(text) == 7 else None
+    if day is None:
+        raise schema.InvalidValue(f"{text!r} is not a month; expected YYYY-MM")
+    return day.year, day.month
+
+
+def _month_days(year: int, month: int) -> list[date]:
+    first = date(year, month, 1)
+    last = (first + timedelta(days=32)).replace(day=1)
+    return [first + timedelta(days=n) for n in range((last - first).days)]
+
+
+def progress(run: State, year: int, month: int, today: date) -> dict[str, Any]:
+    """Revenue so far against the month's target, and what is left per open day."""
+    salon = run.salon()
+    result = build_year(run, year)
+    target = result.months[month - 1].target
+    revenue = plan.monthly_revenue(v for v in salon.history().visits if v.date <= today)
+    actual = revenue.get((year, month), plan.ZERO)
+    open_days = calendar.OpenDays(salon.settings().opening)
+    left_days = [d for d in _month_days(year, month) if d >= today and open_days.is_open(d)]
+    left = max(target - actual, plan.ZERO)
+    return {
+        "month": f"{year}-{month:02d}", "target": target, "actual": actual, "left": left,
+        "open_days_left": len(left_days),
+        "per_open_day": plan.whole(left / len(left_days)) if left_days else None,
+    }
+
+
+def _progress_lines(record: dict[str, Any]) -> list[str]:
+    per_day = record["per_open_day"]
+    return [
+        f"{record['month']}: {record['actual']:,} of {record['target']:,} "
+        f"({record['left']:,} to go)",
+        f"{record['open_days_left']} open days left" +
+        (f": {per_day:,} a day" if per_day is not None else ""),
+    ]
+
+
+@plan_app.command("month")
+def plan_month(
+    ctx: typer.Context,
+    month: Annotated[str | None, typer.Argument(
+        metavar="[YYYY-MM]", help="Default: next month from the 25th on, else this month.")] = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """The month's action plan: target by week, birthdays, bookings, call load, who to approach."""
+    fmt = check_format(fmt, PLAN_FORMATS)
+    run = state(ctx)
+    today = run.today()
+    year, number = arg(lambda v: _month_of(v, today), month or "", "YYYY-MM") if month \
+        else _month_of(None, today)
+    from salonctl.cli.month import month_record, print_month
+
+    record = month_record(run, year, number, today)
+    if (year, number) == (today.year, today.month):
+        record["progress"] = progress(run, year, number, today)
+    print_month(run, record, fmt)
