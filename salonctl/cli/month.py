@@ -21,7 +21,7 @@ def month_record(run: State, year: int, month: int, today: date) -> dict[str, An
     settings = salon.settings()
     history = salon.history()
     view = SalonView(settings, salon.clients(), history, settings.follow_up.max_tries)
-    year_plan = build_year(run, year)
+    year_plan = build_year(run, year, forecast_calls=False)
     chosen = year_plan.months[month - 1]
     days = _month_days(year, month)
     open_days = calendar.OpenDays(settings.opening)

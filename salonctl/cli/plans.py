@@ -55,11 +55,15 @@ def _birthdays(clients: list[model.Client], year: int) -> dict[int, list[tuple[d
 
 
 def build_year(run: State, year: int, given: Decimal | None = None, fixed: Decimal | None = None,
-               share: Decimal | None = None, profit: Decimal | None = None) -> plan.YearPlan:
+               share: Decimal | None = None, profit: Decimal | None = None,
+               forecast_calls: bool = True) -> plan.YearPlan:
+    """The year's plan; `forecast_calls=False` skips the call forecast (a whole engine pass
+    over the year) when only the targets are wanted."""
     salon = run.salon()
     settings = salon.settings()
     view = SalonView(settings, salon.clients(), salon.history(), settings.follow_up.max_tries)
-    load = rules.call_load(view, salon.rules(), run.today(), date(year, 1, 1), date(year, 12, 31))
+    load = rules.call_load(view, salon.rules(), run.today(), date(year, 1, 1),
+                           date(year, 12, 31)) if forecast_calls else {}
     calls: dict[int, int] = {}
     for day, count in load.items():
         calls[day.month] = calls.get(day.month, 0) + count
@@ -204,7 +208,7 @@ def _month_days(year: int, month: int) -> list[date]:
 def progress(run: State, year: int, month: int, today: date) -> dict[str, Any]:
     """Revenue so far against the month's target, and what is left per open day."""
     salon = run.salon()
-    result = build_year(run, year)
+    result = build_year(run, year, forecast_calls=False)
     target = result.months[month - 1].target
     revenue = plan.monthly_revenue(v for v in salon.history().visits if v.date <= today)
     actual = revenue.get((year, month), plan.ZERO)
