@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 
 def local_today() -> date:
     return date.today()
+
+
+def now() -> datetime:
+    """The current time with its timezone (an e-mail's Date header)."""
+    return datetime.now().astimezone()

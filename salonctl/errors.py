@@ -13,8 +13,10 @@ EXIT_OK = 0
 EXIT_BUG = 1
 EXIT_USAGE = 2
 EXIT_DATA = 65
+EXIT_UNAVAILABLE = 69  # mail: the server refused for good (5xx, login); fix and run again
 EXIT_IO = 74
 EXIT_TEMPFAIL = 75
+EXIT_PROTOCOL = 76  # mail: handed over but unconfirmed; check before --resend
 
 
 @dataclass(frozen=True, order=True)

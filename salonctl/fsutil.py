@@ -171,9 +171,9 @@ def _set_aside_torn_line(fd: int, path: Path) -> str | None:
 
 
 @contextlib.contextmanager
-def locked(folder: Path, command: str, wait_seconds: float) -> Iterator[None]:
-    """Hold the salon's write lock; after `wait_seconds` say who holds it."""
-    lock_path = folder / ".lock"
+def locked(folder: Path, command: str, wait_seconds: float, name: str = ".lock") -> Iterator[None]:
+    """Hold one of the salon's locks; after `wait_seconds` say who holds it."""
+    lock_path = folder / name
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, FILE_MODE)
     except OSError as error:

@@ -225,6 +225,29 @@ class Cycle:
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    host: str = "localhost"
+    port: int | None = None  # default: 465 for ssl, 587 for starttls, 25 otherwise
+    security: str = "none"  # none | starttls | ssl
+    user: str | None = None
+    password_env: str | None = None  # the variable that holds the password
+    password_file: str | None = None  # or a file only its owner can read (0600)
+    ca_file: str | None = None  # a CA bundle to trust, for a private mail server
+    timeout: int = 30
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    sender: str | None = None
+    to: tuple[str, ...] = ()  # who gets the whole sheet (the owner)
+    consultants: tuple[tuple[str, str], ...] = ()  # consultant -> address: her calls only
+    when_empty: str = "notice"  # notice: a short "no calls" message; skip: no message
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    retries: int = 3
+    retry_delay: float = 5.0  # seconds before the second try, doubled after each
+
+
+@dataclass(frozen=True)
 class Settings:
     name: str
     language: Language = "zh-CN"
@@ -233,6 +256,7 @@ class Settings:
     contact: Contact = field(default_factory=Contact)
     follow_up: FollowUp = field(default_factory=FollowUp)
     plan: PlanSettings = field(default_factory=PlanSettings)
+    mail: MailSettings = field(default_factory=MailSettings)
 
 
 @dataclass(frozen=True)

@@ -401,14 +401,22 @@ def _section(value: Any) -> Any:
     return value
 
 
+def single_line(value: Any) -> str:
+    line = text(value)
+    if any(c in line for c in "\r\n\0"):
+        raise InvalidValue("must be one line (it goes into e-mail subjects)")
+    return line
+
+
 SETTINGS_FIELDS = (
-    Field("name", text, required=True),
+    Field("name", single_line, required=True),
     Field("language", choice(model.LANGUAGES)),
     Field("currency", text),
     Field("opening", _section),
     Field("contact", _section),
     Field("follow_up", _section),
     Field("plan", _section),
+    Field("mail", _section),
 )
 SETTINGS_SECTIONS: dict[str, tuple[tuple[Field, ...], type[Any]]] = {
     "opening": ((
@@ -430,7 +438,38 @@ SETTINGS_SECTIONS: dict[str, tuple[tuple[Field, ...], type[Any]]] = {
         Field("target_profit", money),
         Field("past_revenue", lambda v: _past_revenue(v)),
     ), model.PlanSettings),
+    "mail": ((
+        Field("from", email),
+        Field("to", list_of(email)),
+        Field("consultants", lambda v: _consultant_addresses(v)),
+        Field("when_empty", choice(("notice", "skip"))),
+        Field("smtp", _section),
+        Field("retries", integer(1, 10)),
+        Field("retry_delay", lambda v: _seconds(v)),
+    ), model.MailSettings),
 }
+SMTP_FIELDS = (
+    Field("host", single_line),
+    Field("port", integer(1, 65535)),
+    Field("security", choice(("none", "starttls", "ssl"))),
+    Field("user", single_line),
+    Field("password_env", single_line),
+    Field("password_file", single_line),
+    Field("ca_file", single_line),
+    Field("timeout", integer(1, 600)),
+)
+
+
+def _consultant_addresses(value: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict):
+        raise InvalidValue("must be {CONSULTANT: address, ...}")
+    return tuple((single_line(name), email(address)) for name, address in value.items())
+
+
+def _seconds(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 600:
+        raise InvalidValue("must be a number of seconds from 0 to 600")
+    return float(value)
 
 
 def _costs(value: Any) -> tuple[tuple[str, Decimal], ...]:

@@ -7,7 +7,7 @@ order, then the closing: one call, however many reasons she is owed it for.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -124,3 +124,33 @@ def sheet_markdown(records: list[dict[str, Any]], language: str, title: str) -> 
 def _md(text: str) -> str:
     """Client text shown as written, never as Markdown or HTML."""
     return render._md_escape(text)
+
+
+def sheet_ics(records: list[dict[str, Any]], salon: str, language: str, stamp: date) -> bytes:
+    """The planned calls as an iCalendar file: one all-day event per client per day. UIDs
+    are stable (client and day), so importing a newer file updates events, never doubles
+    them. DTSTAMP is the day the file was made for, keeping the file reproducible."""
+    import hashlib
+    from datetime import datetime, time, timedelta
+
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//salonctl//call sheet//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"{salon} · 回访" if language == "zh-CN" else f"{salon} · calls")
+    domain = hashlib.sha256(salon.encode()).hexdigest()[:12]
+    for record in records:
+        day: date = record["date"]
+        event = Event()
+        event.add("uid", f"{record['client']}-{day:%Y%m%d}@{domain}.salonctl")
+        event.add("dtstamp", datetime.combine(stamp, time(0), tzinfo=UTC))
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        word = "回访" if language == "zh-CN" else "Call"
+        event.add("summary", f"{word} {record['name']} · {record['phone']}")
+        why = [_reason_line(r, language) for r in record["reasons"]]
+        event.add("description", "\n".join([*why, "", record["script"]]))
+        calendar.add_component(event)
+    ics: bytes = calendar.to_ical()
+    return ics

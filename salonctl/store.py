@@ -374,11 +374,31 @@ def settings_from(raw: Any, where: str) -> tuple[model.Settings | None, list[Pro
         if raw.get(name) is not None:
             section, found = schema.read_record(raw[name], fields, where, raw.where(name))
             problems += found
+        if section is not None and name == "mail" and raw.get(name) is not None:
+            section, found = _mail_section(raw[name], section, where)
+            problems += found
         nested[name] = cls(**section) if section is not None else None
     if problems:
         return None, problems
     plain_values = {k: v for k, v in values.items() if k not in schema.SETTINGS_SECTIONS}
     return model.Settings(**plain_values, **nested), []
+
+
+def _mail_section(raw: Any, values: dict[str, Any], where: str
+                  ) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The mail section's own names (`from`) and its nested smtp settings."""
+    values = dict(values)
+    if "from" in values:
+        values["sender"] = values.pop("from")
+    smtp: dict[str, Any] | None = {}
+    problems: list[Problem] = []
+    if values.pop("smtp", None) is not None:
+        smtp, problems = schema.read_record(raw["smtp"], schema.SMTP_FIELDS, where,
+                                            raw.where("smtp"))
+    if smtp is None:
+        return None, problems
+    values["smtp"] = model.SmtpSettings(**smtp)
+    return values, problems
 
 
 def _clients_from(
@@ -520,6 +540,12 @@ def settings_record(settings: model.Settings) -> dict[str, Any]:
         "target_profit": plan.target_profit,
         "past_revenue": {year: list(a) if len(a) > 1 else a[0] for year, a in plan.past_revenue},
     }
+    mail = settings.mail
+    data["mail"] = {
+        "from": mail.sender, "to": list(mail.to), "consultants": dict(mail.consultants),
+        "when_empty": mail.when_empty, "smtp": schema.plain(mail.smtp),
+        "retries": mail.retries, "retry_delay": mail.retry_delay,
+    }
     return data
 
 
@@ -534,7 +560,7 @@ def init_salon(root: Path, name: str, language: str) -> None:
     root.chmod(fsutil.DIR_MODE)
     for folder in (CLIENTS_DIR, *(f"{JOURNAL_DIR}/{kind.folder}" for kind in JOURNALS)):
         fsutil.ensure_dir(root / folder)
-    fsutil.write_atomic(root / ".gitignore", b".lock\n.cache/\n*.tmp\n")
+    fsutil.write_atomic(root / ".gitignore", b".lock\n.mail.lock\n.cache/\n*.tmp\n")
     fsutil.write_atomic(root / SALON_FILE, render_settings(settings).encode("utf-8"))
     rulebook.write_defaults(root, language)
 
@@ -549,5 +575,8 @@ def render_settings(settings: model.Settings) -> str:
         "# public_holidays: a region code such as CN to close on its public holidays.\n"
         "# plan: fixed_costs per month by kind; variable_share of revenue (0.35 = 35%);\n"
         "# target_profit for the year; past_revenue {YEAR: total or [12 monthly figures]}.\n"
+        "# mail: from, to (who gets the whole sheet), consultants {NAME: address} (each gets\n"
+        "# her own calls); smtp.security none|starttls|ssl; the password comes from the\n"
+        "# variable named in smtp.password_env or a 0600 file in smtp.password_file, never here.\n"
     )
     return header + body

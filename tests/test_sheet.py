@@ -85,7 +85,7 @@ def test_due_names_a_bad_day(salon: Salon) -> None:
     result = salon("due", "2026-02-30")
     assert result.err == "salonctl: WHEN: '2026-02-30' is not a real date (that month has fewer days)\n"
     assert salon("due", "--format", "pdf").err == (
-        "salonctl: --format: 'pdf' is not one of: table, json, csv, markdown\n")
+        "salonctl: --format: 'pdf' is not one of: table, json, csv, markdown, ics\n")
 
 
 def test_english_salon_gets_english_scripts(tmp_path: Path) -> None:

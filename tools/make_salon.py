@@ -221,6 +221,16 @@ def _write(folder: Path, people: list[model.Client], entries: list[model.Entry])
   past_revenue:
     2023: 498000
     2024: 531000""")
+    text = text.replace("""mail:
+  from: null
+  to: []
+  consultants: {}""", """mail:
+  from: yueyan@example.com
+  to: [owner@example.com]
+  consultants:
+    小李: xiaoli@example.com
+    小周: xiaozhou@example.com
+    小陈: xiaochen@example.com""")
     fsutil.write_atomic(settings, text.encode("utf-8"))
     for start in range(0, len(people), store.BUCKET_SIZE):
         bucket = folder / store.CLIENTS_DIR / f"{start // store.BUCKET_SIZE:04d}.yaml"

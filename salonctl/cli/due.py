@@ -15,7 +15,7 @@ from salonctl.cli.common import FormatOption, State, arg, check_format, resolve_
 from salonctl.errors import NotFoundError, UsageError
 from salonctl.ruleset import Rule
 
-SHEET_FORMATS = ("table", "json", "csv", "markdown")
+SHEET_FORMATS = ("table", "json", "csv", "markdown", "ics")
 WhenArg = Annotated[str, typer.Argument(metavar="[today|tomorrow|YYYY-MM-DD]",
                                         help="The day of the sheet (default today).")]
 
@@ -60,7 +60,8 @@ def due(
         "--missed", help="Calls whose window closed without a call, instead.")] = False,
     since: Annotated[str | None, typer.Option(
         help="With --missed: from this day (default 30 days before).")] = None,
-    fmt: FormatOption = "table",
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", help="table, json, csv, markdown or ics (a calendar file).")] = "table",
 ) -> None:
     """The call sheet: who to call on a day, why, and what to say."""
     fmt = check_format(fmt, SHEET_FORMATS)
@@ -80,7 +81,10 @@ def _print_sheets(run: State, view: SalonView, sheets: list[tuple[date, list[dic
                   fmt: str) -> None:
     records = [r for _, day_records in sheets for r in day_records]
     out = run.console.file
-    if fmt == "json":
+    if fmt == "ics":
+        out.write(sheet.sheet_ics(records, view.settings.name, view.language,
+                                  sheets[0][0]).decode("utf-8"))
+    elif fmt == "json":
         out.write(render.to_json(records))
     elif fmt == "csv":
         out.write(render.to_csv([sheet.csv_record(r) for r in records]))
@@ -111,7 +115,7 @@ def _print_missed(run: State, found: list[tuple[Any, rules.Reason]], consultant:
          "why": reason.status.detail}
         for client, reason in found if consultant in (None, client.consultant)
     ]
-    if fmt == "markdown":
+    if fmt in ("markdown", "ics"):
         fmt = "table"
     columns = render.columns("missed_on", "name", "ref", "title", "due", "why", wrap=("title",))
     render.emit(render.Listing(records, columns, empty="no missed calls"), fmt, run.console)

@@ -1,0 +1,193 @@
+"""`salonctl mail`: the day's call sheet by e-mail, exactly once, for cron."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import time
+from datetime import date
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from salonctl import clock, fsutil, mail, model, outbox, schema
+from salonctl.cli.app import app
+from salonctl.cli.common import State, arg, echo_warnings, state
+from salonctl.cli.due import WhenArg, _engine, parse_when, sheet_records
+from salonctl.errors import EXIT_PROTOCOL, EXIT_TEMPFAIL, EXIT_UNAVAILABLE, UsageError
+
+DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
+MAIL_LOCK = ".mail.lock"
+# The exit code of a run: the most serious outcome among its recipients.
+EXIT_FOR = {"permanent": EXIT_UNAVAILABLE, "unknown": EXIT_PROTOCOL, "temporary": EXIT_TEMPFAIL}
+
+
+@app.command("mail")
+def mail_command(
+    ctx: typer.Context,
+    when: WhenArg = "today",
+    to: Annotated[list[str] | None, typer.Option(
+        "--to", help="Send to this address instead (repeatable).")] = None,
+    consultant: Annotated[str | None, typer.Option(help="Only her clients' calls.")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Print the messages instead of sending them.")] = False,
+    resend: Annotated[bool, typer.Option(
+        "--resend", help="Send again what was already sent (same Message-ID).")] = False,
+    smtp_host: Annotated[str | None, typer.Option("--smtp-host", help="SMTP server.")] = None,
+    smtp_port: Annotated[int | None, typer.Option("--smtp-port", help="SMTP port.")] = None,
+    security: Annotated[str | None, typer.Option(
+        "--security", help="starttls, ssl or none (a local relay).")] = None,
+    smtp_user: Annotated[str | None, typer.Option("--smtp-user", help="SMTP login.")] = None,
+    sender: Annotated[str | None, typer.Option("--from", help="The sender address.")] = None,
+) -> None:
+    """Mail the day's call sheet: nothing on stdout when it is sent; exit 75 to try later."""
+    run = state(ctx)
+    day = arg(lambda v: parse_when(v, run.today()), when, "WHEN")
+    settings = run.salon().settings()
+    config = settings.mail
+    from_address = _sender(sender, config)
+    recipients = _recipients(to, consultant, config)
+    view, rule_set = _engine(run)
+    records = sheet_records(run, view, rule_set, day, None)
+    messages = [(r, mail.build(settings, day, rows, from_address, r, clock.now()))
+                for r in recipients
+                if (rows := _rows_for(r, records)) or config.when_empty == "notice"]
+    if dry_run:
+        for _, message in messages:
+            print(_readable(message))
+        return
+    server = _server(config.smtp, smtp_host, smtp_port, security, smtp_user)
+    code = _send_all(run, day, from_address, messages, server, config, resend)
+    if code:
+        raise typer.Exit(code)
+
+
+def _sender(given: str | None, config: model.MailSettings) -> str:
+    if given is not None:
+        return arg(schema.parse_email, given, "--from")
+    if config.sender is None:
+        raise UsageError("--from: no sender; give --from or set mail.from in salon.yaml")
+    return config.sender
+
+
+def _recipients(to: list[str] | None, consultant: str | None,
+                config: model.MailSettings) -> list[mail.Recipient]:
+    if to:
+        return [mail.Recipient(arg(schema.parse_email, a, "--to"), consultant) for a in to]
+    addresses = dict(config.consultants)
+    if consultant is not None:
+        if consultant not in addresses:
+            raise UsageError(f"--consultant: no address for {consultant!r} in mail.consultants "
+                             "of salon.yaml; give --to")
+        return [mail.Recipient(addresses[consultant], consultant)]
+    found = [mail.Recipient(a) for a in config.to]
+    found += [mail.Recipient(address, name) for name, address in config.consultants]
+    if not found:
+        raise UsageError("--to: no recipients; give --to or set mail.to in salon.yaml")
+    return found
+
+
+def _rows_for(recipient: mail.Recipient, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if recipient.consultant is None:
+        return records
+    return [r for r in records if r["consultant"] == recipient.consultant]
+
+
+def _readable(message: EmailMessage) -> str:
+    """The message as it will be sent: its headers, then each part decoded."""
+    lines = [f"{key}: {value}" for key, value in message.items()
+             if not key.lower().startswith(("content-", "mime-"))]
+    for part in message.iter_parts():
+        lines += ["", f"--- {part.get_content_type()} ---", part.get_content().rstrip()]
+    return "\n".join(lines) + "\n"
+
+
+def _server(smtp: model.SmtpSettings, host: str | None, port: int | None, security: str | None,
+            user: str | None) -> mail.Server:
+    mode = security or smtp.security
+    if mode not in DEFAULT_PORTS:
+        raise UsageError(f"--security: {mode!r} is not one of: starttls, ssl, none")
+    login = user or smtp.user
+    return mail.Server(
+        host=host or smtp.host, port=port or smtp.port or DEFAULT_PORTS[mode], security=mode,
+        user=login, password=_password(smtp) if login else None, timeout=smtp.timeout,
+        ca_file=smtp.ca_file,
+    )
+
+
+def _password(smtp: model.SmtpSettings) -> str:
+    """From the variable named in smtp.password_env, or a file only its owner may read."""
+    if smtp.password_env and os.environ.get(smtp.password_env):
+        return os.environ[smtp.password_env]
+    if smtp.password_file:
+        path = Path(smtp.password_file).expanduser()
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+            if mode & 0o077:
+                raise UsageError(f"smtp.password_file: {path} can be read by others "
+                                 f"(mode {mode:o}); chmod 600 {path}")
+            return path.read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise UsageError(f"smtp.password_file: cannot read {path}: {error.strerror}") from None
+    raise UsageError("smtp.user is set but there is no password: set the variable named in "
+                     "smtp.password_env, or smtp.password_file")
+
+
+def _send_all(run: State, day: date, sender: str, messages: list[tuple[mail.Recipient, EmailMessage]],
+              server: mail.Server, config: model.MailSettings, resend: bool) -> int:
+    salon = run.salon()
+    wait = float(os.environ.get("SALONCTL_LOCK_WAIT", 10))
+    failures: list[str] = []
+    with fsutil.locked(salon.root, "mail", wait, name=MAIL_LOCK):
+        sent_before = outbox.states(salon.root, day)
+        waiting = [(r, m) for r, m in messages if _due_to_send(sent_before.get(r.address), resend,
+                                                               day, r, failures)]
+        for number, (recipient, message) in enumerate(waiting):
+            result = _send_one(salon.root, day, sender, recipient, message, server, config)
+            if result.outcome == "sent":
+                continue
+            failures.append(result.outcome)
+            if result.unreachable:  # the others would fail the same way: one line, stop
+                print(f"salonctl: {result.detail}; {len(waiting) - number} message(s) will be "
+                      "sent by the next run", file=sys.stderr)
+                break
+            advice = {"temporary": "will be sent by the next run", "permanent": "not retried",
+                      "unknown": "not resent; check, then run with --resend"}[result.outcome]
+            print(f"salonctl: {recipient.address}: {result.detail}; {advice}", file=sys.stderr)
+    echo_warnings(salon)
+    worst = [o for o in ("permanent", "unknown", "temporary") if o in failures]
+    return EXIT_FOR[worst[0]] if worst else 0
+
+
+def _due_to_send(previous: outbox.Entry | None, resend: bool, day: date,
+                 recipient: mail.Recipient, failures: list[str]) -> bool:
+    """Sent already: not again (unless --resend). Unknown: not blindly, and say so."""
+    if previous is None or resend or previous.status in ("pending", "failed"):
+        return True
+    if previous.status == "unknown":
+        failures.append("unknown")
+        print(f"salonctl: {recipient.address}: the {day} sheet may have arrived (no answer "
+              "after it was sent); check, then run with --resend", file=sys.stderr)
+    return False
+
+
+def _send_one(root: Path, day: date, sender: str, recipient: mail.Recipient,
+              message: EmailMessage, server: mail.Server,
+              config: model.MailSettings) -> mail.Delivery:
+    """Send with retries and backoff, recording each step in the outbox."""
+    entry = outbox.Entry(day, recipient.address, str(message["Message-ID"]), "pending")
+    outbox.record(root, entry)
+    data = message.as_bytes()
+    for attempt in range(config.retries):
+        result = mail.deliver(server, sender, recipient.address, data)
+        if result.outcome != "temporary" or attempt == config.retries - 1:
+            break
+        time.sleep(config.retry_delay * 2 ** attempt)
+    status = {"sent": "sent", "permanent": "failed", "unknown": "unknown",
+              "temporary": "pending"}[result.outcome]
+    outbox.record(root, outbox.Entry(day, recipient.address, entry.message_id, status,
+                                     result.detail))
+    return result

@@ -1,0 +1,73 @@
+"""The outbox: what was mailed to whom for which day, so each sheet is delivered once.
+
+An append-only journal, `outbox/YYYY-MM.yaml` (by the sheet's day), one line per step:
+pending before a message is sent, then sent, failed (permanent) or unknown (handed over, no
+answer). A recipient's state for a day is her last line. Only `salonctl mail` writes it, under
+its own lock, so two cron runs can never send the same sheet twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from salonctl import fsutil, yamlio
+from salonctl.errors import DataError, Problem
+
+OUTBOX_DIR = "outbox"
+STATES = ("pending", "sent", "failed", "unknown")
+
+
+@dataclass(frozen=True)
+class Entry:
+    day: date
+    to: str
+    message_id: str
+    status: str
+    note: str | None = None
+
+
+def _path(root: Path, day: date) -> Path:
+    return root / OUTBOX_DIR / f"{day:%Y-%m}.yaml"
+
+
+def states(root: Path, day: date) -> dict[str, Entry]:
+    """Each recipient's latest entry for `day`."""
+    path = _path(root, day)
+    if not path.exists():
+        return {}
+    text = fsutil.read_bytes(path).decode("utf-8", "replace")
+    text = text[: text.rfind("\n") + 1]  # a torn last line was never a finished step
+    raw, problems = yamlio.parse(text, str(path))
+    if problems:
+        raise DataError(problems)
+    latest: dict[str, Entry] = {}
+    for item in raw or []:
+        entry = _entry(item, str(path))
+        if entry.day == day:
+            latest[entry.to] = entry
+    return latest
+
+
+def _entry(item: Any, where: str) -> Entry:
+    line, column = getattr(item, "position", (1, 1))
+    try:
+        entry = Entry(item["day"], item["to"], item["message_id"], item["status"], item.get("note"))
+    except (KeyError, TypeError):
+        raise DataError([Problem(where, line, column,
+                                 "an outbox line is {day, to, message_id, status}")]) from None
+    if entry.status not in STATES or not isinstance(entry.day, date):
+        raise DataError([Problem(where, line, column,
+                                 f"status must be one of {', '.join(STATES)}")])
+    return entry
+
+
+def record(root: Path, entry: Entry) -> str | None:
+    """Append one step; returns a warning if a torn line had to be set aside."""
+    line = {"day": entry.day, "to": entry.to, "message_id": entry.message_id,
+            "status": entry.status}
+    if entry.note:
+        line["note"] = entry.note
+    return fsutil.append_line(_path(root, entry.day), yamlio.dump_line(line).encode("utf-8"))
