@@ -69,7 +69,7 @@ def test_every_command_has_help(command: tuple[str, ...]) -> None:
 
 def test_readme_documents_every_exit_code() -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    for code in ("0", "1", "2", "65", "74", "75"):
+    for code in ("0", "1", "2", "65", "69", "74", "75", "76"):
         assert f"| {code} " in readme
 
 
