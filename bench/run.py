@@ -57,6 +57,10 @@ def main() -> None:
             "check (every file)": [*cli, "check"],
             "due today --format json": [*cli, "due", "today", "--format", "json"],
             "why (one client)": [*cli, "why", "c50000"],
+            "plan year --format json": [*cli, "plan", "year", "2027", "--format", "json"],
+            "plan month --format json": [*cli, "plan", "month", "2026-12", "--format", "json"],
+            "mail --dry-run (owner's sheet)": [*cli, "mail", "--to", "o@example.com",
+                                               "--from", "s@example.com", "--dry-run"],
         }
         for name, command in cases.items():
             print(f"{name:32} {_timed(command, args.repeat):7.2f} s")

@@ -23,11 +23,16 @@ TEMPLATES_DIR = "templates"
 FRAMES = ("greeting-call", "greeting-message", "closing-call", "closing-message")
 
 
-def _shipped_rules_raw() -> Any:
-    text = resources.files("salonctl").joinpath("default_rules.yaml").read_text("utf-8")
-    raw, problems = yamlio.parse(text, "default_rules.yaml")
+def _shipped(name: str) -> Any:
+    """A data file shipped in the package (parsed afresh: callers localise it in place)."""
+    text = resources.files("salonctl").joinpath(name).read_text("utf-8")
+    raw, problems = yamlio.parse(text, name)
     assert not problems, problems
     return raw
+
+
+def _salon_yaml(path: Path, shown: str) -> tuple[Any, list[Problem]]:
+    return yamlio.parse(fsutil.read_bytes(path).decode("utf-8", "replace"), shown)
 
 
 def _localised(raw: Any, language: str) -> Any:
@@ -38,7 +43,7 @@ def _localised(raw: Any, language: str) -> Any:
 
 
 def default_rules(language: str) -> list[Rule]:
-    rules, problems = ruleset.read_rules(_localised(_shipped_rules_raw(), language), "default")
+    rules, problems = ruleset.read_rules(_localised(_shipped("default_rules.yaml"), language), "default")
     assert not problems, problems
     return rules
 
@@ -50,7 +55,7 @@ def rules_file_text(language: str) -> str:
         "# `salonctl check` checks this file. Offsets count days after the event (negative:\n"
         "# before); window: {early, late} is how many days a call may move or wait.\n"
     )
-    return header + yamlio.dump_block(_localised(_shipped_rules_raw(), language))
+    return header + yamlio.dump_block(_localised(_shipped("default_rules.yaml"), language))
 
 
 def load_rules(root: Path, shown: str, language: str) -> tuple[list[Rule], list[Problem]]:
@@ -58,7 +63,7 @@ def load_rules(root: Path, shown: str, language: str) -> tuple[list[Rule], list[
     path = root / RULES_FILE
     if not path.exists():
         return default_rules(language), []
-    raw, problems = yamlio.parse(fsutil.read_bytes(path).decode("utf-8", "replace"), shown)
+    raw, problems = _salon_yaml(path, shown)
     if problems:
         return [], problems
     return ruleset.read_rules(raw, shown)
@@ -133,13 +138,6 @@ def write_defaults(root: Path, language: str) -> None:
 # --- the demand cycle ---------------------------------------------------------------------
 
 
-def _shipped_cycle_raw() -> Any:
-    text = resources.files("salonctl").joinpath("default_cycle.yaml").read_text("utf-8")
-    raw, problems = yamlio.parse(text, "default_cycle.yaml")
-    assert not problems, problems
-    return raw
-
-
 def _cycle_localised(raw: Any, language: str) -> Any:
     for month in raw["months"]:
         for key in ("season", "wants", "focus"):
@@ -152,11 +150,11 @@ def cycle_file_text(language: str) -> str:
         "# The salon's year, month by month, for `salonctl plan`. weight: demand against an\n"
         "# average month (before the Spring Festival rush, which follows the lunar date).\n"
     )
-    return header + yamlio.dump_block(_cycle_localised(_shipped_cycle_raw(), language))
+    return header + yamlio.dump_block(_cycle_localised(_shipped("default_cycle.yaml"), language))
 
 
 def default_cycle(language: str) -> model.Cycle:
-    cycle, problems = read_cycle(_cycle_localised(_shipped_cycle_raw(), language), "default")
+    cycle, problems = read_cycle(_cycle_localised(_shipped("default_cycle.yaml"), language), "default")
     assert cycle is not None, problems
     return cycle
 
@@ -165,7 +163,7 @@ def load_cycle(root: Path, shown: str, language: str) -> tuple[model.Cycle | Non
     path = root / CYCLE_FILE
     if not path.exists():
         return default_cycle(language), []
-    raw, problems = yamlio.parse(fsutil.read_bytes(path).decode("utf-8", "replace"), shown)
+    raw, problems = _salon_yaml(path, shown)
     return (None, problems) if problems else read_cycle(raw, shown)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from rich.text import Text
@@ -10,7 +10,7 @@ from rich.text import Text
 from salonctl import calendar, plan, render, rules
 from salonctl.anchors import SalonView
 from salonctl.cli.common import State
-from salonctl.cli.plans import _birthdays, _month_days, build_year
+from salonctl.cli.plans import birthdays_by_month, build_year, month_days
 
 LAPSED_MEMBER_DAYS = 60
 KEY_CLIENT_DAYS = 45
@@ -23,7 +23,7 @@ def month_record(run: State, year: int, month: int, today: date) -> dict[str, An
     view = SalonView(settings, salon.clients(), history, settings.follow_up.max_tries)
     year_plan = build_year(run, year, forecast_calls=False)
     chosen = year_plan.months[month - 1]
-    days = _month_days(year, month)
+    days = month_days(year, month)
     open_days = calendar.OpenDays(settings.opening)
     revenue = plan.monthly_revenue(history.visits)
     load = rules.call_load(view, salon.rules(), today, days[0], days[-1])
@@ -37,7 +37,7 @@ def month_record(run: State, year: int, month: int, today: date) -> dict[str, An
         "holidays": [{"name": name, "date": day} for name, day in chosen.holidays],
         "birthdays": [{"date": day, "client": c.id, "name": c.name,
                        "lunar": c.lunar_birthday is not None}
-                      for day, c in _birthdays(view.clients, year).get(month, [])],
+                      for day, c in birthdays_by_month(view.clients, year).get(month, [])],
         "appointments": [{"date": a.date, "time": a.time, "client": a.client,
                           "name": view.by_id[a.client].name if a.client in view.by_id else None,
                           "service": a.service}
@@ -132,7 +132,3 @@ def print_month(run: State, record: dict[str, Any], fmt: str) -> None:
                 run.console.print()
                 run.console.print(render.table(render.Listing(
                     listing.records, listing.columns, title=title)))
-
-
-def following_month(day: date) -> date:
-    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)

@@ -44,7 +44,7 @@ def _costs(settings: model.Settings, fixed: Decimal | None, share: Decimal | Non
     )
 
 
-def _birthdays(clients: list[model.Client], year: int) -> dict[int, list[tuple[date, model.Client]]]:
+def birthdays_by_month(clients: list[model.Client], year: int) -> dict[int, list[tuple[date, model.Client]]]:
     found: dict[int, list[tuple[date, model.Client]]] = {}
     for client in clients:
         day = calendar.birthday_in(client, year)
@@ -71,7 +71,7 @@ def build_year(run: State, year: int, given: Decimal | None = None, fixed: Decim
         year=year, today=run.today(), revenue=plan.monthly_revenue(salon.history().visits),
         costs=_costs(settings, fixed, share, profit), past=settings.plan, cycle=_cycle(run),
         language=settings.language, given_target=given,
-        birthdays={m: len(b) for m, b in _birthdays(view.clients, year).items()}, calls=calls,
+        birthdays={m: len(b) for m, b in birthdays_by_month(view.clients, year).items()}, calls=calls,
     ))
 
 
@@ -199,7 +199,7 @@ def _month_of(text: str | None, today: date) -> tuple[int, int]:
     return day.year, day.month
 
 
-def _month_days(year: int, month: int) -> list[date]:
+def month_days(year: int, month: int) -> list[date]:
     first = date(year, month, 1)
     last = (first + timedelta(days=32)).replace(day=1)
     return [first + timedelta(days=n) for n in range((last - first).days)]
@@ -213,7 +213,7 @@ def progress(run: State, year: int, month: int, today: date) -> dict[str, Any]:
     revenue = plan.monthly_revenue(v for v in salon.history().visits if v.date <= today)
     actual = revenue.get((year, month), plan.ZERO)
     open_days = calendar.OpenDays(salon.settings().opening)
-    left_days = [d for d in _month_days(year, month) if d >= today and open_days.is_open(d)]
+    left_days = [d for d in month_days(year, month) if d >= today and open_days.is_open(d)]
     left = max(target - actual, plan.ZERO)
     return {
         "month": f"{year}-{month:02d}", "target": target, "actual": actual, "left": left,
