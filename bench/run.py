@@ -46,17 +46,18 @@ def main() -> None:
         lines = sum(1 for p in (salon / "journal").rglob("*.yaml") for _ in p.open())
         print(f"journal entries: {lines:,}")
         cli = [sys.executable, "-m", "salonctl", "--data", str(salon), "--today", "2026-11-24"]
+        middle = f"c{args.clients // 2:04d}"
         cold = _timed([*cli, "check"], 1)
         print(f"{'check, first run (cold cache)':32} {cold:7.2f} s")
         cases = {
             "salonctl --version (start-up)": [sys.executable, "-m", "salonctl", "--version"],
             "client add": [*cli, "client", "add", "Bench", "--phone", "0698765432"],
             "visit add (by id)": [*cli, "visit", "add", "c0001", "--service", "补水"],
-            "client show (whole history)": [*cli, "client", "show", "c50000"],
+            "client show (whole history)": [*cli, "client", "show", middle],
             "visit list --format json": [*cli, "visit", "list", "--format", "json"],
             "check (every file)": [*cli, "check"],
             "due today --format json": [*cli, "due", "today", "--format", "json"],
-            "why (one client)": [*cli, "why", "c50000"],
+            "why (one client)": [*cli, "why", middle],
             "plan year --format json": [*cli, "plan", "year", "2027", "--format", "json"],
             "plan month --format json": [*cli, "plan", "month", "2026-12", "--format", "json"],
             "mail --dry-run (owner's sheet)": [*cli, "mail", "--to", "o@example.com",
