@@ -64,6 +64,22 @@ def _entry(item: Any, where: str) -> Entry:
     return entry
 
 
+def problems(root: Path, shown_root: str) -> list[Problem]:
+    """Every bad line of every outbox file, for `salonctl check`."""
+    found: list[Problem] = []
+    for path in sorted((root / OUTBOX_DIR).glob("*.yaml")):
+        where = f"{shown_root}/{OUTBOX_DIR}/{path.name}"
+        raw, parse_problems = yamlio.parse(fsutil.read_bytes(path).decode("utf-8", "replace"),
+                                           where)
+        found += parse_problems
+        for item in raw if isinstance(raw, list) else []:
+            try:
+                _entry(item, where)
+            except DataError as error:
+                found += error.problems
+    return found
+
+
 def record(root: Path, entry: Entry) -> str | None:
     """Append one step; returns a warning if a torn line had to be set aside."""
     line = {"day": entry.day, "to": entry.to, "message_id": entry.message_id,

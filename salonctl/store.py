@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from salonctl import cache, fsutil, model, rulebook, schema, yamlio
+from salonctl import cache, fsutil, model, outbox, rulebook, schema, yamlio
 from salonctl.errors import DataError, Problem, StoreIOError, UsageError
 from salonctl.ruleset import Rule
 from salonctl.scripts import Template
@@ -333,6 +333,7 @@ class Salon:
         problems += _cross_check(ids, clients, entries)
         problems += _wrong_numbers(clients, [e for e, _, _ in entries])
         problems += self._rule_problems()
+        problems += outbox.problems(self.root, str(self.root))
         return sorted(problems)
 
     def _rule_problems(self) -> list[Problem]:

@@ -293,3 +293,14 @@ def test_demo_salon_one_message_per_recipient_once(demo: Salon, smtp: Any) -> No
         assert len(inbox.messages) == 4
     finally:
         controller.stop()
+
+
+def test_check_reads_the_outbox_too(salon: Salon) -> None:
+    salon.write("outbox/2026-11.yaml", """
+        - {day: 2026-11-24, to: owner@example.com, message_id: '<x@y>', status: pending}
+        - {day: 2026-11-24, to: owner@example.com, message_id: '<x@y>', status: lost}
+    """)
+    result = salon("check")
+    assert result.code == 65
+    assert result.err == (f"{salon.root}/outbox/2026-11.yaml:2:3: status must be one of "
+                          "pending, sent, failed, unknown\n")
