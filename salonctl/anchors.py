@@ -26,6 +26,7 @@ class Event:
     date: date
     fields: dict[str, str] = field(default_factory=dict, compare=False)
     visit: str | None = None  # the visit this event is, when it is one (for stop_if)
+    products: tuple[str, ...] = field(default=(), compare=False)  # the products it is about
 
 
 @dataclass
@@ -105,7 +106,7 @@ def _purchases(rule: Rule, client: model.Client, book: ClientBook, view: SalonVi
             found.append(Event(visit.id, visit.date, {
                 "products": _join((p.name for p in products), view.language),
                 "sale_date": _d(visit.date),
-            }, visit=visit.id))
+            }, visit=visit.id, products=tuple(p.name for p in products)))
     return found
 
 
@@ -122,7 +123,7 @@ def _visit_event(visit: model.Visit, language: str) -> Event:
         "services": _join(visit.services, language),
         "products": _join((p.name for p in visit.products), language),
         "visit_date": _d(visit.date),
-    }, visit=visit.id)
+    }, visit=visit.id, products=tuple(p.name for p in visit.products))
 
 
 def _visits(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
@@ -250,8 +251,26 @@ def _guest_visits(rule: Rule, client: model.Client, book: ClientBook, view: Salo
     for guest in book.guests:
         visits = view.book(guest.id).visits
         if visits:
-            found.append(Event(f"guest-{visits[0].id}", visits[0].date, {"guest": guest.name}))
+            found.append(Event(f"guest-{visits[0].id}", visits[0].date, {
+                "guest": guest.name, "guest_pronoun": _pronoun(guest, view.language)}))
     return found
+
+
+_PRONOUNS = {"zh-CN": {"female": "她", "male": "他", None: "您的朋友"},
+             "en": {"female": "her", "male": "him", None: "your guest"}}
+
+
+def _pronoun(client: model.Client, language: str) -> str:
+    """How a script refers to her guest: by gender when known, else "your guest"."""
+    return _PRONOUNS[language][client.gender]
+
+
+def _complaints_closed(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
+                       low: date, high: date) -> list[Event]:
+    """A complaint closed: a satisfaction call hangs on the day it was closed."""
+    return [Event(f"{c.id}-closed", view.closed[c.id], {
+        "complaint": c.text, "complaint_date": _d(c.date), "closed_date": _d(view.closed[c.id]),
+    }) for c in book.complaints if c.id in view.closed]
 
 
 def _card_expiry(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
@@ -267,4 +286,5 @@ _SOURCES: dict[str, EventSource] = {
     "season": _seasons, "yearly": _yearly, "last-visit": _last_visit,
     "last-contact": _last_contact, "course-day": _course_days, "course-end": _course_ends,
     "complaint": _complaints, "guest-visit": _guest_visits, "card-expiry": _card_expiry,
+    "complaint-closed": _complaints_closed,
 }

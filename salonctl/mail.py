@@ -1,8 +1,8 @@
 """The morning call sheet by e-mail: build the message (pure), deliver it (thin SMTP I/O).
 
-The plain-text and HTML parts come from the same table as the terminal sheet: rich records
-it once and exports it as text and as HTML with every cell escaped, so client text never
-becomes markup in a mail client.
+The plain-text and HTML parts come from the same records as the terminal sheet: plain lines
+a client, and cards a client for a phone's screen, every piece of client text escaped so it
+never becomes markup in a mail client.
 
 Delivery tells apart what a cron job must treat differently:
 - temporary: refused connection, timeout or 4xx before the message was handed over: try
@@ -24,11 +24,7 @@ from datetime import date, datetime
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime
-from io import StringIO
-from typing import Any, Literal
-
-from rich.console import Console
-from rich.text import Text
+from typing import Any, Literal, Protocol
 
 from salonctl import model, sheet
 
@@ -49,38 +45,35 @@ def message_id(salon: str, day: date, address: str, sender: str) -> str:
     return f"<callsheet.{day:%Y%m%d}.{digest}@{domain}>"
 
 
+class SheetLike(Protocol):
+    day: date
+    records: list[dict[str, Any]]
+    waiting: dict[str, int]
+
+
 def subject(settings: model.Settings, day: date, count: int) -> str:
     if settings.language == "zh-CN":
         return f"{settings.name} · {day.isoformat()} 回访表 · {count}个"
     return f"{settings.name} · calls for {day.isoformat()} · {count}"
 
 
-def _rendered(records: list[dict[str, Any]], settings: model.Settings, day: date) -> tuple[str, str]:
-    console = Console(record=True, width=100, file=StringIO(), color_system=None,
-                      highlight=False, emoji=False)
-    console.print(Text(subject(settings, day, len(records)), style="bold"))
-    if records:
-        console.print(sheet.sheet_table(records, settings.language))
-    else:
-        console.print(Text("今天没有需要回访的客人。" if settings.language == "zh-CN"
-                           else "No calls are due today."))
-    text = console.export_text(clear=False)
-    html = console.export_html(inline_styles=True)
-    return text, html
-
-
-def build(settings: model.Settings, day: date, records: list[dict[str, Any]], sender: str,
-          recipient: Recipient, sent_at: datetime) -> EmailMessage:
-    """The message for one recipient: the sheet as plain text and as HTML."""
+def build(settings: model.Settings, day_sheet: SheetLike, sender: str, recipient: Recipient,
+          sent_at: datetime) -> EmailMessage:
+    """The message for one recipient: the sheet as plain lines and as HTML cards that read
+    on a phone (a box table does not)."""
+    day, records = day_sheet.day, day_sheet.records
     message = EmailMessage(policy=SMTP_POLICY)
-    message["Subject"] = subject(settings, day, len(records))
+    title = subject(settings, day, len(records))
+    message["Subject"] = title
     message["From"] = sender
     message["To"] = recipient.address
     message["Date"] = format_datetime(sent_at)
     message["Message-ID"] = message_id(settings.name, day, recipient.address, sender)
-    text, html = _rendered(records, settings, day)
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
+    empty = "今天没有需要回访的客人。" if settings.language == "zh-CN" else "No calls are due today."
+    language = settings.language
+    message.set_content(sheet.sheet_text(title, records, day_sheet.waiting, language, empty))
+    message.add_alternative(sheet.sheet_html(title, records, day_sheet.waiting, language, empty),
+                            subtype="html")
     return message
 
 

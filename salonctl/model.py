@@ -63,6 +63,7 @@ class Client:
     hobbies: str | None = None
     note: str | None = None
     since: dt.date | None = None
+    salutation: str | None = None  # how a script addresses her, when the default is wrong
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,10 @@ class Contact:
 @dataclass(frozen=True)
 class FollowUp:
     max_tries: int = 3  # unanswered calls before a follow-up counts as missed
+    calls_per_day: int | None = None  # rows one caller is given a day (also top level)
+
+
+DEFAULT_CALLS_PER_DAY = 20
 
 
 COST_KINDS = ("rent", "wages", "utilities", "other")
@@ -257,6 +262,13 @@ class Settings:
     follow_up: FollowUp = field(default_factory=FollowUp)
     plan: PlanSettings = field(default_factory=PlanSettings)
     mail: MailSettings = field(default_factory=MailSettings)
+    calls_per_day: int | None = None
+
+    @property
+    def daily_limit(self) -> int:
+        """How many rows one caller is given a day: `calls_per_day` at the top of salon.yaml
+        or under follow_up, else 20."""
+        return self.calls_per_day or self.follow_up.calls_per_day or DEFAULT_CALLS_PER_DAY
 
 
 @dataclass(frozen=True)

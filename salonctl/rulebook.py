@@ -100,8 +100,7 @@ def script_problems(rules: list[Rule], library: dict[str, scripts.Template],
         if not rule.enabled:
             continue
         allowed = scripts.COMMON_FIELDS | scripts.ANCHOR_FIELDS[rule.anchor]
-        for offset in rule.offsets:
-            name = rule.script_for(offset)
+        for name in rule.script_names():
             problems += _one_script(name, library, allowed, rules_path, rule.line, checked)
     return problems
 

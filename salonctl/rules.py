@@ -25,11 +25,13 @@ from dateutil.relativedelta import relativedelta
 
 from salonctl import model
 from salonctl.anchors import Event, SalonView, events
+from salonctl.calendar import OpenDays
 from salonctl.ruleset import Rule
 
 State = Literal["upcoming", "waiting", "due", "done", "missed", "suppressed"]
 FOREVER = date.max
 RETRY_SLACK_DAYS = 45  # how far past its window an occurrence may still be retried
+FOLLOW_UP_DAYS = 3  # a complaint answered but not closed is followed up every 3 days
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,10 @@ class Status:
     on: date | None = None  # done on / missed on / due again on
     detail: str = ""
     tries: int = 0
-    overdue_days: int = 0
+    overdue_days: int = 0  # days past the last day of its window (0 inside it)
+    window_end: date | None = None  # the window's last day, a callback's extension included
+    stage: str = ""  # which script of a rule with several: "" / "late" / "follow-up"
+    last_day: bool = False  # due on the last day of its window
 
 
 @dataclass(frozen=True)
@@ -151,43 +156,97 @@ def applies(rule: Rule, client: model.Client) -> str | None:
     return None
 
 
+Callback = tuple[date, date]  # (the day she asked for it, the open day to call her back)
+
+
+def standing_callback(calls: list[model.Call], day: date, open_days: OpenDays) -> Callback | None:
+    """Her last call up to `day`, if it asked to be called back on a given day: until then
+    none of her calls is due, and on that day every one of them is."""
+    past = [c for c in calls if c.date <= day]
+    if not past or past[-1].outcome != "not-convenient" or past[-1].callback is None:
+        return None
+    return past[-1].date, open_days.next_open(past[-1].callback)
+
+
 def evaluate(occurrence: Occurrence, calls: list[model.Call], view: SalonView, day: date,
-             closed_on: date | None = None) -> Status:
+             closed_on: date | None = None, callback: Callback | None = None) -> Status:
     """The state of one occurrence on `day`, from the calls logged up to that day."""
-    rule = occurrence.rule
-    if rule.until_closed:  # a complaint stays due until it is closed, whatever the calls
-        if closed_on is not None and closed_on <= day:
-            return Status("done", closed_on, "closed")
-        return _open_status(occurrence, occurrence.due, day, 0)
+    if occurrence.rule.until_closed:
+        return _until_closed(occurrence, calls, view, day, closed_on, callback)
     start, end, tries = occurrence.due, occurrence.latest, 0
-    for call in calls:
-        if call.date > day or call.date < start or (end is not None and call.date > end):
-            continue
-        if call.rules and rule.id not in call.rules:
+    window_end = occurrence.latest
+    for call in _answering(occurrence, calls, day):
+        if call.date < start or (end is not None and call.date > end):
             continue
         if call.outcome in ("reached", "refused"):
-            return Status("done", call.date, call.outcome, tries)
+            return Status("done", call.date, call.outcome, tries, window_end=window_end)
         if call.outcome == "no-answer":
             tries += 1
             if tries >= view.max_tries:
-                return Status("missed", call.date, f"no answer {tries} times", tries)
+                return Status("missed", call.date, f"no answer {tries} times", tries,
+                              window_end=window_end)
             start = view.open_days.next_open(call.date + timedelta(days=1))
         elif call.outcome == "not-convenient":
-            start = call.callback or view.open_days.next_open(call.date + timedelta(days=1))
+            start = view.open_days.next_open(call.callback or call.date + timedelta(days=1))
+            if call.callback and window_end is not None:
+                window_end = max(window_end, start)  # she named the day: it is in the window
         if end is not None and end < start:
-            end = start
-    return _open_status(occurrence, start, day, tries, end)
+            end = start  # one more try, past the window (it shows as overdue)
+    return _open_status(occurrence, *_called_back(occurrence, callback, start, end, window_end),
+                        day, tries)
 
 
-def _open_status(occurrence: Occurrence, start: date, day: date, tries: int,
-                 end: date | None = None) -> Status:
-    end = occurrence.latest if end is None else end
+def _answering(occurrence: Occurrence, calls: list[model.Call], day: date) -> list[model.Call]:
+    """Her calls up to `day` that answer this rule (a call logged with --rule answers those)."""
+    rule_id = occurrence.rule.id
+    return [c for c in calls if c.date <= day and (not c.rules or rule_id in c.rules)]
+
+
+def _called_back(occurrence: Occurrence, callback: Callback | None, start: date,
+                 end: date | None, window_end: date | None
+                 ) -> tuple[date, date | None, date | None]:
+    """A standing callback holds every call of hers that would come before it until that day,
+    and stretches its window to reach it."""
+    if callback is None:
+        return start, end, window_end
+    asked, again = callback
+    if occurrence.due > again or (occurrence.latest is not None and occurrence.latest < asked):
+        return start, end, window_end
+    return max(start, again), _at_least(end, again), _at_least(window_end, again)
+
+
+def _at_least(day: date | None, floor: date) -> date | None:
+    return None if day is None else max(day, floor)
+
+
+def _until_closed(occurrence: Occurrence, calls: list[model.Call], view: SalonView, day: date,
+                  closed_on: date | None, callback: Callback | None) -> Status:
+    """A complaint: due every day until she is reached, then again every few days until it is
+    closed. Before its deadline the script promises a reply by then; after it, an apology."""
+    if closed_on is not None and closed_on <= day:
+        return Status("done", closed_on, "closed")
+    reached = [c.date for c in _answering(occurrence, calls, day)
+               if c.outcome == "reached" and c.date >= occurrence.event.date]
+    if reached:
+        start, stage = view.open_days.next_open(reached[-1] + timedelta(days=FOLLOW_UP_DAYS)), "follow-up"
+    else:
+        deadline = occurrence.event.date + timedelta(days=2)
+        start, stage = occurrence.due, ("late" if day > deadline else "")
+    start, _, _ = _called_back(occurrence, callback, start, None, None)
+    if day < start:
+        return Status("waiting" if reached else "upcoming", start, "", 0, stage=stage)
+    return Status("due", start, "", 0, stage=stage)
+
+
+def _open_status(occurrence: Occurrence, start: date, end: date | None, window_end: date | None,
+                 day: date, tries: int) -> Status:
     if day < start:
         state: State = "upcoming" if start == occurrence.due else "waiting"
-        return Status(state, start, "", tries)
+        return Status(state, start, "", tries, window_end=window_end)
     if end is not None and day > end:
-        return Status("missed", end, "its window closed", tries)
-    return Status("due", start, "", tries, (day - occurrence.due).days)
+        return Status("missed", end, "its window closed", tries, window_end=window_end)
+    overdue = max(0, (day - window_end).days) if window_end is not None else 0
+    return Status("due", start, "", tries, overdue, window_end, last_day=day == window_end)
 
 
 def _stopped(occurrence: Occurrence, client_id: str, view: SalonView, day: date) -> str | None:
@@ -219,19 +278,50 @@ def client_statuses(client: model.Client, rules: list[Rule], view: SalonView, da
     """Every occurrence of every applicable rule for her between `low` and `high`, with its
     state on `day`."""
     calls = sorted(view.book(client.id).calls, key=lambda c: c.date)
+    callback = standing_callback(calls, day, view.open_days)
     found: list[Reason] = []
     for rule in rules:
         if applies(rule, client) is not None:
             continue
         for occurrence in occurrences(rule, client, view, low, high):
             status = evaluate(occurrence, calls, view, day,
-                              view.closed.get(occurrence.event.key))
+                              view.closed.get(occurrence.event.key), callback)
             if status.state in ("due", "upcoming", "waiting"):
                 why = _stopped(occurrence, client.id, view, day)
                 if why:
                     status = Status("suppressed", None, why)
             found.append(Reason(occurrence, status))
-    return _after_refusals(_after_wrong_number(found, client, calls, day))
+    found = _after_reached(_after_refusals(_after_wrong_number(found, client, calls, day)))
+    return _during_complaint(found, view.book(client.id).complaints, view, day)
+
+
+def _after_reached(reasons: list[Reason]) -> list[Reason]:
+    """A rule with `stop_if: [reached]` tries an event at several offsets until one call
+    reaches her: the later tries are then void."""
+    reached: dict[tuple[str, str], date] = {}
+    for r in reasons:
+        if "reached" in r.occurrence.rule.stop_if and r.status.detail == "reached" and r.status.on:
+            key = (r.occurrence.rule.id, r.occurrence.event.key)
+            reached[key] = min(reached.get(key, r.status.on), r.status.on)
+    return [
+        Reason(r.occurrence, Status("suppressed", None, f"she was reached on {reached[key]}"))
+        if (key := (r.occurrence.rule.id, r.occurrence.event.key)) in reached
+        and r.status.state != "done" and r.occurrence.planned > reached[key]
+        else r
+        for r in reasons
+    ]
+
+
+def _during_complaint(reasons: list[Reason], complaints: list[model.Complaint], view: SalonView,
+                      day: date) -> list[Reason]:
+    """While a complaint of hers is open, offers and sales (`sales: true`) keep off her row."""
+    open_ones = [c for c in complaints
+                 if c.date <= day and not (c.id in view.closed and view.closed[c.id] <= day)]
+    if not open_ones:
+        return reasons
+    detail = f"held while her complaint {open_ones[0].id} is open"
+    return [Reason(r.occurrence, Status("suppressed", None, detail))
+            if r.occurrence.rule.sales and r.status.state == "due" else r for r in reasons]
 
 
 def _after_refusals(reasons: list[Reason]) -> list[Reason]:
@@ -265,8 +355,9 @@ def row_channel(client: model.Client, reasons: tuple[Reason, ...]) -> str:
 
 
 def due_on(view: SalonView, rules: list[Rule], day: date) -> list[DueRow]:
-    """The call sheet for `day`: one row per client with every reason due, by priority.
-    A closed day has no sheet: its calls wait for the next open day, window permitting."""
+    """Every client owed a call on `day`: one row each with every reason due, by priority
+    (`worklist` ranks the rows and sets each caller's day). A closed day has no sheet: its
+    calls wait for the next open day, window permitting."""
     if not view.open_days.is_open(day):
         return []
     rows = []
@@ -280,8 +371,7 @@ def due_on(view: SalonView, rules: list[Rule], day: date) -> list[DueRow]:
         ))
         if reasons:
             rows.append(DueRow(client, day, row_channel(client, reasons), reasons))
-    return sorted(rows, key=lambda row: (
-        min(r.occurrence.rule.priority for r in row.reasons), -row.overdue_days, row.client.id))
+    return rows
 
 
 def missed(view: SalonView, rules: list[Rule], since: date,

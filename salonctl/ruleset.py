@@ -19,13 +19,16 @@ from salonctl.yamlio import LocatedDict
 Anchor = Literal[
     "purchase", "visit", "first-visit", "appointment", "birthday", "holiday", "season",
     "yearly", "last-visit", "last-contact", "course-day", "course-end", "complaint",
-    "guest-visit", "card-expiry",
+    "guest-visit", "card-expiry", "complaint-closed",
 ]
 ANCHORS: tuple[str, ...] = get_args(Anchor)
 UNITS = ("days", "weeks", "months")
 CHANNELS = ("call", "message")
-STOPS = ("visited", "booked")
+# visited / booked: she came or booked since the event; reached: an earlier call of the same
+# rule on the same event reached her (the later offsets were only further tries).
+STOPS = ("visited", "booked", "reached")
 REFS = tuple(f"R{n}" for n in range(1, 23))
+UNTIL_CLOSED_STAGES = ("late", "follow-up")  # scripts after the deadline, after a reply
 # Anchors whose calls must come before the event: a closed day moves them earlier.
 BEFORE_EVENT_ANCHORS = ("appointment", "birthday", "holiday", "course-end", "card-expiry")
 
@@ -61,10 +64,21 @@ class Rule:
     channel: str = "call"
     priority: int = 5
     enabled: bool = True
+    must: bool = False  # always on the sheet, whatever the day's limit
+    sales: bool = False  # an offer or a sale: held off her row while a complaint is open
+    topic: str | None = None  # reasons with one topic on a day make one paragraph
     line: int = 0
 
     def script_for(self, offset: int) -> str:
         return self.script.replace("{offset}", str(offset))
+
+    def script_names(self) -> list[str]:
+        """Every script the rule may read: one per offset, and for a rule open until closed
+        (a complaint) its late reply and its follow-up too."""
+        names = [self.script_for(offset) for offset in self.offsets]
+        if self.until_closed:
+            names += [f"{name}-{stage}" for name in names for stage in UNTIL_CLOSED_STAGES]
+        return list(dict.fromkeys(names))
 
     @property
     def before_event(self) -> bool:
@@ -126,6 +140,9 @@ RULE_FIELDS = (
     schema.Field("channel", schema.choice(CHANNELS)),
     schema.Field("priority", schema.integer(1, 9)),
     schema.Field("enabled", schema.boolean),
+    schema.Field("must", schema.boolean),
+    schema.Field("sales", schema.boolean),
+    schema.Field("topic", schema.identifier),
 )
 
 

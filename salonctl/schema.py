@@ -287,6 +287,7 @@ CLIENT_FIELDS = (
     Field("hobbies", text),
     Field("note", text),
     Field("since", a_date),
+    Field("salutation", lambda v: single_line(v)),  # defined below
 )
 
 _ENTRY_HEAD = (
@@ -417,6 +418,7 @@ SETTINGS_FIELDS = (
     Field("follow_up", _section),
     Field("plan", _section),
     Field("mail", _section),
+    Field("calls_per_day", integer(1, 1000)),
 )
 SETTINGS_SECTIONS: dict[str, tuple[tuple[Field, ...], type[Any]]] = {
     "opening": ((
@@ -431,6 +433,7 @@ SETTINGS_SECTIONS: dict[str, tuple[tuple[Field, ...], type[Any]]] = {
     ), model.Contact),
     "follow_up": ((
         Field("max_tries", integer(1, 20)),
+        Field("calls_per_day", integer(1, 1000)),
     ), model.FollowUp),
     "plan": ((
         Field("fixed_costs", lambda v: _costs(v)),

@@ -9,6 +9,7 @@ template's file:line:col, never a blank in the middle of a call.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +19,11 @@ from salonctl.errors import Problem
 
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _NAME = re.compile(r"[a-z][a-z_]*")
+# A line may start with a tag saying what kind of line it is, so one call asks once:
+# [book] offers to book a visit (never said when she has a booking, or a complaint open);
+# [sell] an offer or a sale (never said while a complaint of hers is open).
+TAGS = ("book", "sell")
+_TAG = re.compile(r"\[([A-Za-z_-]*)\]\s*")
 
 # Fields every script may use; the anchor of a rule adds its own (see ANCHOR_FIELDS).
 COMMON_FIELDS = frozenset({
@@ -38,8 +44,9 @@ ANCHOR_FIELDS: dict[str, frozenset[str]] = {
     "course-day": frozenset({"course", "course_end"}),
     "course-end": frozenset({"course", "course_end"}),
     "complaint": frozenset({"complaint", "complaint_date", "deadline"}),
-    "guest-visit": frozenset({"guest"}),
+    "guest-visit": frozenset({"guest", "guest_pronoun"}),
     "card-expiry": frozenset({"card", "card_until"}),
+    "complaint-closed": frozenset({"complaint", "complaint_date", "closed_date"}),
 }
 ALL_FIELDS = COMMON_FIELDS.union(*ANCHOR_FIELDS.values())
 
@@ -63,7 +70,7 @@ class Template:
         return found
 
     def problems(self, allowed: frozenset[str]) -> list[Problem]:
-        problems = []
+        problems = self._tag_problems()
         for name, line, column in self.fields():
             if name in ("{", "}"):
                 message = f"a lone '{name}': write '{name * 2}' for a brace, or {{field}} for a slot"
@@ -76,8 +83,23 @@ class Template:
             problems.append(Problem(self.path, line, column, message))
         return problems
 
+    def _tag_problems(self) -> list[Problem]:
+        problems = []
+        for number, line in enumerate(self.text.splitlines(), 1):
+            tag = _TAG.match(line)
+            if tag and tag.group(1) not in TAGS:
+                problems.append(Problem(self.path, number, 1, f"[{tag.group(1)}] is not a tag; a "
+                                        "line may start with [book] or [sell], or not with '['"))
+        if not self.text.strip():
+            problems.append(Problem(self.path, 1, 1, "the script is empty; write what to say"))
+        return problems
+
     def fill(self, values: Mapping[str, str]) -> str:
-        """The text with every slot filled; a missing value is a bug, never a blank."""
+        """The text with every slot filled (tags dropped); a missing value is a bug."""
+        return "\n".join(text for _, text in self.lines(values))
+
+    def lines(self, values: Mapping[str, str]) -> list[tuple[str, str]]:
+        """Each non-blank line filled, with its tag ("" for a plain line)."""
 
         def replace(match: re.Match[str]) -> str:
             token = match.group(0)
@@ -85,10 +107,25 @@ class Template:
                 return token[0]
             return values[match.group(1)]
 
-        return _TOKEN.sub(replace, self.text).strip()
+        found = []
+        for line in self.text.splitlines():
+            tag = _TAG.match(line)
+            kind = tag.group(1) if tag and tag.group(1) in TAGS else ""
+            body = line[tag.end():] if kind and tag else line
+            filled = _TOKEN.sub(replace, body).strip()
+            if filled:
+                found.append((kind, filled))
+        return found
 
 
 _COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐")
+# Words that belong to a family name before its last word: "Sophie van der Berg" -> van der Berg.
+_PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "des", "del", "della",
+                        "la", "le", "dos", "das", "do", "ten", "ter", "bin", "binti", "al", "el"})
+# Surnames read differently from the everyday reading of their character.
+_SURNAME_PINYIN = {"单": "Shan", "曾": "Zeng", "仇": "Qiu", "解": "Xie", "区": "Ou", "查": "Zha",
+                   "乐": "Yue", "朴": "Piao", "缪": "Miao", "覃": "Qin", "盖": "Ge", "种": "Chong",
+                   "秘": "Bi", "那": "Na", "华": "Hua", "任": "Ren", "沈": "Shen", "尉迟": "Yuchi"}
 
 
 def _is_cjk(text: str) -> bool:
@@ -96,17 +133,42 @@ def _is_cjk(text: str) -> bool:
 
 
 def surname(name: str) -> str:
+    """The family name: a Chinese name's first character (or compound surname), else the
+    last word with the particles before it."""
     name = name.strip()
     if _is_cjk(name):
         return next((s for s in _COMPOUND_SURNAMES if name.startswith(s)), name[:1])
-    return name.split()[-1] if name.split() else name
+    words = name.split()
+    if not words:
+        return name
+    start = len(words) - 1
+    while start > 1 and words[start - 1].lower() in _PARTICLES:
+        start -= 1
+    return " ".join(words[start:])
+
+
+def _romanised(family: str) -> str:
+    """A Chinese surname in pinyin, for an English script: 王 -> Wang."""
+    if family in _SURNAME_PINYIN:
+        return _SURNAME_PINYIN[family]
+    # Loaded only by English salons with Chinese names; one character needs no phrase table
+    # (skipping it makes the import ten times faster).
+    os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
+    from pypinyin import Style, lazy_pinyin
+
+    return "".join(lazy_pinyin(family, style=Style.NORMAL)).capitalize()
 
 
 def salutation(client: model.Client, language: str) -> str:
-    """王女士 / 张先生, Ms. Müller / Mr. Chen; the full name when the gender is unknown."""
+    """Her own `salutation` if set; else 王女士 / 张先生, Ms. Wang / Mr. van der Berg; no title
+    when her gender is unknown (her name as written)."""
+    if client.salutation:
+        return client.salutation
     if client.gender is None:
         return client.name
     family = surname(client.name)
     if language == "zh-CN":
         return family + ("先生" if client.gender == "male" else "女士")
+    if _is_cjk(family):
+        family = _romanised(family)
     return ("Mr. " if client.gender == "male" else "Ms. ") + family

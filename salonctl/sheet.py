@@ -1,12 +1,12 @@
-"""The call sheet: due rows with their scripts, as records (JSON, CSV) and as text.
+"""The call sheet: placed rows with their scripts, as records (JSON, CSV) and rendered: a
+terminal table per caller, Markdown, plain text and HTML cards for e-mail, iCalendar.
 
-A row's script is the greeting for its channel, then the body of each reason in priority
-order, then the closing: one call, however many reasons she is owed it for.
+Everything renders from the records, so every format says the same thing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import html
 from datetime import UTC, date
 from typing import Any
 
@@ -14,39 +14,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from salonctl import model, render, scripts
-from salonctl.rules import DueRow, Reason
-
-CALLER_DEFAULT = {"zh-CN": "前台", "en": "the front desk"}
-
-
-def _common_fields(client: model.Client, settings: model.Settings, last_visit: date | None,
-                   day: date) -> dict[str, str]:
-    caller = client.consultant or settings.contact.caller or CALLER_DEFAULT[settings.language]
-    return {
-        "salutation": scripts.salutation(client, settings.language),
-        "name": client.name, "salon": settings.name, "caller": caller,
-        "salon_phone": settings.contact.phone or "",
-        "last_visit": last_visit.isoformat() if last_visit else "",
-        "days_since_visit": str((day - last_visit).days) if last_visit else "",
-        "skin_type": client.skin_type or "", "preferences": client.preferences or "",
-        "hobbies": client.hobbies or "", "allergies": client.allergies or "",
-        "note": client.note or "",
-    }
-
-
-def compose_script(row: DueRow, settings: model.Settings, library: Mapping[str, scripts.Template],
-                   last_visit: date | None) -> str:
-    common = _common_fields(row.client, settings, last_visit, row.date)
-    frame = "call" if row.channel == "phone" else "message"
-    parts = [library[f"greeting-{frame}"].fill(common)]
-    for reason in row.reasons:
-        occurrence = reason.occurrence
-        values = {**common, **occurrence.event.fields,
-                  "days_since": str((row.date - occurrence.event.date).days)}
-        parts.append(library[occurrence.rule.script_for(occurrence.offset)].fill(values))
-    parts.append(library[f"closing-{frame}"].fill(common))
-    return "\n".join(dict.fromkeys(part for part in parts if part))  # each sentence once
+from salonctl import render, spoken
+from salonctl.rules import Reason
+from salonctl.worklist import Placed
 
 
 def reason_record(reason: Reason) -> dict[str, Any]:
@@ -55,20 +25,23 @@ def reason_record(reason: Reason) -> dict[str, Any]:
     return {
         "rule": rule.id, "ref": rule.ref, "title": rule.title, "anchor": rule.anchor,
         "anchor_date": occurrence.event.date,
-        "window": [occurrence.earliest, occurrence.latest],
+        "window": [occurrence.earliest, status.window_end or occurrence.latest],
         "offset": occurrence.offset, "due": occurrence.due,
         "overdue_days": status.overdue_days, "tries": status.tries,
         "deadline": occurrence.event.fields.get("deadline"),
+        "last_day": status.last_day, "must": rule.must,
     }
 
 
-def row_record(row: DueRow, script: str) -> dict[str, Any]:
+def row_record(placed: Placed, script: str | None) -> dict[str, Any]:
     """One row of the sheet, the stable JSON shape `due --format json` prints."""
+    row = placed.row
     return {
         "client": row.client.id, "name": row.client.name, "phone": row.client.phone,
         "channel": row.channel, "date": row.date, "overdue_days": row.overdue_days,
         "reasons": [reason_record(r) for r in row.reasons], "script": script,
         "consultant": row.client.consultant,
+        "caller": placed.caller, "rank": placed.rank, "held": placed.held,
     }
 
 
@@ -77,47 +50,89 @@ def csv_record(record: dict[str, Any]) -> dict[str, Any]:
     return {
         "date": record["date"], "client": record["client"], "name": record["name"],
         "phone": record["phone"], "channel": record["channel"],
-        "consultant": record["consultant"], "overdue_days": record["overdue_days"],
+        "consultant": record["consultant"], "caller": record["caller"],
+        "rank": record["rank"], "held": record["held"], "overdue_days": record["overdue_days"],
         "rules": [r["rule"] for r in reasons], "refs": [r["ref"] for r in reasons],
         "titles": [r["title"] for r in reasons], "script": record["script"],
     }
 
 
-def _reason_line(reason: dict[str, Any], language: str) -> str:
+def reason_line(reason: dict[str, Any], language: str, day: date) -> str:
+    """R1 售后1-3-7回访（今天最后一天）: what the caller needs to know of one reason."""
     zh = language == "zh-CN"
-    line = f"{reason['ref']} {reason['title']}"
+    notes = []
     if reason["overdue_days"]:
-        line += f"（逾期{reason['overdue_days']}天）" if zh else f" ({reason['overdue_days']} days overdue)"
+        days = reason["overdue_days"]
+        notes.append(f"逾期{days}天" if zh else f"{spoken.say_days(days, 'en')} overdue")
+    elif reason["last_day"]:
+        notes.append("今天是最后一天" if zh else "last day")
     if reason["tries"]:
-        line += f"（已拨{reason['tries']}次未接）" if zh else f" ({reason['tries']} tries, no answer)"
+        tries = reason["tries"]
+        notes.append(f"已拨{tries}次未接" if zh else
+                     f"{tries} {'try' if tries == 1 else 'tries'}, no answer")
     if reason["deadline"]:
-        line += f"，{reason['deadline']}前答复" if zh else f", reply by {reason['deadline']}"
+        said = spoken.say_deadline(date.fromisoformat(str(reason["deadline"])), day, language)
+        notes.append(f"{said}答复" if zh else f"reply {said}")
+    line = f"{reason['ref']} {reason['title']}"
+    if notes:
+        line += f"（{'，'.join(notes)}）" if zh else f" ({'; '.join(notes)})"
     return line
 
 
+def _who(record: dict[str, Any]) -> list[str]:
+    return [part for part in (record["name"], record["phone"], record["channel"]) if part]
+
+
+def _label(record: dict[str, Any], language: str) -> str:
+    """The row's number on its caller's sheet; a held row says so."""
+    if record["held"]:
+        return f"{record['rank']} 待" if language == "zh-CN" else f"{record['rank']} held"
+    return str(record["rank"])
+
+
 def sheet_table(records: list[dict[str, Any]], language: str) -> Table:
-    """The printed sheet: who to call, why, and what to say; fits 80 columns."""
+    """One caller's rows: who to call, why, and what to say; fits 80 columns."""
     grid = Table(show_header=True, show_lines=True, expand=False, pad_edge=False)
     grid.add_column("#", justify="right", no_wrap=True)
-    grid.add_column("client", no_wrap=True, max_width=20)
-    grid.add_column("why · what to say", overflow="fold", ratio=1)
-    for number, record in enumerate(records, 1):
-        who = Text("\n".join(filter(None, (
-            record["name"], record["phone"], record["channel"], record["consultant"]))))
-        why = "\n".join(_reason_line(r, language) for r in record["reasons"])
-        body: RenderableType = Group(Text(why, style="bold"), Text(""), Text(record["script"]))
-        grid.add_row(str(number), who, body)
+    grid.add_column("client" if language == "en" else "客人", no_wrap=True, max_width=20)
+    grid.add_column("why · what to say" if language == "en" else "原因 · 话术",
+                    overflow="fold", ratio=1)
+    for record in records:
+        why = "\n".join(reason_line(r, language, record["date"]) for r in record["reasons"])
+        body: RenderableType = Group(Text(why, style="bold"), Text(""),
+                                     Text(record["script"] or ""))
+        grid.add_row(_label(record, language), Text("\n".join(_who(record))), body)
     return grid
+
+
+def by_caller(records: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The records grouped by caller, in the order given."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        groups.setdefault(record["caller"], []).append(record)
+    return list(groups.items())
+
+
+def caller_heading(caller: str, records: list[dict[str, Any]], language: str) -> str:
+    shown = sum(not r["held"] for r in records)
+    return f"{caller} · {shown}个" if language == "zh-CN" else f"{caller} · {shown}"
+
+
+def waiting_line(caller: str, count: int, language: str) -> str:
+    if language == "zh-CN":
+        return f"{caller}：另有{count}个待回访，今天的名额已满（salonctl due --all 可查看）"
+    rows = "call waits" if count == 1 else "calls wait"
+    return f"{caller}: {count} more {rows} beyond today's limit (salonctl due --all shows them)"
 
 
 def sheet_markdown(records: list[dict[str, Any]], language: str, title: str) -> str:
     lines = [f"## {title}", ""]
-    for number, record in enumerate(records, 1):
-        who = " · ".join(filter(None, (record["name"], record["phone"], record["channel"],
-                                       record["consultant"])))
+    for record in records:
+        number = _label(record, language)
+        who = " · ".join([*_who(record), record["caller"]])
         lines.append(f"### {number}. {_md(who)}")
-        lines += [f"- {_md(_reason_line(r, language))}" for r in record["reasons"]]
-        lines += [""] + [f"> {_md(part)}" for part in record["script"].splitlines()] + [""]
+        lines += [f"- {_md(reason_line(r, language, record['date']))}" for r in record["reasons"]]
+        lines += [""] + [f"> {_md(part)}" for part in (record["script"] or "").splitlines()] + [""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -126,10 +141,78 @@ def _md(text: str) -> str:
     return render._md_escape(text)
 
 
+def sheet_text(title: str, records: list[dict[str, Any]], waiting: dict[str, int],
+               language: str, empty: str) -> str:
+    """The sheet as plain lines, one block a client: for the e-mail's text part."""
+    lines = [title, ""]
+    if not records:
+        lines.append(empty)
+    for caller, rows in by_caller(records):
+        lines += [caller_heading(caller, rows, language), ""]
+        for record in rows:
+            lines.append(f"{_label(record, language)}. " + " · ".join(_who(record)))
+            lines += [f"   {reason_line(r, language, record['date'])}" for r in record["reasons"]]
+            lines += [f"   {line}" for line in (record["script"] or "").splitlines()]
+            lines.append("")
+    lines += [waiting_line(caller, count, language) for caller, count in waiting.items()]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+_CARD = ("border:1px solid #ddd;border-radius:8px;padding:12px;margin:0 0 12px 0;"
+         "max-width:600px;font-family:sans-serif;font-size:15px;line-height:1.5")
+
+
+def sheet_html(title: str, records: list[dict[str, Any]], waiting: dict[str, int],
+               language: str, empty: str) -> str:
+    """The sheet as cards, one a client, readable on a phone: her name, her phone as a tel:
+    link, the channel, the reasons and the script. Every piece of client text is escaped."""
+    parts = ['<!DOCTYPE html><html><head><meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1"></head>',
+             '<body style="margin:8px">', f"<h2 style=\"font-family:sans-serif\">{_h(title)}</h2>"]
+    if not records:
+        parts.append(f"<p>{_h(empty)}</p>")
+    for caller, rows in by_caller(records):
+        heading = _h(caller_heading(caller, rows, language))
+        parts.append(f"<h3 style=\"font-family:sans-serif\">{heading}</h3>")
+        parts += [_card(record, language) for record in rows]
+    parts += [f"<p>{_h(waiting_line(c, n, language))}</p>" for c, n in waiting.items()]
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _card(record: dict[str, Any], language: str) -> str:
+    dial = "".join(ch for ch in record["phone"] if ch.isdigit() or ch == "+")
+    reasons = "".join(f"<li>{_h(reason_line(r, language, record['date']))}</li>"
+                      for r in record["reasons"])
+    script = "".join(f"<p style=\"margin:6px 0\">{_h(line)}</p>"
+                     for line in (record["script"] or "").splitlines())
+    return (f'<div style="{_CARD}"><div><b>{_h(_label(record, language))}. {_h(record["name"])}'
+            f'</b> · <a href="tel:{_h(dial)}">{_h(record["phone"])}</a> · {_h(record["channel"])}'
+            f'</div><ul style="margin:6px 0;padding-left:20px">{reasons}</ul>{script}</div>')
+
+
+def _h(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def first_calls(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Of rows over several days, those that bring a call on its first day on the sheet: a
+    call carried to the next days is the same call, not a new one."""
+    seen: set[tuple[object, ...]] = set()
+    found = []
+    for record in sorted(records, key=lambda r: r["date"]):
+        keys = {(record["client"], r["rule"], r["anchor_date"], r["offset"]) for r in record["reasons"]}
+        if keys - seen:
+            found.append(record)
+        seen |= keys
+    return found
+
+
 def sheet_ics(records: list[dict[str, Any]], salon: str, language: str, stamp: date) -> bytes:
-    """The planned calls as an iCalendar file: one all-day event per client per day. UIDs
-    are stable (client and day), so importing a newer file updates events, never doubles
-    them. DTSTAMP is the day the file was made for, keeping the file reproducible."""
+    """The planned calls as an iCalendar file: one all-day event per client and call, on the
+    first day it is on her caller's sheet. UIDs are stable (client and day), so importing a
+    newer file updates events, never doubles them. DTSTAMP is the day the file was made for,
+    keeping the file reproducible."""
     import hashlib
     from datetime import datetime, time, timedelta
 
@@ -140,7 +223,7 @@ def sheet_ics(records: list[dict[str, Any]], salon: str, language: str, stamp: d
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", f"{salon} · 回访" if language == "zh-CN" else f"{salon} · calls")
     domain = hashlib.sha256(salon.encode()).hexdigest()[:12]
-    for record in records:
+    for record in first_calls(records):
         day: date = record["date"]
         event = Event()
         event.add("uid", f"{record['client']}-{day:%Y%m%d}@{domain}.salonctl")
@@ -149,8 +232,8 @@ def sheet_ics(records: list[dict[str, Any]], salon: str, language: str, stamp: d
         event.add("dtend", day + timedelta(days=1))
         word = "回访" if language == "zh-CN" else "Call"
         event.add("summary", f"{word} {record['name']} · {record['phone']}")
-        why = [_reason_line(r, language) for r in record["reasons"]]
-        event.add("description", "\n".join([*why, "", record["script"]]))
+        why = [reason_line(r, language, day) for r in record["reasons"]]
+        event.add("description", "\n".join([*why, "", record["script"] or ""]))
         calendar.add_component(event)
     ics: bytes = calendar.to_ical()
     return ics

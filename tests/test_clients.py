@@ -10,7 +10,7 @@ from conftest import Salon
 CLIENT_KEYS = [
     "id", "name", "phone", "gender", "birthday", "lunar_birthday", "lunar_leap", "category",
     "key", "referred_by", "source", "consultant", "channel", "email", "do_not_contact",
-    "skin_type", "allergies", "preferences", "hobbies", "note", "since",
+    "skin_type", "allergies", "preferences", "hobbies", "note", "since", "salutation",
 ]
 HISTORY_KEYS = ["visits", "sales", "appointments", "cards", "courses", "calls", "complaints"]
 

@@ -6,6 +6,7 @@ import asyncio
 import email
 import email.policy
 import json
+import re
 import socket
 import ssl
 import subprocess
@@ -120,6 +121,10 @@ def test_each_recipient_gets_one_message_with_both_parts(busy: Salon, smtp: Any)
     html = owner.get_body(("html",)).get_content()
     assert "王丽" in text and "<b>Anna</b> & Co" in text
     assert "&lt;b&gt;Anna&lt;/b&gt; &amp; Co" in html and "<b>Anna</b>" not in html
+    # cards for a phone's screen: the number dials, no fixed-width box table anywhere
+    assert 'href="tel:13800000001"' in html and 'name="viewport"' in html
+    assert "<pre" not in html and not re.search("[\u2500-\u257f]", html + text)
+    assert "1. 王丽 · 13800000001 · phone" in text
     assert "Anna" not in li.get_body(("plain",)).get_content()
     assert ("salon@example.com", ["owner@example.com"]) in inbox.envelopes
     assert busy("mail").code == 0  # a second run the same day sends nothing new
@@ -264,8 +269,16 @@ def test_ics_parses_and_keeps_its_uids(busy: Salon) -> None:
     calendar = Calendar.from_ical(first)
     events = calendar.walk("VEVENT")
     uids = [str(e["UID"]) for e in events]
-    assert len(uids) == len(set(uids)) == len(json.loads(busy.ok(
-        "due", "2026-11-24", "--days", "7", "--format", "json")))
+    rows = json.loads(busy.ok("due", "2026-11-24", "--days", "7", "--format", "json"))
+    # one event per client and call, on its first day: not one per day it is carried
+    assert len(uids) == len(set(uids)) < len(rows)
+    firsts = {}
+    for row in rows:
+        for reason in row["reasons"]:
+            key = (row["client"], reason["rule"], reason["anchor_date"], reason["offset"])
+            firsts.setdefault(key, row["date"])
+    assert {f"{key[0]}-{day.replace('-', '')}" for key, day in firsts.items()} == {
+        uid.split("@")[0] for uid in uids}
     assert str(events[0]["SUMMARY"]).startswith("回访 ")
     assert busy.ok("due", "2026-11-24", "--days", "7", "--format", "ics") == first
     busy.ok("call", "log", "wang", "--outcome", "reached")

@@ -104,7 +104,7 @@ def test_a_closed_day_moves_a_call_later_and_a_reminder_earlier(salon: Salon) ->
     assert due["2026-11-06"] == ["purchase-1-3-7"] and "2026-11-05" not in due
     assert due["2026-11-25"] == ["birthday-card"] and "2026-11-26" not in due
     closed = salon("due", "2026-11-26")
-    assert closed.code == 0 and "nothing due" in closed.out
+    assert closed.code == 0 and "没有要打的电话（今天店休）" in closed.out
 
 
 def test_a_client_who_takes_sms_only_gets_an_sms_row(salon: Salon) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from hypothesis import given, settings, target
 from hypothesis import strategies as st
 
-from salonctl import model, rulebook, rules, sheet
+from salonctl import compose, model, rulebook, rules, scripts
 from salonctl.anchors import SalonView
 
 RULES = rulebook.default_rules("zh-CN")
@@ -58,10 +59,17 @@ def test_one_row_per_client_no_do_not_contact_and_full_scripts(
     target(len(rows))
     assert len({row.client.id for row in rows}) == len(rows)
     assert not any(row.client.do_not_contact for row in rows)
+    view = SalonView(SETTINGS, clients, history)
     for row in rows:
-        script = sheet.compose_script(row, SETTINGS, LIBRARY, None)
+        script = compose.compose(row, SETTINGS, LIBRARY,
+                                 compose.circumstances_of(view, row.client.id, day))
         assert "{" not in script and "}" not in script
-        assert script.startswith(f"{sheet.scripts.salutation(row.client, 'zh-CN')}您好")
+        greeting = f"{scripts.salutation(row.client, 'zh-CN')}您好"
+        assert script.startswith(greeting) and script.count(greeting) == 1
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", script)
+        assert len(re.sub(r"\s", "", script)) <= 400
+        sentences = re.findall(r"[^。！？\n]+[。！？]", script)
+        assert len(sentences) == len(set(sentences)), script
 
 
 def _keys(row: rules.DueRow) -> set[tuple[str, str, int]]:

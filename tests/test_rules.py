@@ -3,6 +3,7 @@ named days, including the day before and the day after each window."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, timedelta
 
@@ -220,24 +221,35 @@ def test_r14_new_client_1_3_7_and_trial_card(salon: Salon) -> None:
         "2026-11-29", "2026-11-30", "2026-12-01"}
 
 
-def test_r15_win_back_however_long_ago_until_answered(salon: Salon) -> None:
-    clients(salon, WANG + """
-- id: lost
-  name: 多年未见
-  phone: '13800000009'
-""")
+def test_r15_win_back_tried_at_90_180_and_365_days_two_weeks_each(salon: Salon) -> None:
+    clients(salon, WANG)
     history(salon, "visits", """
-        - {id: v-20230301-1, client: lost, date: 2023-03-01, services: [补水]}
         - {id: v-20260801-1, client: wang, date: 2026-08-01, services: [补水]}
     """)
     salon.only("win-back")
-    assert salon.sheets("2026-10-29")["2026-10-29"] == {"lost": ["win-back"]}
-    assert salon.sheets("2026-10-30")["2026-10-30"] == {"lost": ["win-back"], "wang": ["win-back"]}
-    salon.ok("call", "log", "wang", "--outcome", "reached", "--date", "2026-11-02")
-    assert salon.sheets("2026-11-03")["2026-11-03"] == {"lost": ["win-back"]}
-    salon.ok("visit", "add", "wang", "--date", "2026-11-10", "--service", "补水")
-    salon.ok("due", "2027-02-08")  # lapsed anew 90 days after the new visit
-    assert salon.due_days("wang", "2027-02-08", 1) == {"2027-02-08": ["win-back"]}
+    # 90 days after her last visit (2026-10-30), open for 14 days, then missed
+    due = salon.due_days("wang", "2026-10-29", 20)
+    assert list(due) == [f"2026-{d}" for d in (
+        "10-30", "10-31", "11-01", "11-02", "11-03", "11-04", "11-05", "11-06", "11-07", "11-08",
+        "11-09", "11-10", "11-11", "11-12")]
+    # lapsed 120 days with no call: not due, and listed as missed, never silently away
+    assert salon.due_days("wang", "2026-11-29", 1) == {}
+    missed = json.loads(salon.ok("due", "2026-11-29", "--missed", "--format", "json"))
+    assert [(m["client"], m["rule"], m["missed_on"]) for m in missed] == [
+        ("wang", "win-back", "2026-11-12")]
+    # the next try at 180 days; reached then, the try at 365 is void
+    assert salon.due_days("wang", "2027-01-28", 1) == {"2027-01-28": ["win-back"]}
+    salon.ok("call", "log", "wang", "--outcome", "reached", "--date", "2027-01-28",
+             today="2027-01-28")
+    assert salon.due_days("wang", "2027-08-01", 20) == {}
+    why = json.loads(salon.ok("why", "wang", "--date", "2027-08-02", "--format", "json",
+                              today="2027-08-02"))
+    win_back = next(r for r in why if r["rule"] == "win-back")
+    assert win_back["occurrences"][-1]["state"] == "suppressed"
+    assert "reached on 2027-01-28" in win_back["occurrences"][-1]["detail"]
+    # she comes back, and lapses anew 90 days after the new visit
+    salon.ok("visit", "add", "wang", "--date", "2027-02-10", "--service", "补水", today="2027-02-10")
+    assert salon.due_days("wang", "2027-05-11", 1) == {"2027-05-11": ["win-back"]}
 
 
 def test_r16_check_ins_count_from_the_last_contact(salon: Salon) -> None:
@@ -281,15 +293,31 @@ def test_r19_complaint_due_the_same_day_until_closed(salon: Salon) -> None:
     clients(salon, WANG)
     complaint = salon.ok("complaint", "add", "wang", "--text", "等太久", "--date",
                          "2026-11-20").strip()
-    salon.only("complaint-reply")
+    salon.only("complaint-reply", "complaint-satisfaction")
     assert salon.due_days("wang", "2026-11-19", 1) == {}
-    salon.ok("call", "log", "wang", "--outcome", "reached", "--date", "2026-11-21")
-    due = salon.due_days("wang", "2026-11-20", 4)
-    assert list(due) == ["2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23"]
-    row = salon.ok("due", "2026-11-22", "--format", "json")
-    assert '"deadline": "2026-11-22"' in row
-    salon.ok("complaint", "close", complaint, today="2026-11-23")
-    assert salon.due_days("wang", "2026-11-23", 2) == {}
+    assert list(salon.due_days("wang", "2026-11-20", 4)) == [
+        "2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23"]
+    row = json.loads(salon.ok("due", "2026-11-22", "--format", "json"))[0]
+    assert row["reasons"][0]["deadline"] == "2026-11-22"
+    # before the deadline the script promises a reply by then, said as a day
+    first = json.loads(salon.ok("due", "2026-11-20", "--format", "json"))[0]["script"]
+    assert "后天下班前给您一个答复" in first
+    # after the deadline, unanswered: an apology for the delay, no promise in the past
+    late = json.loads(salon.ok("due", "2026-11-23", "--format", "json"))[0]["script"]
+    assert "来晚了" in late and "答复。" not in late and "下班前" not in late
+    # reached: followed up every three days, with a follow-up script, until closed
+    salon.ok("call", "log", "wang", "--outcome", "reached", "--date", "2026-11-23")
+    follow = salon.due_days("wang", "2026-11-23", 7)
+    assert list(follow) == ["2026-11-26", "2026-11-27", "2026-11-28", "2026-11-29"]
+    again = json.loads(salon.ok("due", "2026-11-26", "--format", "json", today="2026-11-26"))
+    assert "一直在跟进" in again[0]["script"]
+    salon.ok("call", "log", "wang", "--outcome", "reached", today="2026-11-26")
+    assert list(salon.due_days("wang", "2026-11-27", 4, )) == ["2026-11-29", "2026-11-30"]
+    salon.ok("complaint", "close", complaint, today="2026-11-27")
+    # closed: one satisfaction call seven days later
+    after = salon.due_days("wang", "2026-11-27", 14)
+    assert list(after) == ["2026-12-04", "2026-12-05", "2026-12-06", "2026-12-07"]
+    assert after["2026-12-04"] == ["complaint-satisfaction"]
 
 
 def test_r20_thank_the_referrer_when_her_guest_comes(salon: Salon) -> None:
@@ -323,7 +351,8 @@ def test_r22_yearly_maintenance_window_until_she_visits(salon: Salon) -> None:
     salon.only("maintenance-window")
     due = salon.due_days("wang", "2026-09-30", 3)
     assert due == {"2026-10-01": ["maintenance-window"], "2026-10-02": ["maintenance-window"]}
-    assert salon.due_days("wang", "2026-11-30", 2) == {"2026-11-30": ["maintenance-window"]}
+    # a finite window: the last day is 10-30, then it is missed
+    assert list(salon.due_days("wang", "2026-10-29", 3)) == ["2026-10-29", "2026-10-30"]
     salon.ok("visit", "add", "wang", "--date", "2026-10-10", "--service", "补水")
     assert "maintenance-window" not in salon.due_days("wang", "2026-10-11", 1).get(
         "2026-10-11", [])

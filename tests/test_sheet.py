@@ -44,7 +44,8 @@ def test_demo_sheet_has_real_scripts(demo: Salon) -> None:
     assert len(rows) > 20
     assert all(row["script"].count("\n") >= 2 for row in rows)
     assert not any("{" in row["script"] for row in rows)
-    complaint = rows[0]
+    complaint = next(row for row in rows if row["client"] == "c0017")
+    assert (complaint["caller"], complaint["rank"]) == ("小李", 1)
     assert complaint["reasons"][0]["ref"] == "R19"
 
 
@@ -60,12 +61,12 @@ def test_due_json_rows_have_the_documented_shape(salon: Salon) -> None:
             "rule": "purchase-1-3-7", "ref": "R1", "title": "售后1-3-7回访",
             "anchor": "purchase", "anchor_date": "2026-11-02",
             "window": ["2026-11-03", "2026-11-04"], "offset": 1, "due": "2026-11-03",
-            "overdue_days": 0, "tries": 0, "deadline": None,
+            "overdue_days": 0, "tries": 0, "deadline": None, "last_day": False, "must": True,
         }],
         "script": "王女士您好，我是美丽人生美容院的前台。打扰您几分钟，现在说话方便吗？\n"
-                  "昨天带回去的玻尿酸精华开始用了吗？用法上有拿不准的地方，我现在就跟您说一下。\n"
+                  "您昨天带回去的玻尿酸精华开始用了吗？用法上有拿不准的地方，我现在就跟您说一下。\n"
                   "有什么问题随时打店里电话找我。祝您生活愉快，再见！",
-        "consultant": None,
+        "consultant": None, "caller": "前台", "rank": 1, "held": False,
     }]
 
 
@@ -77,8 +78,9 @@ def test_due_over_several_days_and_in_csv(salon: Salon) -> None:
     assert [r["date"] for r in rows] == ["2026-11-03", "2026-11-04", "2026-11-05",
                                          "2026-11-06", "2026-11-09", "2026-11-10"]
     lines = salon.ok("due", "2026-11-03", "--format", "csv").splitlines()
-    assert lines[0] == "date,client,name,phone,channel,consultant,overdue_days,rules,refs,titles,script"
-    assert lines[1].startswith("2026-11-03,c0001,王丽,13800000001,phone,,0,purchase-1-3-7,R1,")
+    assert lines[0] == ("date,client,name,phone,channel,consultant,caller,rank,held,overdue_days,"
+                        "rules,refs,titles,script")
+    assert lines[1].startswith("2026-11-03,c0001,王丽,13800000001,phone,,前台,1,,0,purchase-1-3-7,R1,")
 
 
 def test_due_names_a_bad_day(salon: Salon) -> None:

@@ -71,6 +71,9 @@ def add(
     do_not_contact: Annotated[bool, typer.Option(
         "--do-not-contact", help="Never call or message her.")] = False,
     note: Annotated[str | None, typer.Option(help="A free note.")] = None,
+    salutation: Annotated[str | None, typer.Option(
+        help="How scripts address her (e.g. 王姐, Dr. Chen); default: title and family name.")
+    ] = None,
 ) -> None:
     """Open a client file; prints the new client's id."""
     run = state(ctx)
@@ -88,6 +91,7 @@ def add(
         "channel": _choice(channel, model.CHANNELS, "--channel"),
         "email": _given(schema.parse_email, email, "--email"),
         "do_not_contact": do_not_contact, "note": note,
+        "salutation": _given(schema.single_line, salutation, "--salutation"),
     }
     new_id = _given(schema.parse_id, client_id, "--id")
     salon = run.salon()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Annotated, Any
 
 import typer
 from rich.text import Text
 
-from salonctl import model, render, rulebook, rules, schema, sheet
+from salonctl import compose, model, render, rulebook, rules, schema, scripts, sheet, worklist
 from salonctl.anchors import SalonView
 from salonctl.cli.app import app
 from salonctl.cli.common import FormatOption, State, arg, check_format, resolve_client, state
@@ -33,20 +34,38 @@ def _engine(run: State) -> tuple[SalonView, list[Rule]]:
     return view, salon.rules()
 
 
-def sheet_records(run: State, view: SalonView, rule_set: list[Rule], day: date,
-                  consultant: str | None) -> list[dict[str, Any]]:
+@dataclass
+class DaySheet:
+    """One day's sheet: its records (held ones too when asked for) and, per caller, how many
+    rows the day's limit held back."""
+
+    day: date
+    records: list[dict[str, Any]]
+    waiting: dict[str, int]
+
+
+def checked_scripts(run: State, rule_set: list[Rule]) -> dict[str, scripts.Template]:
+    """The salon's scripts, once every one a rule needs is known to exist and fill."""
     salon = run.salon()
     library = salon.scripts()
     shown = salon.rel(salon.root / rulebook.RULES_FILE)
     rulebook.require(rulebook.script_problems(rule_set, library, shown))
-    records = []
-    for row in rules.due_on(view, rule_set, day):
-        if consultant is not None and row.client.consultant != consultant:
-            continue
-        visits = [v.date for v in view.book(row.client.id).visits if v.date <= day]
-        script = sheet.compose_script(row, view.settings, library, visits[-1] if visits else None)
-        records.append(sheet.row_record(row, script))
-    return records
+    return library
+
+
+def day_sheet(view: SalonView, rule_set: list[Rule], library: dict[str, scripts.Template],
+              day: date, consultant: str | None = None, limit: int | None = None,
+              include_held: bool = False) -> DaySheet:
+    placed = worklist.place(rules.due_on(view, rule_set, day), view,
+                            limit or view.settings.daily_limit)
+    if consultant is not None:
+        placed = [p for p in placed if consultant in (p.caller, p.row.client.consultant)]
+    records = [
+        sheet.row_record(p, compose.compose(
+            p.row, view.settings, library, compose.circumstances_of(view, p.row.client.id, day)))
+        for p in placed if include_held or not p.held
+    ]
+    return DaySheet(day, records, {} if include_held else worklist.waiting(placed))
 
 
 @app.command("due")
@@ -56,6 +75,11 @@ def due(
     days: Annotated[int, typer.Option(help="The sheets of N days from that day.", min=1,
                                       max=366)] = 1,
     consultant: Annotated[str | None, typer.Option(help="Only her clients.")] = None,
+    limit: Annotated[int | None, typer.Option(
+        help="Rows per caller today (default: calls_per_day in salon.yaml, else 20).",
+        min=1, max=10_000)] = None,
+    show_all: Annotated[bool, typer.Option(
+        "--all", help="Every row due, the ones beyond the day's limit too (held: true).")] = False,
     show_missed: Annotated[bool, typer.Option(
         "--missed", help="Calls whose window closed without a call, instead.")] = False,
     since: Annotated[str | None, typer.Option(
@@ -63,62 +87,98 @@ def due(
     fmt: Annotated[str, typer.Option(
         "--format", "-f", help="table, json, csv, markdown or ics (a calendar file).")] = "table",
 ) -> None:
-    """The call sheet: who to call on a day, why, and what to say."""
+    """The call sheet: who to call on a day, why, and what to say, in the order to call."""
     fmt = check_format(fmt, SHEET_FORMATS)
     run = state(ctx)
     day = arg(lambda v: parse_when(v, run.today()), when, "WHEN")
     view, rule_set = _engine(run)
     if show_missed:
         start = arg(schema.parse_date, since, "--since") if since else day - timedelta(days=30)
-        _print_missed(run, rules.missed(view, rule_set, start, day), consultant, fmt)
+        found = rules.missed(view, rule_set, start, day)
+        _print_missed(run, view, rule_set, found, consultant, fmt, limit)
         return
-    sheets = [(d, sheet_records(run, view, rule_set, d, consultant))
+    library = checked_scripts(run, rule_set)
+    sheets = [day_sheet(view, rule_set, library, d, consultant, limit, show_all)
               for d in (day + timedelta(days=n) for n in range(days))]
     _print_sheets(run, view, sheets, fmt)
 
 
-def _print_sheets(run: State, view: SalonView, sheets: list[tuple[date, list[dict[str, Any]]]],
-                  fmt: str) -> None:
-    records = [r for _, day_records in sheets for r in day_records]
+def _print_sheets(run: State, view: SalonView, sheets: list[DaySheet], fmt: str) -> None:
+    records = [r for one in sheets for r in one.records]
     out = run.console.file
     if fmt == "ics":
-        out.write(sheet.sheet_ics(records, view.settings.name, view.language,
-                                  sheets[0][0]).decode("utf-8"))
+        shown = [r for r in records if not r["held"]]
+        out.write(sheet.sheet_ics(shown, view.settings.name, view.language,
+                                  sheets[0].day).decode("utf-8"))
     elif fmt == "json":
         out.write(render.to_json(records))
     elif fmt == "csv":
         out.write(render.to_csv([sheet.csv_record(r) for r in records]))
     else:
-        for day, day_records in sheets:
-            title = _title(view, day, len(day_records))
-            if fmt == "markdown":
-                out.write(sheet.sheet_markdown(day_records, view.language, title) + "\n")
-            elif day_records:
-                run.console.print(Text(title, style="bold"))
-                run.console.print(sheet.sheet_table(day_records, view.language))
-            else:
-                shut = "" if view.open_days.is_open(day) else " (the salon is closed)"
-                run.console.print(Text(f"{title}: nothing due{shut}", style="dim"))
+        for one in sheets:
+            _print_day(run, view, one, fmt)
 
 
-def _title(view: SalonView, day: date, count: int) -> str:
-    if view.language == "zh-CN":
-        return f"{view.settings.name} · {day.isoformat()} 回访表 · {count}个"
-    return f"{view.settings.name} · calls for {day.isoformat()} · {count}"
+def _print_day(run: State, view: SalonView, one: DaySheet, fmt: str) -> None:
+    language = view.language
+    title = sheet_title(view.settings, one.day, sum(not r["held"] for r in one.records))
+    waiting = [sheet.waiting_line(c, n, language) for c, n in one.waiting.items()]
+    if fmt == "markdown":
+        text = sheet.sheet_markdown(one.records, language, title)
+        run.console.file.write(text + "".join(f"\n{line}\n" for line in waiting) + "\n")
+        return
+    if not one.records:
+        shut = "" if view.open_days.is_open(one.day) else (
+            "（今天店休）" if language == "zh-CN" else " (the salon is closed)")
+        nothing = "：没有要打的电话" if language == "zh-CN" else ": nothing due"
+        run.console.print(Text(f"{title}{nothing}{shut}", style="dim"))
+    else:
+        run.console.print(Text(title, style="bold"))
+    for caller, rows in sheet.by_caller(one.records):
+        run.console.print(Text(sheet.caller_heading(caller, rows, language), style="bold"))
+        run.console.print(sheet.sheet_table(rows, language))
+    for line in waiting:
+        run.console.print(Text(line))
 
 
-def _print_missed(run: State, found: list[tuple[Any, rules.Reason]], consultant: str | None,
-                  fmt: str) -> None:
+def sheet_title(settings: model.Settings, day: date, count: int) -> str:
+    if settings.language == "zh-CN":
+        return f"{settings.name} · {day.isoformat()} 回访表 · {count}个"
+    return f"{settings.name} · calls for {day.isoformat()} · {count}"
+
+
+def _print_missed(run: State, view: SalonView, rule_set: list[Rule],
+                  found: list[tuple[model.Client, rules.Reason]], consultant: str | None,
+                  fmt: str, limit: int | None) -> None:
+    found = [(c, r) for c, r in found
+             if consultant in (None, c.consultant, worklist.caller_of(c, view.settings))]
+    held = _held_when_missed(view, rule_set, found, limit or view.settings.daily_limit)
     records = [
         {"client": client.id, "name": client.name, "phone": client.phone,
          **sheet.reason_record(reason), "missed_on": reason.status.on,
-         "why": reason.status.detail}
-        for client, reason in found if consultant in (None, client.consultant)
+         "why": _missed_why(reason, client.id in held.get(reason.status.on, set())),
+         "held": client.id in held.get(reason.status.on, set())}
+        for client, reason in found
     ]
     if fmt in ("markdown", "ics"):
         fmt = "table"
-    columns = render.columns("missed_on", "name", "ref", "title", "due", "why", wrap=("title",))
+    columns = render.columns("missed_on", "name", "ref", "title", "due", "why", wrap=("title", "why"))
     render.emit(render.Listing(records, columns, empty="no missed calls"), fmt, run.console)
+
+
+def _held_when_missed(view: SalonView, rule_set: list[Rule],
+                      found: list[tuple[model.Client, rules.Reason]], limit: int
+                      ) -> dict[date | None, set[str]]:
+    """For each last day of a window that closed untried: whose row the day's limit held."""
+    days = {r.status.on for _, r in found if r.status.tries == 0 and r.status.on is not None}
+    return {day: worklist.held_on(view, rules.due_on(view, rule_set, day), limit)
+            for day in sorted(d for d in days if d is not None)}
+
+
+def _missed_why(reason: rules.Reason, held: bool) -> str:
+    if held:
+        return "its window closed while the day's limit held it (salonctl due --all lists those)"
+    return reason.status.detail
 
 
 @app.command("why")
@@ -201,6 +261,7 @@ def _rule_record(rule: Rule) -> dict[str, Any]:
         "offsets": list(rule.offsets), "unit": rule.unit,
         "window": {"early": rule.early, "late": rule.late}, "channel": rule.channel,
         "priority": rule.priority, "script": rule.script, "enabled": rule.enabled,
+        "must": rule.must, "sales": rule.sales, "topic": rule.topic,
     }
 
 
@@ -230,7 +291,7 @@ def rules_show(
     library = run.salon().scripts()
     record = _rule_record(rule)
     record["scripts"] = {name: library[name].text.strip() if name in library else None
-                         for name in dict.fromkeys(rule.script_for(o) for o in rule.offsets)}
+                         for name in rule.script_names()}
     if fmt == "json":
         run.console.file.write(render.to_json(record))
         return

@@ -9,14 +9,14 @@ import time
 from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from salonctl import clock, fsutil, mail, model, outbox, schema
 from salonctl.cli.app import app
 from salonctl.cli.common import State, arg, echo_warnings, state
-from salonctl.cli.due import WhenArg, _engine, parse_when, sheet_records
+from salonctl.cli.due import DaySheet, WhenArg, _engine, checked_scripts, day_sheet, parse_when
 from salonctl.errors import EXIT_PROTOCOL, EXIT_TEMPFAIL, EXIT_UNAVAILABLE, UsageError
 
 DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
@@ -51,10 +51,10 @@ def mail_command(
     from_address = _sender(sender, config)
     recipients = _recipients(to, consultant, config)
     view, rule_set = _engine(run)
-    records = sheet_records(run, view, rule_set, day, None)
-    messages = [(r, mail.build(settings, day, rows, from_address, r, clock.now()))
+    whole = day_sheet(view, rule_set, checked_scripts(run, rule_set), day)
+    messages = [(r, mail.build(settings, mine, from_address, r, clock.now()))
                 for r in recipients
-                if (rows := _rows_for(r, records)) or config.when_empty == "notice"]
+                if (mine := _sheet_for(r, whole)).records or config.when_empty == "notice"]
     if dry_run:
         for _, message in messages:
             print(_readable(message))
@@ -90,10 +90,13 @@ def _recipients(to: list[str] | None, consultant: str | None,
     return found
 
 
-def _rows_for(recipient: mail.Recipient, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _sheet_for(recipient: mail.Recipient, whole: DaySheet) -> DaySheet:
+    """The owner gets every caller's sheet; a consultant her own."""
     if recipient.consultant is None:
-        return records
-    return [r for r in records if r["consultant"] == recipient.consultant]
+        return whole
+    mine = recipient.consultant
+    return DaySheet(whole.day, [r for r in whole.records if mine in (r["caller"], r["consultant"])],
+                    {c: n for c, n in whole.waiting.items() if c == mine})
 
 
 def _readable(message: EmailMessage) -> str:
