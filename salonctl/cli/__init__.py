@@ -9,7 +9,7 @@ import traceback
 import typer
 from typer.exceptions import TyperException
 
-from salonctl.cli import clients, due, mail, plans, records, salon  # noqa: F401 - they register commands
+from salonctl.cli import calling, clients, due, mail, plans, records, salon  # noqa: F401 - they register commands
 from salonctl.cli.app import app
 from salonctl.cli.common import State
 from salonctl.errors import EXIT_BUG, DataError, SalonError

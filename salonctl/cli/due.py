@@ -199,9 +199,30 @@ def why(
     if fmt == "json":
         run.console.file.write(render.to_json(records))
         return
-    columns = (*render.columns("rule", "ref"), render.Column("state", _state_text, wrap=True))
+    state_column = render.Column("state", lambda r: _state_text(r, day), wrap=True)
+    columns = (*render.columns("rule", "ref"), state_column)
     title = f"{found.name} ({found.id}) on {day}"
     render.emit(render.Listing(records, columns, title=title), "table", run.console)
+    run.console.print(Text(_place_text(view, rule_set, found, day)))
+
+
+def _place_text(view: SalonView, rule_set: list[Rule], client: model.Client, day: date) -> str:
+    """Where her row stands in her caller's day, and why there."""
+    placed = worklist.place(rules.due_on(view, rule_set, day), view, view.settings.daily_limit)
+    mine = next((p for p in placed if p.row.client.id == client.id), None)
+    if mine is None:
+        return f"sheet: she is not on the sheet of {day}"
+    count = sum(p.caller == mine.caller for p in placed)
+    terms = mine.terms
+    why = [("a must-call" if terms.must else "not a must-call"), f"priority {terms.priority}"]
+    if terms.lapsed_days is not None:
+        why.append(f"lapsed {terms.lapsed_days} days (fewer ranks higher)")
+    why.append(f"spent {terms.spent:,} in the last 12 months")
+    place = f"rank {mine.rank} of {count} on {mine.caller}'s sheet of {day}"
+    if mine.held:
+        place += (f", held: beyond the {view.settings.daily_limit} calls a day; she stays due "
+                  "while her window lasts")
+    return f"sheet: {place} ({'; '.join(why)})"
 
 
 def _explain(client: model.Client, view: SalonView, rule_set: list[Rule],
@@ -232,6 +253,15 @@ def _occurrence_record(reason: rules.Reason) -> dict[str, Any]:
     }
 
 
+def _worth_showing(occurrences: list[dict[str, Any]], day: date) -> list[dict[str, Any]]:
+    """The occurrences due on the day, whatever their age; the two before; the next one."""
+    due = [o for o in occurrences if o["state"] == "due"]
+    others = sorted((o for o in occurrences if o["state"] != "due"), key=lambda o: o["due"])
+    before = [o for o in others if o["due"] <= day][-2:]
+    after = [o for o in others if o["due"] > day][:1]
+    return sorted(due + before + after, key=lambda o: (o["due"], o["anchor_date"]))
+
+
 _STATE_WORDS = {
     "due": "due", "done": "done on {on} ({detail})", "missed": "missed on {on}: {detail}",
     "suppressed": "suppressed: {detail}", "upcoming": "fires on {on}",
@@ -239,13 +269,13 @@ _STATE_WORDS = {
 }
 
 
-def _state_text(record: dict[str, Any]) -> str:
+def _state_text(record: dict[str, Any], day: date) -> str:
     if not record["applies"]:
         return f"not applicable: {record['because']}"
     if not record["occurrences"]:
         return f"no {record['anchor']} event from 60 days ago to a year ahead"
     lines = []
-    for occurrence in record["occurrences"][-4:]:
+    for occurrence in _worth_showing(record["occurrences"], day):
         words = _STATE_WORDS[occurrence["state"]].format(**occurrence)
         lines.append(f"{occurrence['anchor_date']} → {occurrence['due']}: {words}")
     return "\n".join(lines)

@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from salonctl import model, render, schema
+from salonctl import model, render, schema, spoken
 from salonctl.cli.app import app
 from salonctl.cli.common import (
     FormatOption,
@@ -53,7 +53,7 @@ complaint_app = _group("complaint", "Record complaints and close them.")
 
 def _record(
     run: State, command: str, client: str, make: Callable[[model.Client, str], Any],
-    then: Callable[[model.Client], None] | None = None,
+    then: Callable[[model.Client], None] | None = None, quiet: bool = False,
 ) -> Any:
     """Resolve the client and append one entry, all under the lock; print the entry's id."""
     salon = run.salon()
@@ -63,7 +63,8 @@ def _record(
         if then is not None:
             then(found)
     echo_warnings(salon)
-    print(entry.id)
+    if not quiet:
+        print(entry.id)
     return entry
 
 
@@ -313,7 +314,8 @@ def call_log(
     rules: Annotated[list[str] | None, typer.Option(
         "--rule", help="The rule this call answers (repeatable); default: all due.")] = None,
     callback: Annotated[str | None, typer.Option(
-        help="When she asked to be called back, YYYY-MM-DD.")] = None,
+        help="When she asked to be called back: YYYY-MM-DD, tomorrow, 明天, +3d, friday.")
+    ] = None,
     note: Annotated[str | None, typer.Option(help="What was said.")] = None,
     by: ByOption = None,
 ) -> None:
@@ -322,13 +324,21 @@ def call_log(
     today = run.today()
     when = not_in_future(arg_date(day, "--date", today), today, "--date", "call")
     result = arg(lambda v: schema.parse_choice(v, model.OUTCOMES), outcome, "--outcome")
-    again = arg(schema.parse_date, callback, "--callback") if callback else None
+    again = arg(lambda v: spoken.parse_day(v, when), callback, "--callback") if callback else None
     if again is not None and again <= when:
         raise UsageError(f"--callback: {again} is not after the call's day {when}")
     answered = known_rule_ids(run, tuple(arg(schema.parse_id, r, "--rule") for r in rules or ()))
-    _record(run, "call log", client, lambda c, entry_id: model.Call(
-        entry_id, c.id, when, result, answered, again, note, by,  # type: ignore[arg-type]
-        c.phone if result == "wrong-number" else None))
+    log_call(run, client, when, result, answered, again, note, by)
+
+
+def log_call(run: State, client: str, when: date, outcome: str, answered: tuple[str, ...] = (),
+             callback: date | None = None, note: str | None = None, by: str | None = None,
+             quiet: bool = False) -> model.Call:
+    """One line in the callback log, under the lock; a wrong number keeps the number dialled."""
+    call: model.Call = _record(run, "call log", client, lambda c, entry_id: model.Call(
+        entry_id, c.id, when, outcome, answered, callback, note, by,  # type: ignore[arg-type]
+        c.phone if outcome == "wrong-number" else None), quiet=quiet)
+    return call
 
 
 @call_app.command("list")
