@@ -1,0 +1,153 @@
+"""One conversation per client: the script a row reads, in words a person would say."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import Salon, run
+from test_rules import clients, history
+
+from salonctl import spoken
+
+WANG = """
+- {id: wang, name: 王丽, phone: '13800000001', gender: female, category: member, consultant: 小李}
+"""
+
+
+def _script(salon: Salon, day: str, client: str = "wang") -> str:
+    rows = json.loads(salon.ok("due", day, "--all", "--format", "json"))
+    return next(r["script"] for r in rows if r["client"] == client)
+
+
+def test_reasons_about_the_same_product_ask_one_question(salon: Salon) -> None:
+    clients(salon, WANG)
+    history(salon, "visits", """
+        - {id: v-20261117-1, client: wang, date: 2026-11-17, products: [{name: 艾草熏蒸包, category: supplement}]}
+    """)
+    salon.only("purchase-1-3-7", "supplement-product")
+    row = json.loads(salon.ok("due", "2026-11-24", "--format", "json"))[0]
+    assert [r["rule"] for r in row["reasons"]] == ["purchase-1-3-7", "supplement-product"]
+    assert row["script"].count("艾草熏蒸包") == 1
+    assert "艾草熏蒸包用了7天了，效果您还满意吗？" in row["script"]
+
+
+def test_no_booking_offer_when_she_has_booked(salon: Salon) -> None:
+    clients(salon, WANG)
+    history(salon, "visits", """
+        - {id: v-20261117-1, client: wang, date: 2026-11-17, products: [{name: 精华, category: care}]}
+    """)
+    salon.only("purchase-1-3-7")
+    assert "我先帮您约上" in _script(salon, "2026-11-24")
+    salon.ok("appointment", "add", "wang", "--at", "2026-12-02 10:00", "--service", "补水")
+    script = _script(salon, "2026-11-24")
+    assert "约" not in script.split("\n", 1)[1] and "精华用了7天了" in script
+
+
+def test_an_open_complaint_holds_off_offers_and_sales(salon: Salon) -> None:
+    clients(salon, WANG)
+    history(salon, "visits", """
+        - {id: v-20261120-1, client: wang, date: 2026-11-20, services: [补水]}
+    """)
+    salon.only("after-service", "complaint-reply")
+    row = json.loads(salon.ok("due", "2026-11-23", "--format", "json"))[0]
+    assert [r["rule"] for r in row["reasons"]] == ["after-service"]
+    complaint = salon.ok("complaint", "add", "wang", "--text", "等了很久", "--date", "2026-11-23")
+    row = json.loads(salon.ok("due", "2026-11-23", "--format", "json"))[0]
+    assert [r["rule"] for r in row["reasons"]] == ["complaint-reply"]
+    assert "护理" not in row["script"] and "预约" not in row["script"]
+    why = json.loads(salon.ok("why", "wang", "--date", "2026-11-23", "--format", "json"))
+    after = next(r for r in why if r["rule"] == "after-service")["occurrences"][-1]
+    assert after["state"] == "suppressed" and "complaint" in after["detail"]
+    salon.ok("complaint", "close", complaint.strip(), today="2026-11-24")
+    row = json.loads(salon.ok("due", "2026-11-24", "--format", "json"))[0]
+    assert [r["rule"] for r in row["reasons"]] == ["after-service"]
+
+
+def test_beyond_three_topics_the_rest_are_one_line(salon: Salon) -> None:
+    clients(salon, WANG.replace("member,", "member, birthday: 1990-11-27,"))
+    history(salon, "visits", """
+        - {id: v-20261123-1, client: wang, date: 2026-11-23, products: [{name: 精华, category: care}]}
+        - {id: v-20261121-1, client: wang, date: 2026-11-21, products: [{name: 口服液, category: supplement}]}
+        - {id: v-20261120-1, client: wang, date: 2026-11-20, services: [补水]}
+    """)
+    salon.ok("appointment", "add", "wang", "--at", "2026-11-25 15:00", "--service", "眼部护理")
+    salon.only("purchase-1-3-7", "supplement-product", "after-service", "birthday-card",
+               "appointment-reminder")
+    row = json.loads(salon.ok("due", "2026-11-24", "--format", "json"))[0]
+    assert len(row["reasons"]) == 5
+    lines = row["script"].splitlines()
+    also = [line for line in lines if line.startswith("另外：")]
+    assert len(also) == 1 and "生日" in also[0]
+    assert len(lines) == 1 + 3 + 1 + 1  # greeting, three topics, the reminder line, closing
+
+
+def test_a_reminder_moved_off_a_closed_day_names_the_real_day(salon: Salon) -> None:
+    clients(salon, WANG)
+    salon.write("salon.yaml", salon.read("salon.yaml").replace(
+        "closed_weekdays: []", "closed_weekdays: [sunday]"))
+    salon.ok("appointment", "add", "wang", "--at", "2026-11-30 10:00", "--service", "补水")
+    salon.only("appointment-reminder")
+    due = salon.due_days("wang", "2026-11-27", 4)
+    assert list(due) == ["2026-11-28"]  # Sunday is closed: Saturday, two days before
+    script = _script(salon, "2026-11-28")
+    assert "后天10:00约了补水" in script and "明天" not in script
+
+
+@pytest.mark.parametrize(("day", "today", "zh", "en"), [
+    ("2026-11-25", "2026-11-24", "明天", "tomorrow"),
+    ("2026-11-26", "2026-11-24", "后天", "on Thursday 26 November"),
+    ("2026-11-28", "2026-11-24", "周六（11月28日）", "on Saturday 28 November"),
+    ("2026-11-20", "2026-11-24", "周五（11月20日）", "on Friday 20 November"),
+    ("2026-11-02", "2026-11-24", "11月2日", "on 2 November"),
+    ("2025-12-20", "2026-01-05", "2025年12月20日", "on 20 December 2025"),
+    ("2025-12-30", "2026-01-02", "周二（2025年12月30日）", "on Tuesday 30 December 2025"),
+])
+def test_days_are_said_as_people_say_them(day: str, today: str, zh: str, en: str) -> None:
+    said = date.fromisoformat(day), date.fromisoformat(today)
+    assert spoken.say_day(*said, "zh-CN") == zh
+    assert spoken.say_day(*said, "en") == en
+
+
+def _english(tmp_path: Path) -> Salon:
+    root = tmp_path / "belle"
+    assert run("init", str(root), "--name", "Belle Salon", "--lang", "en").code == 0
+    return Salon(root)
+
+
+@pytest.mark.parametrize(("name", "gender", "salutation", "expected"), [
+    ("Sophie van der Berg", "female", None, "Hello Ms. van der Berg,"),
+    ("王丽", "female", None, "Hello Ms. Wang,"),
+    ("曾志伟", "male", None, "Hello Mr. Zeng,"),
+    ("Alex Kim", None, None, "Hello Alex Kim,"),
+    ("Anna Müller", "female", "Dr. Müller", "Hello Dr. Müller,"),
+])
+def test_names_are_said_right_in_english(tmp_path: Path, name: str, gender: str | None,
+                                         salutation: str | None, expected: str) -> None:
+    salon = _english(tmp_path)
+    extra = [*(["--gender", gender] if gender else []),
+             *(["--salutation", salutation] if salutation else [])]
+    salon.ok("client", "add", name, "--phone", "0698765432", *extra)
+    salon.ok("visit", "add", "c0001", "--date", "2026-11-23", "--product", "Serum=care")
+    salon.only("purchase-1-3-7")
+    assert _script(salon, "2026-11-24", "c0001").startswith(expected)
+
+
+def test_salutation_can_be_set_later_and_plurals_are_right(tmp_path: Path) -> None:
+    salon = _english(tmp_path)
+    salon.ok("client", "add", "Wang Li", "--phone", "0698765432", "--gender", "female")
+    salon.ok("visit", "add", "c0001", "--date", "2026-11-23", "--product", "Serum=brand")
+    salon.only("new-client-1-3-7")
+    salon.ok("client", "edit", "c0001", "--set", "salutation=Li")
+    script = _script(salon, "2026-11-24", "c0001")
+    assert script.startswith("Hello Li,")
+    assert "for your first visit yesterday" in script
+    salon.ok("client", "add", "Bo", "--phone", "0698765400", "--referred-by", "c0001")
+    salon.ok("visit", "add", "c0002", "--date", "2026-11-23", "--service", "facial")
+    salon.only("referral-thanks", "new-client-1-3-7")
+    script = _script(salon, "2026-11-26", "c0001")
+    assert "take good care of your guest" in script
+    assert "It has been 3 days since your treatment" in script
+    assert spoken.say_days(1, "en") == "1 day" and spoken.say_days(2, "en") == "2 days"
