@@ -120,8 +120,8 @@ def test_must_calls_are_always_shown_and_alone_when_they_fill_the_day(salon: Sal
 def test_spending_breaks_a_tie_and_why_explains_the_rank(salon: Salon) -> None:
     clients(salon, LAPSED)
     history(salon, "visits", """
-        - {id: v-20261123-1, client: a, date: 2026-11-23, products: [{name: 精华, category: care}], amount: 100}
-        - {id: v-20261123-2, client: b, date: 2026-11-23, products: [{name: 精华, category: care}], amount: 900}
+        - {id: v1, client: a, date: 2026-11-23, products: [{name: 精华, category: care}], amount: 100}
+        - {id: v2, client: b, date: 2026-11-23, products: [{name: 精华, category: care}], amount: 900}
     """)
     salon.only("purchase-1-3-7")
     rows = json.loads(salon.ok("due", "2026-11-24", "--format", "json"))
