@@ -22,11 +22,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from salonctl import model, scripts, spoken
+from salonctl import model, scripts, spoken, worklist
 from salonctl.anchors import SalonView
 from salonctl.rules import DueRow, Reason
 
-CALLER_DEFAULT = {"zh-CN": "前台", "en": "the front desk"}
 FULL_TOPICS = 3
 MAX_CHARACTERS = 400  # zh-CN, white space not counted
 MAX_WORDS = 120  # en
@@ -169,7 +168,7 @@ def script_name(reason: Reason) -> str:
 def common_fields(client: model.Client, settings: model.Settings, last_visit: date | None,
                   day: date) -> dict[str, str]:
     language = settings.language
-    caller = client.consultant or settings.contact.caller or CALLER_DEFAULT[language]
+    caller = worklist.caller_of(client, settings)
     return {
         "salutation": scripts.salutation(client, language),
         "name": client.name, "salon": settings.name, "caller": caller,

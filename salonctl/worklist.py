@@ -19,14 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from salonctl import model
 from salonctl.anchors import SalonView
 from salonctl.rules import DueRow
 
-FRONT_DESK = {"zh-CN": "前台", "en": "front desk"}
+FRONT_DESK = {"zh-CN": "前台", "en": "the front desk"}
 SPEND_DAYS = 365
 
 
@@ -102,7 +102,3 @@ def held_on(view: SalonView, rows: list[DueRow], limit: int) -> set[str]:
     """The clients whose row was held on the day of `rows`."""
     return {p.row.client.id for p in place(rows, view, limit) if p.held}
 
-
-def last_visit(view: SalonView, client_id: str, day: date) -> date | None:
-    visits = [v.date for v in view.book(client_id).visits if v.date <= day]
-    return visits[-1] if visits else None
