@@ -534,6 +534,10 @@ def dump_clients(clients: list[model.Client]) -> str:
 
 def settings_record(settings: model.Settings) -> dict[str, Any]:
     data: dict[str, Any] = schema.plain(settings)
+    # One place for the day's limit when salonctl writes the file (it reads either place).
+    del data["calls_per_day"]
+    data["follow_up"] = {"max_tries": settings.follow_up.max_tries,
+                         "calls_per_day": settings.daily_limit}
     plan = settings.plan
     data["plan"] = {
         "fixed_costs": {kind: dict(plan.fixed_costs).get(kind, 0) for kind in model.COST_KINDS},
@@ -574,6 +578,8 @@ def render_settings(settings: model.Settings) -> str:
         "# The salon's settings. Edit freely; run `salonctl check` afterwards.\n"
         "# opening.closed_weekdays: e.g. [monday]; closed_dates: [2027-02-06, ...];\n"
         "# public_holidays: a region code such as CN to close on its public holidays.\n"
+        "# follow_up: max_tries unanswered calls before a call is missed; calls_per_day rows\n"
+        "# one caller is given a day (must-calls always show).\n"
         "# plan: fixed_costs per month by kind; variable_share of revenue (0.35 = 35%);\n"
         "# target_profit for the year; past_revenue {YEAR: total or [12 monthly figures]}.\n"
         "# mail: from, to (who gets the whole sheet), consultants {NAME: address} (each gets\n"
