@@ -25,6 +25,7 @@ from datetime import date
 from salonctl import model, scripts, spoken, worklist
 from salonctl.anchors import SalonView
 from salonctl.rules import DueRow, Reason
+from salonctl.words import say
 
 FULL_TOPICS = 3
 MAX_CHARACTERS = 400  # zh-CN, white space not counted
@@ -36,8 +37,6 @@ DAY_FIELDS = frozenset({
     "card_until", "last_contact", "complaint_date", "closed_date", "window_end", "last_visit",
 })
 QUOTED_FIELDS = ("complaint", "products", "services", "course", "guest", "note")
-_ALSO = {"zh-CN": "另外：", "en": "Also: "}
-_LIST_JOIN = {"zh-CN": "；", "en": "; "}
 
 
 @dataclass(frozen=True)
@@ -100,7 +99,8 @@ def _assemble(greeting: str, topics: list[Topic], full: int, asks: list[str], cl
     lines += asks
     rest = topics[full:]
     if rest:
-        lines.append(_ALSO[language] + _LIST_JOIN[language].join(t.title for t in rest))
+        titles = say(language, "topics-join").join(t.title for t in rest)
+        lines.append(say(language, "also", topics=titles))
     lines.append(closing)
     return "\n".join(_once(lines, language))
 
@@ -144,7 +144,7 @@ def _topic(group: list[Reason], common: dict[str, str], library: Mapping[str, sc
     for reason in group:
         values = {**common, **reason_fields(reason, day, language)}
         if products and "products" in reason.occurrence.event.fields:
-            values["products"] = _quoted(("、" if language == "zh-CN" else ", ").join(products))
+            values["products"] = _quoted(say(language, "products-join").join(products))
         filled.append(library[script_name(reason)].lines(values))
     offers = [line for lines in filled for line in lines]
     return Topic(

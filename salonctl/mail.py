@@ -27,6 +27,7 @@ from email.utils import format_datetime
 from typing import Any, Literal, Protocol
 
 from salonctl import model, sheet
+from salonctl.words import say
 
 Outcome = Literal["sent", "temporary", "permanent", "unknown"]
 
@@ -51,26 +52,20 @@ class SheetLike(Protocol):
     waiting: dict[str, int]
 
 
-def subject(settings: model.Settings, day: date, count: int) -> str:
-    if settings.language == "zh-CN":
-        return f"{settings.name} · {day.isoformat()} 回访表 · {count}个"
-    return f"{settings.name} · calls for {day.isoformat()} · {count}"
-
-
 def build(settings: model.Settings, day_sheet: SheetLike, sender: str, recipient: Recipient,
           sent_at: datetime) -> EmailMessage:
     """The message for one recipient: the sheet as plain lines and as HTML cards that read
     on a phone (a box table does not)."""
     day, records = day_sheet.day, day_sheet.records
     message = EmailMessage(policy=SMTP_POLICY)
-    title = subject(settings, day, len(records))
+    title = sheet.title(settings, day, len(records))
     message["Subject"] = title
     message["From"] = sender
     message["To"] = recipient.address
     message["Date"] = format_datetime(sent_at)
     message["Message-ID"] = message_id(settings.name, day, recipient.address, sender)
-    empty = "今天没有需要回访的客人。" if settings.language == "zh-CN" else "No calls are due today."
     language = settings.language
+    empty = say(language, "no-calls-mail")
     message.set_content(sheet.sheet_text(title, records, day_sheet.waiting, language, empty))
     message.add_alternative(sheet.sheet_html(title, records, day_sheet.waiting, language, empty),
                             subtype="html")

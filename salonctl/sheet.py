@@ -14,8 +14,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from salonctl import render, spoken
+from salonctl import model, render, spoken
 from salonctl.rules import Reason
+from salonctl.words import say
 from salonctl.worklist import Placed
 
 
@@ -57,25 +58,26 @@ def csv_record(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def title(settings: model.Settings, day: date, count: int) -> str:
+    """悦颜美容会所 · 2026-11-24 回访表 · 12个: the sheet's title and the mail's subject."""
+    return say(settings.language, "sheet-title", count, salon=settings.name, day=day.isoformat())
+
+
 def reason_line(reason: dict[str, Any], language: str, day: date) -> str:
-    """R1 售后1-3-7回访（今天最后一天）: what the caller needs to know of one reason."""
-    zh = language == "zh-CN"
+    """R1 售后1-3-7回访（今天是最后一天）: what the caller needs to know of one reason."""
     notes = []
     if reason["overdue_days"]:
-        days = reason["overdue_days"]
-        notes.append(f"逾期{days}天" if zh else f"{spoken.say_days(days, 'en')} overdue")
+        notes.append(say(language, "overdue", reason["overdue_days"]))
     elif reason["last_day"]:
-        notes.append("今天是最后一天" if zh else "last day")
+        notes.append(say(language, "last-day"))
     if reason["tries"]:
-        tries = reason["tries"]
-        notes.append(f"已拨{tries}次未接" if zh else
-                     f"{tries} {'try' if tries == 1 else 'tries'}, no answer")
+        notes.append(say(language, "tries", reason["tries"]))
     if reason["deadline"]:
-        said = spoken.say_deadline(date.fromisoformat(str(reason["deadline"])), day, language)
-        notes.append(f"{said}答复" if zh else f"reply {said}")
+        deadline = spoken.say_deadline(date.fromisoformat(str(reason["deadline"])), day, language)
+        notes.append(say(language, "reply-by", deadline=deadline))
     line = f"{reason['ref']} {reason['title']}"
     if notes:
-        line += f"（{'，'.join(notes)}）" if zh else f" ({'; '.join(notes)})"
+        line += say(language, "notes", notes=say(language, "notes-join").join(notes))
     return line
 
 
@@ -85,18 +87,15 @@ def _who(record: dict[str, Any]) -> list[str]:
 
 def _label(record: dict[str, Any], language: str) -> str:
     """The row's number on its caller's sheet; a held row says so."""
-    if record["held"]:
-        return f"{record['rank']} 待" if language == "zh-CN" else f"{record['rank']} held"
-    return str(record["rank"])
+    return say(language, "held", rank=record["rank"]) if record["held"] else str(record["rank"])
 
 
 def sheet_table(records: list[dict[str, Any]], language: str) -> Table:
     """One caller's rows: who to call, why, and what to say; fits 80 columns."""
     grid = Table(show_header=True, show_lines=True, expand=False, pad_edge=False)
     grid.add_column("#", justify="right", no_wrap=True)
-    grid.add_column("client" if language == "en" else "客人", no_wrap=True, max_width=20)
-    grid.add_column("why · what to say" if language == "en" else "原因 · 话术",
-                    overflow="fold", ratio=1)
+    grid.add_column(say(language, "column-client"), no_wrap=True, max_width=20)
+    grid.add_column(say(language, "column-why"), overflow="fold", ratio=1)
     for record in records:
         why = "\n".join(reason_line(r, language, record["date"]) for r in record["reasons"])
         body: RenderableType = Group(Text(why, style="bold"), Text(""),
@@ -114,15 +113,11 @@ def by_caller(records: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, A
 
 
 def caller_heading(caller: str, records: list[dict[str, Any]], language: str) -> str:
-    shown = sum(not r["held"] for r in records)
-    return f"{caller} · {shown}个" if language == "zh-CN" else f"{caller} · {shown}"
+    return say(language, "caller-heading", sum(not r["held"] for r in records), caller=caller)
 
 
 def waiting_line(caller: str, count: int, language: str) -> str:
-    if language == "zh-CN":
-        return f"{caller}：另有{count}个待回访，今天的名额已满（salonctl due --all 可查看）"
-    rows = "call waits" if count == 1 else "calls wait"
-    return f"{caller}: {count} more {rows} beyond today's limit (salonctl due --all shows them)"
+    return say(language, "waiting", count, caller=caller)
 
 
 def sheet_markdown(records: list[dict[str, Any]], language: str, title: str) -> str:
@@ -221,7 +216,7 @@ def sheet_ics(records: list[dict[str, Any]], salon: str, language: str, stamp: d
     calendar = Calendar()
     calendar.add("prodid", "-//salonctl//call sheet//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{salon} · 回访" if language == "zh-CN" else f"{salon} · calls")
+    calendar.add("x-wr-calname", say(language, "calendar", salon=salon))
     domain = hashlib.sha256(salon.encode()).hexdigest()[:12]
     for record in first_calls(records):
         day: date = record["date"]
@@ -230,8 +225,8 @@ def sheet_ics(records: list[dict[str, Any]], salon: str, language: str, stamp: d
         event.add("dtstamp", datetime.combine(stamp, time(0), tzinfo=UTC))
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))
-        word = "回访" if language == "zh-CN" else "Call"
-        event.add("summary", f"{word} {record['name']} · {record['phone']}")
+        event.add("summary", say(language, "calendar-event", name=record["name"],
+                                 phone=record["phone"]))
         why = [reason_line(r, language, day) for r in record["reasons"]]
         event.add("description", "\n".join([*why, "", record["script"] or ""]))
         calendar.add_component(event)

@@ -151,3 +151,17 @@ def test_salutation_can_be_set_later_and_plurals_are_right(tmp_path: Path) -> No
     assert "take good care of your guest" in script
     assert "It has been 3 days since your treatment" in script
     assert spoken.say_days(1, "en") == "1 day" and spoken.say_days(2, "en") == "2 days"
+
+
+def test_every_interface_word_is_in_both_languages() -> None:
+    from salonctl.words import CATALOG, say
+
+    assert set(CATALOG["zh-CN"]) == set(CATALOG["en"])
+    values = {"salon": "S", "day": "2026-11-24", "caller": "Li", "title": "T", "rank": 3,
+              "deadline": "d", "notes": "n", "topics": "t", "name": "N", "phone": "P",
+              "made": 2, "reached": 1, "left": 0}
+    for language, messages in CATALOG.items():
+        for key in messages:
+            assert "{" not in say(language, key, 2, **values), (language, key)
+    assert say("en", "waiting", 1, caller="Li").startswith("Li: 1 more call waits")
+    assert say("en", "overdue", 1) == "1 day overdue" and say("en", "tries", 2).startswith("2 tries")

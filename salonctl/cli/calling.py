@@ -22,17 +22,10 @@ from salonctl.cli.common import State, arg, state
 from salonctl.cli.due import _engine, checked_scripts, day_sheet
 from salonctl.cli.records import call_app, log_call
 from salonctl.errors import UsageError
+from salonctl.words import say
 
 OUTCOME_KEYS = {"r": "reached", "n": "no-answer", "c": "not-convenient", "x": "refused",
                 "w": "wrong-number"}
-_PROMPT = {
-    "zh-CN": "r 接通  n 未接  c 不方便  x 拒绝  w 号码错  s 先跳过  q 结束 > ",
-    "en": "r reached  n no answer  c not convenient  x refused  w wrong number  s skip  q quit > ",
-}
-_WHEN = {"zh-CN": "哪天回电？(明天 / +3d / 周五 / YYYY-MM-DD) > ",
-         "en": "Call back when? (tomorrow / +3d / friday / YYYY-MM-DD) > "}
-
-
 class Answers:
     """Where the answers come from: single keys on a terminal, else one answer a line."""
 
@@ -89,9 +82,8 @@ def call_next(
         if not _answer(run, answers, record, today, language, by, tally):
             break
     left = len(queue) - tally.made
-    run.console.print(Text(
-        f"打了{tally.made}个，接通{tally.reached}个，还剩{left}个" if language == "zh-CN" else
-        f"{tally.made} calls made, {tally.reached} reached, {left} left"))
+    run.console.print(Text(say(language, "next-done", tally.made, made=tally.made,
+                               reached=tally.reached, left=left)))
 
 
 def _show(run: State, record: dict[str, Any], number: int, total: int, language: str) -> None:
@@ -107,7 +99,7 @@ def _answer(run: State, answers: Answers, record: dict[str, Any], today: date, l
             by: str | None, tally: Tally) -> bool:
     """Ask until the answer is one of the keys; log it. False: stop here."""
     while True:
-        key = answers.key(_PROMPT[language])
+        key = answers.key(say(language, "next-prompt"))
         if key in (None, "q"):
             return False
         if key == "s":
@@ -132,7 +124,7 @@ def _callback_day(answers: Answers, today: date, language: str) -> date | bool |
     """The day she asked to be called back; None for no day (the next open day, as
     `call log` without --callback); False at the end of the input."""
     while True:
-        text = answers.line(_WHEN[language])
+        text = answers.line(say(language, "next-when"))
         if text is None:
             return False
         if not text:

@@ -15,6 +15,7 @@ from salonctl.cli.app import app
 from salonctl.cli.common import FormatOption, State, arg, check_format, resolve_client, state
 from salonctl.errors import NotFoundError, UsageError
 from salonctl.ruleset import Rule
+from salonctl.words import say
 
 SHEET_FORMATS = ("table", "json", "csv", "markdown", "ics")
 WhenArg = Annotated[str, typer.Argument(metavar="[today|tomorrow|YYYY-MM-DD]",
@@ -121,17 +122,15 @@ def _print_sheets(run: State, view: SalonView, sheets: list[DaySheet], fmt: str)
 
 def _print_day(run: State, view: SalonView, one: DaySheet, fmt: str) -> None:
     language = view.language
-    title = sheet_title(view.settings, one.day, sum(not r["held"] for r in one.records))
+    title = sheet.title(view.settings, one.day, sum(not r["held"] for r in one.records))
     waiting = [sheet.waiting_line(c, n, language) for c, n in one.waiting.items()]
     if fmt == "markdown":
         text = sheet.sheet_markdown(one.records, language, title)
         run.console.file.write(text + "".join(f"\n{line}\n" for line in waiting) + "\n")
         return
     if not one.records:
-        shut = "" if view.open_days.is_open(one.day) else (
-            "（今天店休）" if language == "zh-CN" else " (the salon is closed)")
-        nothing = "：没有要打的电话" if language == "zh-CN" else ": nothing due"
-        run.console.print(Text(f"{title}{nothing}{shut}", style="dim"))
+        shut = "" if view.open_days.is_open(one.day) else say(language, "closed")
+        run.console.print(Text(say(language, "nothing-due", title=title) + shut, style="dim"))
     else:
         run.console.print(Text(title, style="bold"))
     for caller, rows in sheet.by_caller(one.records):
@@ -139,12 +138,6 @@ def _print_day(run: State, view: SalonView, one: DaySheet, fmt: str) -> None:
         run.console.print(sheet.sheet_table(rows, language))
     for line in waiting:
         run.console.print(Text(line))
-
-
-def sheet_title(settings: model.Settings, day: date, count: int) -> str:
-    if settings.language == "zh-CN":
-        return f"{settings.name} · {day.isoformat()} 回访表 · {count}个"
-    return f"{settings.name} · calls for {day.isoformat()} · {count}"
 
 
 def _print_missed(run: State, view: SalonView, rule_set: list[Rule],
