@@ -7,11 +7,14 @@ The callback log then decides each occurrence's state on the day:
 - reached: done (every reason that was due on that call);
 - refused: done, and no more calls hang on that event;
 - no-answer: due again the next open day, up to `max_tries` tries, then missed;
-- not-convenient: due again on the callback day (or the next open day);
+- not-convenient: due again the next open day; with a callback day, none of her calls is
+  due before it and all of them are due on it, their windows stretched to reach it;
 - wrong-number: no calls to her at all until her phone number is changed.
 
-A call logged with `--rule` answers only those rules. Occurrences still due on a day merge
-into one row per client, ordered by priority.
+A call logged with `--rule` answers only those rules. A complaint (`until: closed`) is due
+daily until she is reached, then every few days until it is closed. Occurrences still due on
+a day merge into one row per client, ordered by priority; `worklist` turns the rows into
+each caller's day. A window ends: past it a call is missed, never silently dropped.
 """
 
 from __future__ import annotations
@@ -228,7 +231,8 @@ def _until_closed(occurrence: Occurrence, calls: list[model.Call], view: SalonVi
     reached = [c.date for c in _answering(occurrence, calls, day)
                if c.outcome == "reached" and c.date >= occurrence.event.date]
     if reached:
-        start, stage = view.open_days.next_open(reached[-1] + timedelta(days=FOLLOW_UP_DAYS)), "follow-up"
+        start = view.open_days.next_open(reached[-1] + timedelta(days=FOLLOW_UP_DAYS))
+        stage = "follow-up"
     else:
         deadline = occurrence.event.date + timedelta(days=2)
         start, stage = occurrence.due, ("late" if day > deadline else "")
