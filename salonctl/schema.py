@@ -12,17 +12,27 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from salonctl import model
 from salonctl.errors import Problem
 from salonctl.yamlio import Invalid as BadScalar
-from salonctl.yamlio import LocatedDict
+from salonctl.yamlio import LocatedDict, OddNumber
 
 
 class InvalidValue(ValueError):
     """A value that cannot be used; the message says what is expected."""
+
+
+# The one set of limits every value meets, from the command line or from a file: nothing a
+# salon can type reaches an overflow, a recursion limit or a file name outside YYYY-MM.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+MAX_AMOUNT = Decimal(10_000_000)  # one visit, card or balance
+MAX_COUNT = 10_000  # sessions on a card and the like
+MAX_TEXT = 2_000  # characters in one text field
+_AMOUNT = re.compile(r"\d{1,12}(\.\d{1,%d})?")
 
 
 # --- value parsers -----------------------------------------------------------------------
@@ -40,9 +50,17 @@ def parse_date(text: str) -> date:
     if not _ISO_DATE.fullmatch(text):
         raise InvalidValue(f"{text!r} is not a date; expected YYYY-MM-DD")
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InvalidValue(f"{text!r} is not a real date ({_month_day_hint(text)})") from None
+    return in_range(day)
+
+
+def in_range(day: date) -> date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise InvalidValue(f"{day.isoformat()} is outside the days salonctl keeps "
+                           f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})")
+    return day
 
 
 def _month_day_hint(text: str) -> str:
@@ -102,14 +120,24 @@ def parse_email(text: str) -> str:
     return text
 
 
-def parse_money(text: str) -> Decimal:
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise InvalidValue(f"{text!r} is not an amount; expected a number like 380 or 99.5") from None
-    if not amount.is_finite() or amount < 0:
-        raise InvalidValue(f"{text!r} is not an amount; expected a number of 0 or more")
+def parse_money(text: str, high: Decimal = MAX_AMOUNT, places: int = 2) -> Decimal:
+    """An amount written in plain digits, at most `places` decimals, from 0 to `high`
+    (a refund is not a negative amount: record it as its own entry)."""
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    if len(text) > 40 or not re.fullmatch(_AMOUNT.pattern % places, text.strip()):
+        raise InvalidValue(f"{shown!r} is not an amount; expected a number like 380 or 99.5, "
+                           f"at most {places} decimals")
+    amount = Decimal(text.strip())
+    if amount > high:
+        raise InvalidValue(f"{shown} is more than {high:,}; check the amount")
     return amount
+
+
+def parse_count(text: str) -> int:
+    if not re.fullmatch(r"\d{1,6}", text.strip()) or int(text) > MAX_COUNT:
+        raise InvalidValue(f"{text[:40]!r} is not a count; expected a whole number from 0 to "
+                           f"{MAX_COUNT:,}")
+    return int(text)
 
 
 def parse_choice(text: str, choices: tuple[str, ...]) -> str:
@@ -124,6 +152,8 @@ Reader = Callable[[Any], Any]
 
 
 def _describe(value: Any) -> str:
+    if isinstance(value, OddNumber):
+        return f"a number written as {value.text}"
     if isinstance(value, bool):
         return "a yes/no value"
     if isinstance(value, int | float):
@@ -135,7 +165,12 @@ def _describe(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def text(value: Any) -> str:
+    """Text of at most 2,000 characters: no control characters but line breaks, nothing
+    that is not Unicode (bytes a terminal could not decode)."""
     if isinstance(value, BadScalar):
         value = value.text
     if not isinstance(value, str):
@@ -144,15 +179,23 @@ def text(value: Any) -> str:
         )
     if not value.strip():
         raise InvalidValue("must not be empty")
+    if len(value) > MAX_TEXT:
+        raise InvalidValue(f"is {len(value):,} characters long; at most {MAX_TEXT:,}")
+    bad = _CONTROL.search(value)
+    if bad:
+        what = "bytes that are not UTF-8 text" if bad.group() >= "\ud800" else \
+            f"a control character (U+{ord(bad.group()):04X})"
+        raise InvalidValue(f"contains {what}; retype it")
     return value
 
 
 def _from_text(parse: Callable[[str], Any], what: str) -> Reader:
     def read(value: Any) -> Any:
-        if isinstance(value, int) and not isinstance(value, bool):
+        if isinstance(value, OddNumber) or (isinstance(value, int) and not isinstance(value, bool)):
+            # The value itself is not repeated: a phone number has no place in a cron e-mail.
             raise InvalidValue(
-                f"must be written in quotes ('...'): YAML read {value} as a number, "
-                f"which loses how the {what} was typed"
+                f"must be written in quotes ('...'): YAML reads it as a number, which loses "
+                f"how the {what} was typed"
             )
         return parse(text(value))
 
@@ -165,7 +208,7 @@ def a_date(value: Any) -> date:
     if isinstance(value, datetime):
         raise InvalidValue("must be a date (YYYY-MM-DD), without a time")
     if isinstance(value, date):
-        return value
+        return in_range(value)
     if isinstance(value, str):
         return parse_date(value)
     raise InvalidValue(f"must be a date (YYYY-MM-DD), but YAML read {_describe(value)}")
@@ -180,16 +223,20 @@ def boolean(value: Any) -> bool:
 def integer(low: int, high: int) -> Reader:
     def read(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise InvalidValue(f"must be a whole number from {low} to {high}")
+            plain = " written in plain digits" if isinstance(value, OddNumber) else ""
+            raise InvalidValue(f"must be a whole number from {low} to {high}{plain}")
         return value
 
     return read
 
 
-def money(value: Any) -> Decimal:
+def money(value: Any, high: Decimal = MAX_AMOUNT, places: int = 2) -> Decimal:
+    if isinstance(value, OddNumber):
+        raise InvalidValue(f"{value.text} is not an amount; write it in plain digits")
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise InvalidValue(f"must be an amount, but YAML read {_describe(value)}")
-    return parse_money(str(value))
+    shown = repr(value) if isinstance(value, float) else str(value)
+    return parse_money(shown, high, places)
 
 
 def choice(choices: tuple[str, ...]) -> Reader:
@@ -315,7 +362,7 @@ CARD_FIELDS = (
     *_ENTRY_HEAD,
     Field("type", text, required=True),
     Field("until", a_date),
-    Field("sessions", integer(0, 100_000)),
+    Field("sessions", integer(0, MAX_COUNT)),
     Field("balance", money),
     Field("trial", boolean),
 )

@@ -60,6 +60,18 @@ class Invalid:
     reason: str
 
 
+@dataclass(frozen=True)
+class OddNumber:
+    """A whole number YAML 1.1 would read from 0x10, 0o17, 1_000 or 1:30 (sexagesimal): kept
+    as written, for the validator to refuse; nobody means 90 by 1:30."""
+
+    text: str
+
+
+_PLAIN_INTEGER = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+MAX_DEPTH = 20  # lists and mappings inside each other, at most
+
+
 def _position(node: Node) -> Position:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -98,14 +110,24 @@ def _construct_timestamp(loader: _Loader, node: ScalarNode) -> Any:
         return Invalid(str(node.value), str(error))
 
 
+def _construct_int(loader: _Loader, node: ScalarNode) -> Any:
+    text = str(node.value)
+    if not _PLAIN_INTEGER.fullmatch(text) or len(text) > 30:
+        return OddNumber(text)
+    return int(text)
+
+
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def parse(text: str, path: str) -> tuple[Any, list[Problem]]:
     """Parse one YAML document; a syntax error becomes a Problem at its line and column."""
     try:
-        return yaml.load(text, Loader=_Loader), []  # noqa: S506 - _Loader is a SafeLoader
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except RecursionError:
+        data = _TOO_DEEP
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -115,6 +137,45 @@ def parse(text: str, path: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(path, line, column, f"{reason}; fix the file and run again")]
     except yaml.YAMLError as error:  # e.g. a character YAML does not allow
         return None, [Problem(path, 1, 1, f"invalid YAML: {error}")]
+    if data is _TOO_DEEP or _depth(data) > MAX_DEPTH:
+        line, column = _first_too_deep(text)
+        return None, [Problem(path, line, column, f"lists and fields are nested more than "
+                              f"{MAX_DEPTH} deep here; no salonctl file needs that")]
+    return data, []
+
+
+_TOO_DEEP = object()
+
+
+def _depth(data: Any) -> int:
+    """How deep lists and mappings nest (without recursion: the data may be deep)."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level > MAX_DEPTH:
+                return level
+            stack += [(child, level + 1) for child in (item.values() if isinstance(item, dict)
+                                                       else item)]
+    return deepest
+
+
+def _first_too_deep(text: str) -> Position:
+    """Where nesting first passes the limit: read as events, which never recurse."""
+    level = 0
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                level += 1
+                mark = event.start_mark
+                if level > MAX_DEPTH and mark is not None:
+                    return mark.line + 1, mark.column + 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                level -= 1
+    except yaml.YAMLError:
+        pass
+    return 1, 1
 
 
 # --- writing whole files -----------------------------------------------------------------

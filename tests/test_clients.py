@@ -166,7 +166,7 @@ def test_edit_in_editor_never_keeps_an_invalid_edit(salon: Salon, tmp_path: Path
     result = salon("client", "edit", "c0001")
     assert result.code == 65
     assert result.err == (
-        "c0001 (your edit):3:8: phone: must be written in quotes ('...'): YAML read 103402425 "
+        "c0001 (your edit):3:8: phone: must be written in quotes ('...'): YAML reads it "
         "as a number, which loses how the phone number was typed\n"
         "the edit was not kept; the client is unchanged\n"
     )

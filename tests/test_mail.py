@@ -250,7 +250,7 @@ def test_header_injection_is_refused_before_connecting(busy: Salon, smtp: Any) -
     from_config = busy("mail")
     assert from_config.code == 65
     assert from_config.err.startswith(f"{busy.root}/salon.yaml:{line}:")
-    assert "is not an e-mail address" in from_config.err
+    assert "to: contains a control character (U+000D)" in from_config.err
     assert inbox.attempts == 0 and inbox.messages == []
 
 

@@ -45,7 +45,8 @@ def test_visit_add_refuses_bad_input_with_the_argument_named(wang: Salon) -> Non
         ("--product", "面膜"): "--product: '面膜' is not NAME=CATEGORY, e.g. 玻尿酸精华=care",
         ("--product", "面膜=food"): (
             "--product: 'food' is not one of: treatment, brand, supplement, care"),
-        ("--amount", "lots"): "--amount: 'lots' is not an amount; expected a number like 380 or 99.5",
+        ("--amount", "lots"): "--amount: 'lots' is not an amount; expected a number like 380 or 99.5, "
+                               "at most 2 decimals",
     }
     for (flag, value), message in cases.items():
         result = wang("visit", "add", "王丽", flag, value)

@@ -12,10 +12,12 @@ from salonctl import model, schema, store, yamlio
 TRICKY = ["no", "on", "off", "yes", "null", "~", "NULL", "true", "1e3", "0x1F", "0612345670",
           "10:30", "2026-11-02", "- item", "a: b", "# not a comment", "---", "...", "'", '"',
           "[x]", "{y}", "*alias", "&anchor", "!tag", "%", "@", "`", "|", ">", "? q", " lead",
-          "trail ", "line\nbreak", "tab\there", "王丽", "😀 emoji", "e\u0301", "\u2028", "\x85"]
+          "trail ", "line\nbreak", "王丽", "😀 emoji", "e\u0301", "\u2028"]
+# Control characters but the line break are refused as values (see test_validation).
 texts = st.one_of(
     st.sampled_from(TRICKY),
-    st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40),
+    st.text(st.characters(exclude_categories=("Cs", "Cc"), include_characters="\n"),
+            min_size=1, max_size=40),
 ).filter(lambda s: s.strip() != "")
 phones = st.from_regex(r"\+?0?[0-9]{6,12}", fullmatch=True)
 ids = st.from_regex(r"[A-Za-z0-9_-]{1,20}", fullmatch=True)
