@@ -50,6 +50,7 @@ class SheetLike(Protocol):
     day: date
     records: list[dict[str, Any]]
     waiting: dict[str, int]
+    unreadable: list[str]
 
 
 def build(settings: model.Settings, day_sheet: SheetLike, sender: str, recipient: Recipient,
@@ -66,8 +67,9 @@ def build(settings: model.Settings, day_sheet: SheetLike, sender: str, recipient
     message["Message-ID"] = message_id(settings.name, day, recipient.address, sender)
     language = settings.language
     empty = say(language, "no-calls-mail")
-    message.set_content(sheet.sheet_text(title, records, day_sheet.waiting, language, empty))
-    message.add_alternative(sheet.sheet_html(title, records, day_sheet.waiting, language, empty),
+    notes = (day_sheet.waiting, day_sheet.unreadable)
+    message.set_content(sheet.sheet_text(title, records, *notes, language, empty))
+    message.add_alternative(sheet.sheet_html(title, records, *notes, language, empty),
                             subtype="html")
     return message
 

@@ -137,9 +137,9 @@ def _md(text: str) -> str:
 
 
 def sheet_text(title: str, records: list[dict[str, Any]], waiting: dict[str, int],
-               language: str, empty: str) -> str:
+               unreadable: list[str], language: str, empty: str) -> str:
     """The sheet as plain lines, one block a client: for the e-mail's text part."""
-    lines = [title, ""]
+    lines = [title, "", *unreadable, *([""] if unreadable else [])]
     if not records:
         lines.append(empty)
     for caller, rows in by_caller(records):
@@ -158,12 +158,13 @@ _CARD = ("border:1px solid #ddd;border-radius:8px;padding:12px;margin:0 0 12px 0
 
 
 def sheet_html(title: str, records: list[dict[str, Any]], waiting: dict[str, int],
-               language: str, empty: str) -> str:
+               unreadable: list[str], language: str, empty: str) -> str:
     """The sheet as cards, one a client, readable on a phone: her name, her phone as a tel:
     link, the channel, the reasons and the script. Every piece of client text is escaped."""
     parts = ['<!DOCTYPE html><html><head><meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1"></head>',
              '<body style="margin:8px">', f"<h2 style=\"font-family:sans-serif\">{_h(title)}</h2>"]
+    parts += [f"<p style=\"color:#b00;font-weight:bold\">{_h(line)}</p>" for line in unreadable]
     if not records:
         parts.append(f"<p>{_h(empty)}</p>")
     for caller, rows in by_caller(records):

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from salonctl import cache, fsutil, model, outbox, rulebook, schema, yamlio
+from salonctl import cache, fsutil, model, outbox, rulebook, salvage, schema, yamlio
 from salonctl.errors import DataError, Problem, StoreIOError, UsageError
 from salonctl.ruleset import Rule
 from salonctl.scripts import Template
@@ -68,6 +68,7 @@ _HISTORY_FIELD = {
     model.Call: "calls", model.Complaint: "complaints", model.ComplaintClosed: "closures",
 }
 _MONTH_FILE = re.compile(r"(\d{4})-(\d{2})\.yaml")
+_JOURNAL_CLIENT = re.compile(rb"client: ['\"]?([A-Za-z0-9_-]{1,64})")
 
 
 def find_salon(explicit: str | None, env: str | None, cwd: Path) -> Path:
@@ -104,12 +105,18 @@ class _Bucket:
 class Salon:
     """A salon folder: read lazily, each file once, and written only under the lock."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, lenient: bool = False) -> None:
         self.root = root
         self._settings: model.Settings | None = None
         self._buckets: list[_Bucket] | None = None
         self._history: model.History | None = None
         self.warnings: list[str] = []
+        # Lenient reading, for the commands that only read (the sheet, plans): a record that
+        # does not read is passed over and the clients it touches are named, instead of the
+        # whole salon failing. Writing and `check` stay strict.
+        self.lenient = lenient
+        self.passed_over: list[Problem] = []
+        self.affected: dict[str, Problem] = {}  # client id -> the first problem touching her
 
     def rel(self, path: Path) -> str:
         """How a path is shown to the user: under the salon folder as it was given."""
@@ -171,13 +178,18 @@ class Salon:
         bucket = _Bucket(path, fsutil.digest(data))
         records = cache.load(self.root, path, bucket.digest)
         if records is None:
-            raw, problems = yamlio.parse(self._text(path, data), self.rel(path))
+            where, text = self.rel(path), self._text(path, data)
+            raw, problems = yamlio.parse(text, where)
+            if problems and self.lenient:
+                raw, problems = salvage.records(text, where)
             clients: list[model.Client] = []
             lines: list[int] = []
-            if not problems:
-                clients, lines, problems = _clients_from(raw, self.rel(path))
+            if raw is not None:
+                clients, lines, found = _clients_from(raw, where)
+                problems += found
             if problems:  # keep the good records: `check` cross-checks them too
                 bucket.clients, bucket.lines, bucket.ids = clients, lines, _record_ids(raw)
+                self._pass_over(text, problems, salvage.CLIENT_ID)
                 return bucket, problems
             records = list(zip(clients, lines, strict=True))
             cache.save(self.root, path, bucket.digest, records)
@@ -186,13 +198,43 @@ class Salon:
         bucket.ids = [(client.id, line) for client, line in records]
         return bucket, []
 
+    def _pass_over(self, text: str, problems: list[Problem], owner: re.Pattern[str]) -> None:
+        """Leniently: note each problem and the client whose record it is in."""
+        if not self.lenient:
+            return
+        for problem in problems:
+            self.passed_over.append(problem)
+            client = salvage.owner(text, problem.line, owner)
+            if client is not None:
+                self.affected.setdefault(client, problem)
+
     def _buckets_or_raise(self) -> list[_Bucket]:
         if self._buckets is None:
             buckets, problems = self._load_buckets()
-            if problems:
+            if problems and not self.lenient:
                 raise DataError(problems)
             self._buckets = buckets
+            if self.lenient:
+                self._drop_second_uses(buckets)
         return self._buckets
+
+    def _drop_second_uses(self, buckets: list[_Bucket]) -> None:
+        """Leniently: a client id used twice keeps its first client; the second is passed over."""
+        seen: dict[str, str] = {}
+        for bucket in buckets:
+            keep = []
+            for client, line in zip(bucket.clients, bucket.lines, strict=True):
+                where = f"{self.rel(bucket.path)}:{line}"
+                if client.id in seen:
+                    problem = Problem(self.rel(bucket.path), line, 3, f"client id {client.id!r} "
+                                      f"is used twice (also at {seen[client.id]})")
+                    self.passed_over.append(problem)
+                    self.affected.setdefault(client.id, problem)
+                    continue
+                seen[client.id] = where
+                keep.append((client, line))
+            bucket.clients = [c for c, _ in keep]
+            bucket.lines = [line for _, line in keep]
 
     def clients(self) -> list[model.Client]:
         return [c for bucket in self._buckets_or_raise() for c in bucket.clients]
@@ -200,7 +242,7 @@ class Salon:
     def history(self) -> model.History:
         if self._history is None:
             entries, problems = self._load_journals()
-            if problems:
+            if problems and not self.lenient:
                 raise DataError(problems)
             self._history = _history_from(entries)
         return self._history
@@ -239,11 +281,17 @@ class Salon:
             )
             text = text[: text.rfind("\n") + 1]
         raw, problems = yamlio.parse(text, where)
-        if problems:
+        if problems and self.lenient:
+            raw, problems = salvage.records(text, where)
+        elif problems:
             return [], problems
         if raw is not None and not isinstance(raw, list):
-            return [], [Problem(where, 1, 1, "a journal is a list of entries, one '- {...}' a line")]
-        entries, problems = _entries_from(kind, raw or [], where, _month_of(path))
+            problems = [Problem(where, 1, 1, "a journal is a list of entries, one '- {...}' a line")]
+            self._pass_over(text, problems, salvage.ENTRY_CLIENT)
+            return [], problems
+        entries, found = _entries_from(kind, raw or [], where, _month_of(path))
+        problems += found
+        self._pass_over(text, problems, salvage.ENTRY_CLIENT)
         if complete and not problems:
             cache.save(self.root, path, digest, [(entry, line) for entry, _, line in entries])
         return entries, problems
@@ -289,12 +337,36 @@ class Salon:
         """Give a new entry the next free id of its day and append it to its journal."""
         probe = make_entry("")
         path = self.root / journal_file(probe)
+        self._require_parses(path)
         entry = make_entry(self._next_id(path, id_stem(probe)))
         warning = fsutil.append_line(path, journal_line(entry).encode("utf-8"))
         if warning:
             self.warnings.append(warning)
         self._history = None
         return entry
+
+    def used_client_ids(self) -> set[str]:
+        """Every client id in the client files (readable or not) or named in a journal,
+        read from the text so that not even a broken file hides one."""
+        used = {client_id for bucket in self._buckets_or_raise() for client_id, _ in bucket.ids}
+        for kind in JOURNALS:
+            for path in self._journal_files(kind):
+                used.update(m.group(1).decode("ascii", "replace")
+                            for m in _JOURNAL_CLIENT.finditer(fsutil.read_bytes(path)))
+        return used
+
+    def _require_parses(self, path: Path) -> None:
+        """A line added to a file that does not parse would be lost in it: refuse."""
+        if not path.exists():
+            return
+        data = self._read_bytes(path)
+        if cache.load(self.root, path, fsutil.digest(data)) is not None:
+            return
+        text = self._text(path, data)
+        _, problems = yamlio.parse(text[: text.rfind("\n") + 1], self.rel(path))
+        if problems:
+            raise DataError(problems, hint="nothing was written: fix that file first "
+                                           "(salonctl check lists every problem)")
 
     def _next_id(self, path: Path, stem: str) -> str:
         taken = 0

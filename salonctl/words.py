@@ -34,6 +34,7 @@ CATALOG: dict[str, dict[str, Message]] = {
         "next-prompt": "r 接通  n 未接  c 不方便  x 拒绝  w 号码错  s 先跳过  q 结束 > ",
         "next-when": "哪天回电？(明天 / +3d / 周五 / YYYY-MM-DD，直接回车：下一个营业日) > ",
         "next-done": "打了{made}个，接通{reached}个，还剩{left}个",
+        "unreadable": "无法安排 {who}：请修改 {where}（salonctl check 查看详情）",
     },
     "en": {
         "sheet-title": "{salon} · calls for {day} · {count}",
@@ -64,6 +65,7 @@ CATALOG: dict[str, dict[str, Message]] = {
         "next-when": "Call back when? (tomorrow / +3d / friday / YYYY-MM-DD; Enter: next open day) > ",
         "next-done": ("{made} call made, {reached} reached, {left} left",
                       "{made} calls made, {reached} reached, {left} left"),
+        "unreadable": "could not work out {who}: fix {where} (salonctl check says more)",
     },
 }
 

@@ -99,7 +99,7 @@ def test_a_given_id_must_be_free(salon: Salon) -> None:
     salon.ok("client", "add", "王丽", "--phone", "0612345670", "--id", "wang")
     result = salon("client", "add", "王芳", "--phone", "0612345671", "--id", "wang")
     assert result.code == 2
-    assert result.err == "salonctl: --id: 'wang' is already a client's id\n"
+    assert result.err == "salonctl: --id: 'wang' is or was a client's id; choose another\n"
 
 
 def test_client_is_found_by_id_phone_or_unique_name(salon: Salon) -> None:

@@ -159,7 +159,7 @@ def test_every_interface_word_is_in_both_languages() -> None:
     assert set(CATALOG["zh-CN"]) == set(CATALOG["en"])
     values = {"salon": "S", "day": "2026-11-24", "caller": "Li", "title": "T", "rank": 3,
               "deadline": "d", "notes": "n", "topics": "t", "name": "N", "phone": "P",
-              "made": 2, "reached": 1, "left": 0}
+              "made": 2, "reached": 1, "left": 0, "who": "W", "where": "f:1"}
     for language, messages in CATALOG.items():
         for key in messages:
             assert "{" not in say(language, key, 2, **values), (language, key)

@@ -12,9 +12,17 @@ from typer.exceptions import TyperException
 from salonctl.cli import calling, clients, due, mail, plans, records, salon  # noqa: F401 - they register commands
 from salonctl.cli.app import app
 from salonctl.cli.common import State
-from salonctl.errors import EXIT_BUG, DataError, SalonError
+from salonctl.errors import EXIT_BUG, EXIT_DATA, DataError, SalonError
 
 __all__ = ["app", "main"]
+
+
+def _passed_over(run: State) -> int:
+    """The records a sheet or a plan read past: named once each, and exit 65 so cron sees it."""
+    lines = run.passed_over()
+    for line in lines:
+        print(line, file=sys.stderr)
+    return EXIT_DATA if lines else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,7 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     command = typer.main.get_command(app)
     try:
         result = command.main(args=args, prog_name="salonctl", standalone_mode=False, obj=run)
-        return result if isinstance(result, int) else 0
+        code = result if isinstance(result, int) else 0
+        passed_over = _passed_over(run)
+        return code or passed_over
     except TyperException as error:  # bad usage found by the parser: it shows the usage line
         show = getattr(error, "show", None)
         if callable(show):

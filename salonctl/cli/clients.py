@@ -35,8 +35,10 @@ _BOOLEAN_FIELDS = {"key", "do_not_contact", "lunar_leap"}
 _TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
 
 
-def _next_client_id(clients: list[model.Client]) -> str:
-    numbers = [int(m[1]) for c in clients if (m := _GENERATED_ID.fullmatch(c.id))]
+def _next_client_id(used: set[str]) -> str:
+    """One past the highest id ever used: a client file emptied by mistake must not hand an
+    old client's history to someone new."""
+    numbers = [int(m[1]) for client_id in used if (m := _GENERATED_ID.fullmatch(client_id))]
     return f"c{max(numbers, default=0) + 1:04d}"
 
 
@@ -97,13 +99,14 @@ def add(
     salon = run.salon()
     with salon.lock("client add"):
         clients = salon.clients()
-        if new_id and any(c.id == new_id for c in clients):
-            raise UsageError(f"--id: {new_id!r} is already a client's id")
+        used = salon.used_client_ids()
+        if new_id and new_id in used:
+            raise UsageError(f"--id: {new_id!r} is or was a client's id; choose another")
         if referred_by is not None:
             fields["referred_by"] = resolve_client(clients, referred_by, "--referred-by").id
         _note_shared_phone(clients, fields["phone"])
         client = model.Client(
-            id=new_id or _next_client_id(clients), since=run.today(), **fields)
+            id=new_id or _next_client_id(used), since=run.today(), **fields)
         salon.add_client(client)
     echo_warnings(salon)
     print(client.id)

@@ -35,8 +35,21 @@ class State:
             self._salon = store.Salon(root)
         return self._salon
 
+    def reading(self) -> store.Salon:
+        """The salon for a command that only reads it (a sheet, a plan): a bad record costs
+        its client, not the whole sheet; `main` names what was passed over and exits 65."""
+        salon = self.salon()
+        salon.lenient = True
+        return salon
+
+    def passed_over(self) -> list[str]:
+        """What lenient reading passed over, each problem once, as PATH:LINE:COL lines."""
+        if self._salon is None:
+            return []
+        return [str(p) for p in sorted(set(self._salon.passed_over))]
+
     def today(self) -> date:
-        if self.today_text:
+        if self.today_text is not None:
             return arg(schema.parse_date, self.today_text, "--today")
         env = os.environ.get("SALONCTL_TODAY")
         if env:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Annotated, Any
 
@@ -13,7 +13,7 @@ from salonctl import compose, model, render, rulebook, rules, schema, scripts, s
 from salonctl.anchors import SalonView
 from salonctl.cli.app import app
 from salonctl.cli.common import FormatOption, State, arg, check_format, resolve_client, state
-from salonctl.errors import NotFoundError, UsageError
+from salonctl.errors import DataError, NotFoundError, UsageError
 from salonctl.ruleset import Rule
 from salonctl.words import say
 
@@ -29,7 +29,7 @@ def parse_when(text: str, today: date) -> date:
 
 
 def _engine(run: State) -> tuple[SalonView, list[Rule]]:
-    salon = run.salon()
+    salon = run.reading()
     settings = salon.settings()
     view = SalonView(settings, salon.clients(), salon.history(), settings.follow_up.max_tries)
     return view, salon.rules()
@@ -43,6 +43,15 @@ class DaySheet:
     day: date
     records: list[dict[str, Any]]
     waiting: dict[str, int]
+    unreadable: list[str] = field(default_factory=list)  # clients a bad record left out
+
+
+def unreadable(run: State, view: SalonView) -> list[str]:
+    """One line per client a bad record touches: who, and the file and line to fix."""
+    names = {c.id: c.name for c in view.clients}
+    return [say(view.language, "unreadable", who=f"{names[cid]} ({cid})" if cid in names else cid,
+                where=f"{problem.path}:{problem.line}")
+            for cid, problem in sorted(run.salon().affected.items())]
 
 
 def checked_scripts(run: State, rule_set: list[Rule]) -> dict[str, scripts.Template]:
@@ -101,6 +110,7 @@ def due(
     library = checked_scripts(run, rule_set)
     sheets = [day_sheet(view, rule_set, library, d, consultant, limit, show_all)
               for d in (day + timedelta(days=n) for n in range(days))]
+    sheets[0].unreadable = unreadable(run, view)
     _print_sheets(run, view, sheets, fmt)
 
 
@@ -116,6 +126,8 @@ def _print_sheets(run: State, view: SalonView, sheets: list[DaySheet], fmt: str)
     elif fmt == "csv":
         out.write(render.to_csv([sheet.csv_record(r) for r in records]))
     else:
+        for line in sheets[0].unreadable:
+            run.console.print(Text(line, style="bold"))
         for one in sheets:
             _print_day(run, view, one, fmt)
 
@@ -187,6 +199,9 @@ def why(
     run = state(ctx)
     day = arg(lambda v: parse_when(v, run.today()), on, "--date") if on else run.today()
     view, rule_set = _engine(run)
+    affected = run.salon().affected
+    if client in affected:  # her own record does not read: say where, not "no such client"
+        raise DataError([affected[client]], hint=f"{client}'s record must be fixed first")
     found = resolve_client(view.clients, client)
     records = _explain(found, view, rule_set, day)
     if fmt == "json":

@@ -16,7 +16,15 @@ import typer
 from salonctl import clock, fsutil, mail, model, outbox, schema
 from salonctl.cli.app import app
 from salonctl.cli.common import State, arg, echo_warnings, state
-from salonctl.cli.due import DaySheet, WhenArg, _engine, checked_scripts, day_sheet, parse_when
+from salonctl.cli.due import (
+    DaySheet,
+    WhenArg,
+    _engine,
+    checked_scripts,
+    day_sheet,
+    parse_when,
+    unreadable,
+)
 from salonctl.errors import EXIT_PROTOCOL, EXIT_TEMPFAIL, EXIT_UNAVAILABLE, UsageError
 
 DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
@@ -52,6 +60,7 @@ def mail_command(
     recipients = _recipients(to, consultant, config)
     view, rule_set = _engine(run)
     whole = day_sheet(view, rule_set, checked_scripts(run, rule_set), day)
+    whole.unreadable = unreadable(run, view)
     messages = [(r, mail.build(settings, mine, from_address, r, clock.now()))
                 for r in recipients
                 if (mine := _sheet_for(r, whole)).records or config.when_empty == "notice"]
@@ -96,7 +105,7 @@ def _sheet_for(recipient: mail.Recipient, whole: DaySheet) -> DaySheet:
         return whole
     mine = recipient.consultant
     return DaySheet(whole.day, [r for r in whole.records if mine in (r["caller"], r["consultant"])],
-                    {c: n for c, n in whole.waiting.items() if c == mine})
+                    {c: n for c, n in whole.waiting.items() if c == mine}, whole.unreadable)
 
 
 def _readable(message: EmailMessage) -> str:

@@ -17,7 +17,7 @@ KEY_CLIENT_DAYS = 45
 
 
 def month_record(run: State, year: int, month: int, today: date) -> dict[str, Any]:
-    salon = run.salon()
+    salon = run.reading()
     settings = salon.settings()
     history = salon.history()
     view = SalonView(settings, salon.clients(), history, settings.follow_up.max_tries)

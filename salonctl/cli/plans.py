@@ -21,7 +21,7 @@ app.add_typer(plan_app, name="plan")
 
 
 def _cycle(run: State) -> model.Cycle:
-    salon = run.salon()
+    salon = run.reading()
     cycle, problems = rulebook.load_cycle(salon.root, salon.rel(salon.root / rulebook.CYCLE_FILE),
                                           salon.settings().language)
     if cycle is None:
@@ -59,7 +59,7 @@ def build_year(run: State, year: int, given: Decimal | None = None, fixed: Decim
                forecast_calls: bool = True) -> plan.YearPlan:
     """The year's plan; `forecast_calls=False` skips the call forecast (a whole engine pass
     over the year) when only the targets are wanted."""
-    salon = run.salon()
+    salon = run.reading()
     settings = salon.settings()
     view = SalonView(settings, salon.clients(), salon.history(), settings.follow_up.max_tries)
     load = rules.call_load(view, salon.rules(), run.today(), date(year, 1, 1),
@@ -207,7 +207,7 @@ def month_days(year: int, month: int) -> list[date]:
 
 def progress(run: State, year: int, month: int, today: date) -> dict[str, Any]:
     """Revenue so far against the month's target, and what is left per open day."""
-    salon = run.salon()
+    salon = run.reading()
     result = build_year(run, year, forecast_calls=False)
     target = result.months[month - 1].target
     revenue = plan.monthly_revenue(v for v in salon.history().visits if v.date <= today)

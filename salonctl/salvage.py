@@ -1,0 +1,52 @@
+"""Reading past a bad record, so one typo costs its client and not the whole salon's sheet.
+
+The salon's files are lists of records: a client file a block record after each `- `, a
+journal one `- {...}` a line. When a file does not parse as a whole, each record is parsed
+on its own (padded with blank lines so every line number stays true): the records that read
+are kept, each one that does not is a problem at its own line. And for any problem, the
+record's text names the client it touches (`id:` in a client file, `client:` in a journal),
+so the sheet can say whom it could not work out and where to fix it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from salonctl import yamlio
+from salonctl.errors import Problem
+
+CLIENT_ID = re.compile(r"^\s*-?\s*id:\s*['\"]?([A-Za-z0-9_-]{1,64})", re.MULTILINE)
+ENTRY_CLIENT = re.compile(r"client:\s*['\"]?([A-Za-z0-9_-]{1,64})")
+
+
+def _starts(lines: list[str]) -> list[int]:
+    """The 0-based lines where a top-level record starts."""
+    return [n for n, line in enumerate(lines) if line.startswith("-")]
+
+
+def records(text: str, where: str) -> tuple[list[Any], list[Problem]]:
+    """Each top-level record of a list file parsed on its own."""
+    lines = text.splitlines(keepends=True)
+    starts = _starts(lines)
+    found: list[Any] = []
+    problems: list[Problem] = []
+    for first, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+        raw, wrong = yamlio.parse("\n" * first + "".join(lines[first:end]), where)
+        problems += wrong
+        if isinstance(raw, list):
+            found += raw
+    return found, problems
+
+
+def owner(text: str, line: int, pattern: re.Pattern[str]) -> str | None:
+    """The client the record around 1-based `line` belongs to, read from its text."""
+    lines = text.splitlines()
+    if not lines:
+        return None
+    index = min(max(line - 1, 0), len(lines) - 1)
+    first = max((n for n in _starts(lines) if n <= index), default=0)
+    following = [n for n in _starts(lines) if n > first]
+    chunk = "\n".join(lines[first:following[0] if following else len(lines)])
+    found = pattern.search(chunk)
+    return found.group(1) if found else None
