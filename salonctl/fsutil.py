@@ -7,6 +7,12 @@
 - One lock per salon folder serialises every command that writes.
 - Every file is 0600 and every folder 0700 whatever the umask: client files hold phone
   numbers and birthdays.
+- No symbolic link is written through: a link where salonctl writes, appends or locks is an
+  error naming it (it could point anywhere outside the salon).
+
+For the crash tests, `SALONCTL_FAULT=POINT:kill` (or `:pause`) stops the process at a named
+point of a write: after-temp-write, after-fsync, before-rename, mid-append. It is off unless
+the variable is set, and costs one dictionary look-up otherwise.
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ import fcntl
 import getpass
 import hashlib
 import os
+import signal
 import socket
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -27,6 +35,30 @@ from salonctl.errors import ConflictError, LockBusyError, StoreIOError
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+LOCK_NOTICE_SECONDS = 2.0  # a writer kept waiting for the lock says so after this long
+FAULT_POINTS = ("after-temp-write", "after-fsync", "before-rename", "mid-append")
+
+
+def fault(point: str) -> None:
+    """The crash tests' hook: stop here if SALONCTL_FAULT names this point."""
+    wanted = os.environ.get("SALONCTL_FAULT")
+    if not wanted:
+        return
+    name, _, action = wanted.partition(":")
+    if name != point:
+        return
+    if action == "pause":
+        time.sleep(float(os.environ.get("SALONCTL_FAULT_PAUSE", "5")))
+    else:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def refuse_link(path: Path) -> None:
+    """salonctl writes only real files: a symbolic link there is an error naming it."""
+    if path.is_symlink():
+        raise StoreIOError(path, "is a symbolic link; salonctl writes only regular files inside "
+                                 "the salon folder. Replace the link with the file itself")
 
 
 def digest(data: bytes) -> str:
@@ -52,11 +84,14 @@ def ensure_dir(path: Path) -> None:
 
 
 def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
     try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as error:
+        raise StoreIOError(path, _reason(error)) from error
 
 
 def _reason(error: OSError) -> str:
@@ -64,6 +99,9 @@ def _reason(error: OSError) -> str:
         return "the disk is full; free some space and run again (nothing was changed)"
     if error.errno in (errno.EACCES, errno.EPERM):
         return "permission denied; check the folder's owner and permissions (nothing was changed)"
+    if error.errno == errno.ELOOP:
+        return ("is a symbolic link; salonctl writes only regular files inside the salon folder "
+                "(nothing was changed)")
     return f"{error.strerror or error}; nothing was changed"
 
 
@@ -81,6 +119,7 @@ def write_atomic(path: Path, data: bytes, expected_digest: str | None = None) ->
     longer matches (someone edited it meanwhile) it is not overwritten.
     """
     ensure_dir(path.parent)
+    refuse_link(path)
     try:
         fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:
@@ -91,10 +130,13 @@ def write_atomic(path: Path, data: bytes, expected_digest: str | None = None) ->
             os.fchmod(handle.fileno(), FILE_MODE)
             handle.write(data)
             handle.flush()
+            fault("after-temp-write")
             os.fsync(handle.fileno())
+        fault("after-fsync")
         if expected_digest is not None:
             _refuse_if_changed(path, expected_digest)
-        temp.replace(path)
+        fault("before-rename")
+        temp.replace(path)  # os.replace: the same folder, so atomic
         fsync_dir(path.parent)
     except OSError as error:
         temp.unlink(missing_ok=True)
@@ -118,14 +160,17 @@ def append_line(path: Path, line: bytes) -> str | None:
     ensure_dir(path.parent)
     created = not path.exists()
     try:
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, FILE_MODE)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | NOFOLLOW, FILE_MODE)
     except OSError as error:
         raise StoreIOError(path, _reason(error)) from error
     try:
         os.fchmod(fd, FILE_MODE)
-        warning = _set_aside_torn_line(fd, path)
+        warning = set_aside_torn_line(fd, path)
         size = os.fstat(fd).st_size
         try:
+            if os.environ.get("SALONCTL_FAULT", "").startswith("mid-append"):
+                _write_all(fd, line[: len(line) // 2])
+                fault("mid-append")
             _write_all(fd, line)
             os.fsync(fd)
         except OSError:
@@ -140,6 +185,27 @@ def append_line(path: Path, line: bytes) -> str | None:
     return warning
 
 
+def tidy_tail(path: Path) -> int:
+    """Set aside a journal's cut-off last line, if it has one; 1 if it did."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            if handle.tell() == 0:
+                return 0
+            handle.seek(-1, os.SEEK_END)
+            if handle.read(1) == b"\n":
+                return 0
+        refuse_link(path)
+        fd = os.open(path, os.O_RDWR | NOFOLLOW)
+        try:
+            set_aside_torn_line(fd, path)
+        finally:
+            os.close(fd)
+    except OSError as error:
+        raise StoreIOError(path, _reason(error)) from error
+    return 1
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -147,7 +213,7 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def _set_aside_torn_line(fd: int, path: Path) -> str | None:
+def set_aside_torn_line(fd: int, path: Path) -> str | None:
     """A last line with no newline was cut off mid-write: move it to `<file>.torn`."""
     size = os.fstat(fd).st_size
     if size == 0 or os.pread(fd, 1, size - 1) == b"\n":
@@ -155,7 +221,7 @@ def _set_aside_torn_line(fd: int, path: Path) -> str | None:
     content = os.pread(fd, size, 0)
     keep = content.rfind(b"\n") + 1
     torn_path = path.with_name(path.name + ".torn")
-    torn_fd = os.open(torn_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+    torn_fd = os.open(torn_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | NOFOLLOW, FILE_MODE)
     try:
         os.fchmod(torn_fd, FILE_MODE)
         _write_all(torn_fd, content[keep:] + b"\n")
@@ -175,31 +241,40 @@ def locked(folder: Path, command: str, wait_seconds: float, name: str = ".lock")
     """Hold one of the salon's locks; after `wait_seconds` say who holds it."""
     lock_path = folder / name
     try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | NOFOLLOW, FILE_MODE)
     except OSError as error:
         raise StoreIOError(lock_path, _reason(error)) from error
     try:
         _acquire(fd, lock_path, wait_seconds)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, _holder(command).encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, _holder(command).encode(), 0)
+        except OSError as error:
+            raise StoreIOError(lock_path, _reason(error)) from error
         yield
     finally:
         os.close(fd)  # closing releases the lock
 
 
 def _acquire(fd: int, lock_path: Path, wait_seconds: float) -> None:
-    deadline = time.monotonic() + wait_seconds
+    start = time.monotonic()
+    told = False
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
         except BlockingIOError:
-            if time.monotonic() >= deadline:
-                holder = os.pread(fd, 400, 0).decode(errors="replace").strip() or "another run"
+            waited = time.monotonic() - start
+            holder = os.pread(fd, 400, 0).decode(errors="replace").strip() or "another run"
+            if waited >= wait_seconds:
                 raise LockBusyError(
                     f"the salon is busy: {holder} is writing to it ({lock_path}); "
                     "try again in a moment"
                 ) from None
+            if waited >= min(LOCK_NOTICE_SECONDS, wait_seconds) and not told:
+                print(f"salonctl: waiting for {holder} to finish writing "
+                      f"(giving up after {wait_seconds:.0f} s)", file=sys.stderr)
+                told = True
             time.sleep(0.02)
 
 

@@ -11,9 +11,11 @@ written to, so ids never move between files.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,7 +31,7 @@ CLIENTS_DIR = "clients"
 JOURNAL_DIR = "journal"
 BUCKET_SIZE = 1000
 MAX_FILE_BYTES = 32 * 1024 * 1024
-LOCK_WAIT_SECONDS = 10.0
+LOCK_WAIT_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -298,9 +300,30 @@ class Salon:
 
     # --- writing (callers hold the lock) ---------------------------------------------------
 
-    def lock(self, command: str) -> Any:
+    @contextlib.contextmanager
+    def lock(self, command: str) -> Iterator[None]:
+        """The salon's write lock; whoever takes it first tidies what a crash left."""
         wait = float(os.environ.get("SALONCTL_LOCK_WAIT", LOCK_WAIT_SECONDS))
-        return fsutil.locked(self.root, command, wait)
+        with fsutil.locked(self.root, command, wait):
+            self._recover()
+            yield
+
+    def _recover(self) -> None:
+        """Writers hold the lock, so under it any temp file is a crashed write's (the old file
+        is intact) and any journal line without its newline was never acknowledged."""
+        temps = [p for folder in (self.root, self.root / CLIENTS_DIR)
+                 for p in folder.glob(".*.tmp")]
+        temps += list((self.root / rulebook.TEMPLATES_DIR).glob("*/.*.tmp"))
+        for temp in temps:
+            temp.unlink(missing_ok=True)
+        torn = 0
+        for kind in JOURNALS:
+            for path in self._journal_files(kind):
+                torn += fsutil.tidy_tail(path)
+        if temps or torn:
+            print(f"salonctl: tidied up after an interrupted run: removed {len(temps)} temp "
+                  f"file(s), set aside {torn} cut-off journal line(s) as <file>.torn",
+                  file=sys.stderr)
 
     def add_client(self, client: model.Client) -> None:
         buckets = self._buckets_or_raise()

@@ -118,7 +118,8 @@ def test_a_torn_journal_line_is_ignored_then_set_aside(salon: Salon) -> None:
     assert "its last line is incomplete and is ignored" in listed.err
     added = salon("visit", "add", "王丽", "--date", "2026-11-03")
     assert added.code == 0
-    assert "its last line was cut off" in added.err
+    assert "set aside 1 cut-off journal line(s) as <file>.torn" in added.err
+    assert len(added.err.splitlines()) == 1
     torn = journal.with_name("2026-11.yaml.torn")
     assert torn.read_text() == "- {id: v-20261103-1, client: c00\n"
     assert journal.read_text().count("\n") == 2
