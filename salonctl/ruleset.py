@@ -148,8 +148,9 @@ RULE_FIELDS = (
 
 def read_rules(raw: Any, where: str) -> tuple[list[Rule], list[Problem]]:
     """Every rule of a rules file, or a problem at the line of each bad one."""
-    if raw is None:
-        return [], []
+    if raw is None or raw == []:
+        return [], [Problem(where, 1, 1, "the rules file holds no rules, so no call would ever "
+                                         "be due; switch rules off with 'enabled: false' instead")]
     if not isinstance(raw, list):
         return [], [Problem(where, 1, 1, "a rules file is a list of rules, each '- id: ...'")]
     rules: list[Rule] = []

@@ -471,7 +471,7 @@ SETTINGS_SECTIONS: dict[str, tuple[tuple[Field, ...], type[Any]]] = {
     "opening": ((
         Field("closed_weekdays", list_of(choice(model.WEEKDAYS))),
         Field("closed_dates", list_of(a_date)),
-        Field("public_holidays", text),
+        Field("public_holidays", lambda v: _region(v)),
     ), model.Opening),
     "contact": ((
         Field("phone", text),
@@ -508,6 +508,18 @@ SMTP_FIELDS = (
     Field("ca_file", single_line),
     Field("timeout", integer(1, 600)),
 )
+
+
+def _region(value: Any) -> str:
+    """A region the holidays package knows (checked only when a salon names one: the
+    package is slow to load)."""
+    from salonctl.calendar import check_region
+
+    region = single_line(value)
+    wrong = check_region(region)
+    if wrong:
+        raise InvalidValue(wrong)
+    return region
 
 
 def _consultant_addresses(value: Any) -> tuple[tuple[str, str], ...]:

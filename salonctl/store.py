@@ -326,6 +326,7 @@ class Salon:
                   file=sys.stderr)
 
     def add_client(self, client: model.Client) -> None:
+        self._require_readable_client(client)
         buckets = self._buckets_or_raise()
         if buckets and len(buckets[-1].clients) < BUCKET_SIZE:
             bucket = buckets[-1]
@@ -337,6 +338,7 @@ class Salon:
         self._write_bucket(bucket)
 
     def replace_client(self, client: model.Client) -> None:
+        self._require_readable_client(client)
         for bucket in self._buckets_or_raise():
             for index, old in enumerate(bucket.clients):
                 if old.id == client.id:
@@ -344,6 +346,16 @@ class Salon:
                     self._write_bucket(bucket)
                     return
         raise AssertionError(f"client {client.id} is not loaded")  # pragma: no cover
+
+    def _require_readable_client(self, client: model.Client) -> None:
+        """What is written must read back: the same rules for a command as for `check`."""
+        raw, problems = yamlio.parse(dump_clients([client]), "client")
+        if not problems:
+            problems = _clients_from(raw, "client")[2]
+        if client.referred_by and not any(c.id == client.referred_by for c in self.clients()):
+            problems.append(Problem("client", 1, 1, f"referred_by: {client.referred_by!r} is not "
+                                                    "a client"))
+        refuse_as_arguments(problems)
 
     def bucket_path(self, client_id: str) -> Path:
         for bucket in self._buckets_or_raise():
@@ -362,11 +374,21 @@ class Salon:
         path = self.root / journal_file(probe)
         self._require_parses(path)
         entry = make_entry(self._next_id(path, id_stem(probe)))
-        warning = fsutil.append_line(path, journal_line(entry).encode("utf-8"))
+        line = journal_line(entry)
+        self._require_readable_entry(entry, line)
+        warning = fsutil.append_line(path, line.encode("utf-8"))
         if warning:
             self.warnings.append(warning)
         self._history = None
         return entry
+
+    def _require_readable_entry(self, entry: model.Entry, line: str) -> None:
+        """What is appended must read back as the same entry, in the right month's file."""
+        kind, _ = _KIND_OF[type(entry)]
+        raw, problems = yamlio.parse(line, "entry")
+        if not problems:
+            problems = _entries_from(kind, raw or [], "entry", (entry.date.year, entry.date.month))[1]
+        refuse_as_arguments(problems)
 
     def used_client_ids(self) -> set[str]:
         """Every client id in the client files (readable or not) or named in a journal,
@@ -441,6 +463,19 @@ class Salon:
         cycle_problems = rulebook.load_cycle(
             self.root, self.rel(self.root / rulebook.CYCLE_FILE), language)[1]
         return problems + cycle_problems + rulebook.script_problems(rules, self.scripts(), shown)
+
+
+_OPTION_FOR = {"name": "NAME", "client": "CLIENT", "services": "--service",
+               "products": "--product", "rules": "--rule", "start": "--start"}
+
+
+def refuse_as_arguments(problems: list[Problem]) -> None:
+    """Problems with values a command was given, as the arguments that gave them (exit 2)."""
+    if not problems:
+        return
+    field, _, message = problems[0].message.partition(": ")
+    option = _OPTION_FOR.get(field) or f"--{field.replace('_', '-')}"
+    raise UsageError(f"{option}: {message}" if message else problems[0].message)
 
 
 def journal_file(entry: model.Entry) -> Path:
@@ -541,6 +576,7 @@ def _entries_from(
         if values is None:
             continue
         entry = cls(**values)
+        problems += _entry_order(entry, item, where)
         if month and (entry.date.year, entry.date.month) != month:
             problems.append(Problem(
                 where, *at,
@@ -548,6 +584,17 @@ def _entries_from(
             ))
         entries.append((entry, where, at[0]))
     return entries, problems
+
+
+def _entry_order(entry: Any, item: yamlio.LocatedDict, where: str) -> list[Problem]:
+    """Days within one entry that must come in order."""
+    if isinstance(entry, model.Call) and entry.callback and entry.callback <= entry.date:
+        return [Problem(where, *item.where("callback"),
+                        f"callback: {entry.callback} is not after the call's day {entry.date}")]
+    if isinstance(entry, model.Course) and entry.end < entry.start:
+        return [Problem(where, *item.where("end"),
+                        f"end: {entry.end} is before the course's start {entry.start}")]
+    return []
 
 
 def _history_from(entries: list[tuple[Any, str, int]]) -> model.History:

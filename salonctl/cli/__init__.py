@@ -3,6 +3,8 @@ turns every error into one message and an exit code."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 import traceback
 
@@ -12,7 +14,7 @@ from typer.exceptions import TyperException
 from salonctl.cli import calling, clients, due, mail, plans, records, salon  # noqa: F401 - they register commands
 from salonctl.cli.app import app
 from salonctl.cli.common import State
-from salonctl.errors import EXIT_BUG, EXIT_DATA, DataError, SalonError
+from salonctl.errors import EXIT_BUG, EXIT_DATA, EXIT_IO, DataError, SalonError
 
 __all__ = ["app", "main"]
 
@@ -48,6 +50,14 @@ def main(argv: list[str] | None = None) -> int:
     except SalonError as error:
         print(f"salonctl: {error}", file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:  # `salonctl due | head`: the reader has what it wanted
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except OSError as error:  # a read or write the store did not wrap: still one line, 74
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"salonctl: {where}{error.strerror or error}; nothing was changed", file=sys.stderr)
+        return EXIT_IO
     except (typer.Abort, KeyboardInterrupt):
         print("salonctl: interrupted; nothing more was written", file=sys.stderr)
         return 130

@@ -196,6 +196,9 @@ def _month_of(text: str | None, today: date) -> tuple[int, int]:
     day = schema.parse_date(f"{text}-01") if len(text) == 7 else None
     if day is None:
         raise schema.InvalidValue(f"{text!r} is not a month; expected YYYY-MM")
+    if not calendar.FIRST_YEAR < day.year < calendar.LAST_YEAR:  # the lunar calendar's span
+        raise schema.InvalidValue(f"{text} is outside the plans' years, "
+                                  f"{calendar.FIRST_YEAR + 1}-{calendar.LAST_YEAR - 1}")
     return day.year, day.month
 
 
