@@ -365,8 +365,23 @@ class Salon:
 
     def _write_bucket(self, bucket: _Bucket) -> None:
         data = dump_clients(bucket.clients).encode("utf-8")
+        comments = self._hand_comments(bucket.path)
         fsutil.write_atomic(bucket.path, data, expected_digest=bucket.digest)
         bucket.digest = fsutil.digest(data)
+        if comments:
+            kept = bucket.path.with_name(bucket.path.name + ".comments")
+            fsutil.append_line(kept, "".join(comments).encode("utf-8"))
+            self.warnings.append(
+                f"warning: {self.rel(bucket.path)}: salonctl rewrites client files in its own "
+                f"layout, so its {len(comments)} comment line(s) were moved to {self.rel(kept)}")
+
+    def _hand_comments(self, path: Path) -> list[str]:
+        """Comment lines a person wrote in a client file (a rewrite would drop them)."""
+        if not path.exists():
+            return []
+        text = self._text(path, self._read_bytes(path))
+        return [f"{path.name}:{number}: {line}\n" for number, line in
+                enumerate(text.splitlines(), 1) if line.lstrip().startswith("#")]
 
     def append(self, make_entry: Callable[[str], model.Entry]) -> model.Entry:
         """Give a new entry the next free id of its day and append it to its journal."""
@@ -452,6 +467,16 @@ class Salon:
         problems += self._rule_problems()
         problems += outbox.problems(self.root, str(self.root))
         return sorted(problems)
+
+    def loose_modes(self) -> list[Path]:
+        """Files and folders others may read (a copied salon keeps 0644 and 0755)."""
+        found = []
+        for folder, names, files in os.walk(self.root):
+            names[:] = [n for n in names if n != ".git"]
+            for path in (Path(folder), *(Path(folder) / f for f in files)):
+                if not path.is_symlink() and path.stat().st_mode & 0o077:
+                    found.append(path)
+        return found
 
     def _rule_problems(self) -> list[Problem]:
         try:
