@@ -221,12 +221,19 @@ class Salon:
         return self._buckets
 
     def _drop_second_uses(self, buckets: list[_Bucket]) -> None:
-        """Leniently: a client id used twice keeps its first client; the second is passed over."""
+        """Leniently: a client id used twice keeps its first client; the second is passed over.
+        A referrer who is not a client is named too."""
         seen: dict[str, str] = {}
+        ids = {client_id for bucket in buckets for client_id, _ in bucket.ids}
         for bucket in buckets:
             keep = []
             for client, line in zip(bucket.clients, bucket.lines, strict=True):
                 where = f"{self.rel(bucket.path)}:{line}"
+                if client.referred_by and client.referred_by not in ids:
+                    problem = Problem(self.rel(bucket.path), line, 3,
+                                      f"referred_by {client.referred_by!r} is not a client")
+                    self.passed_over.append(problem)
+                    self.affected.setdefault(client.id, problem)
                 if client.id in seen:
                     problem = Problem(self.rel(bucket.path), line, 3, f"client id {client.id!r} "
                                       f"is used twice (also at {seen[client.id]})")
@@ -246,8 +253,27 @@ class Salon:
             entries, problems = self._load_journals()
             if problems and not self.lenient:
                 raise DataError(problems)
+            if self.lenient:
+                entries = self._pass_over_entries(entries)
             self._history = _history_from(entries)
         return self._history
+
+    def _pass_over_entries(self, entries: list[tuple[Any, str, int]]) -> list[tuple[Any, str, int]]:
+        """Leniently, what `check` says of entries across files: an id used twice (the second
+        is passed over), a client who is not one, a cancellation of nothing."""
+        known = {client_id for bucket in self._buckets_or_raise() for client_id, _ in bucket.ids}
+        owners = {(where, line): entry.client for entry, where, line in entries}
+        for problem in _check_entries(entries, known):
+            self.passed_over.append(problem)
+            if owners.get((problem.path, problem.line)) in known:
+                self.affected.setdefault(owners[(problem.path, problem.line)], problem)
+        seen: set[str] = set()
+        kept = []
+        for item in entries:
+            if item[0].id not in seen:
+                kept.append(item)
+            seen.add(item[0].id)
+        return kept
 
     def _journal_files(self, kind: JournalKind) -> list[Path]:
         return sorted((self.root / JOURNAL_DIR / kind.folder).glob("*.yaml"))
