@@ -10,9 +10,10 @@
 - No symbolic link is written through: a link where salonctl writes, appends or locks is an
   error naming it (it could point anywhere outside the salon).
 
-For the crash tests, `SALONCTL_FAULT=POINT:kill` (or `:pause`) stops the process at a named
-point of a write: after-temp-write, after-fsync, before-rename, mid-append. It is off unless
-the variable is set, and costs one dictionary look-up otherwise.
+For the crash tests, `SALONCTL_FAULT=POINT:kill` (or `:pause`, and `:PATH-PIECE` to pick the
+file) stops the process at a named point of a write: after-temp-write, after-fsync,
+before-rename, mid-append. It is off unless the variable is set, and costs one dictionary
+look-up otherwise.
 """
 
 from __future__ import annotations
@@ -40,13 +41,14 @@ LOCK_NOTICE_SECONDS = 2.0  # a writer kept waiting for the lock says so after th
 FAULT_POINTS = ("after-temp-write", "after-fsync", "before-rename", "mid-append")
 
 
-def fault(point: str) -> None:
-    """The crash tests' hook: stop here if SALONCTL_FAULT names this point."""
+def fault(point: str, path: Path) -> None:
+    """The crash tests' hook: stop here if SALONCTL_FAULT names this point (and, with a
+    third part, a piece of the written file's path: `before-rename:kill:clients/`)."""
     wanted = os.environ.get("SALONCTL_FAULT")
     if not wanted:
         return
-    name, _, action = wanted.partition(":")
-    if name != point:
+    name, action, *only = wanted.split(":", 2)
+    if name != point or (only and only[0] not in str(path)):
         return
     if action == "pause":
         time.sleep(float(os.environ.get("SALONCTL_FAULT_PAUSE", "5")))
@@ -130,12 +132,12 @@ def write_atomic(path: Path, data: bytes, expected_digest: str | None = None) ->
             os.fchmod(handle.fileno(), FILE_MODE)
             handle.write(data)
             handle.flush()
-            fault("after-temp-write")
+            fault("after-temp-write", path)
             os.fsync(handle.fileno())
-        fault("after-fsync")
+        fault("after-fsync", path)
         if expected_digest is not None:
             _refuse_if_changed(path, expected_digest)
-        fault("before-rename")
+        fault("before-rename", path)
         temp.replace(path)  # os.replace: the same folder, so atomic
         fsync_dir(path.parent)
     except OSError as error:
@@ -168,9 +170,9 @@ def append_line(path: Path, line: bytes) -> str | None:
         warning = set_aside_torn_line(fd, path)
         size = os.fstat(fd).st_size
         try:
-            if os.environ.get("SALONCTL_FAULT", "").startswith("mid-append"):
+            if os.environ.get("SALONCTL_FAULT", "").startswith("mid-append"):  # the crash tests
                 _write_all(fd, line[: len(line) // 2])
-                fault("mid-append")
+                fault("mid-append", path)
             _write_all(fd, line)
             os.fsync(fd)
         except OSError:

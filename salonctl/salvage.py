@@ -16,7 +16,7 @@ from typing import Any
 from salonctl import yamlio
 from salonctl.errors import Problem
 
-CLIENT_ID = re.compile(r"^\s*-?\s*id:\s*['\"]?([A-Za-z0-9_-]{1,64})", re.MULTILINE)
+CLIENT_ID = re.compile(r"^\s*-?\s*\{?\s*id:\s*['\"]?([A-Za-z0-9_-]{1,64})", re.MULTILINE)
 ENTRY_CLIENT = re.compile(r"client:\s*['\"]?([A-Za-z0-9_-]{1,64})")
 
 

@@ -126,8 +126,8 @@ def _print_sheets(run: State, view: SalonView, sheets: list[DaySheet], fmt: str)
     elif fmt == "csv":
         out.write(render.to_csv([sheet.csv_record(r) for r in records]))
     else:
-        for line in sheets[0].unreadable:
-            run.console.print(Text(line, style="bold"))
+        for line in sheets[0].unreadable:  # unwrapped: the path is copied from here
+            run.console.print(Text(line, style="bold"), soft_wrap=True)
         for one in sheets:
             _print_day(run, view, one, fmt)
 
