@@ -96,6 +96,16 @@ def fsync_dir(path: Path) -> None:
         raise StoreIOError(path, _reason(error)) from error
 
 
+def settle(folder: Path) -> None:
+    """fsync a folder after the change is in place: if that fails the change is still made
+    (and cannot be undone), so it is said, not reported as a failure."""
+    try:
+        fsync_dir(folder)
+    except StoreIOError as error:
+        print(f"salonctl: warning: {error}; the change was made, but the disk did not confirm "
+              "it: check the disk", file=sys.stderr)
+
+
 def _reason(error: OSError) -> str:
     if error.errno == errno.ENOSPC:
         return "the disk is full; free some space and run again (nothing was changed)"
@@ -139,7 +149,7 @@ def write_atomic(path: Path, data: bytes, expected_digest: str | None = None) ->
             _refuse_if_changed(path, expected_digest)
         fault("before-rename", path)
         temp.replace(path)  # os.replace: the same folder, so atomic
-        fsync_dir(path.parent)
+        settle(path.parent)
     except OSError as error:
         temp.unlink(missing_ok=True)
         raise StoreIOError(path, _reason(error)) from error
@@ -158,7 +168,8 @@ def _refuse_if_changed(path: Path, expected_digest: str) -> None:
 
 
 def append_line(path: Path, line: bytes) -> str | None:
-    """Append one journal line durably; returns a warning if a torn line was set aside."""
+    """Append one journal line durably; returns a warning if a torn line was set aside.
+    On any failure the file is as it was (a file this call created is removed)."""
     ensure_dir(path.parent)
     created = not path.exists()
     try:
@@ -166,25 +177,51 @@ def append_line(path: Path, line: bytes) -> str | None:
     except OSError as error:
         raise StoreIOError(path, _reason(error)) from error
     try:
-        os.fchmod(fd, FILE_MODE)
-        warning = set_aside_torn_line(fd, path)
-        size = os.fstat(fd).st_size
-        try:
-            if os.environ.get("SALONCTL_FAULT", "").startswith("mid-append"):  # the crash tests
-                _write_all(fd, line[: len(line) // 2])
-                fault("mid-append", path)
-            _write_all(fd, line)
-            os.fsync(fd)
-        except OSError:
-            os.ftruncate(fd, size)  # leave no partial line behind
-            raise
+        warning = _append(fd, path, line)
     except OSError as error:
+        if created:
+            path.unlink(missing_ok=True)
         raise StoreIOError(path, _reason(error)) from error
     finally:
         os.close(fd)
     if created:
-        fsync_dir(path.parent)
+        settle(path.parent)
     return warning
+
+
+def _append(fd: int, path: Path, line: bytes) -> str | None:
+    os.fchmod(fd, FILE_MODE)
+    warning = set_aside_torn_line(fd, path)
+    size = os.fstat(fd).st_size
+    try:
+        if os.environ.get("SALONCTL_FAULT", "").startswith("mid-append"):  # the crash tests
+            _write_all(fd, line[: len(line) // 2])
+            fault("mid-append", path)
+        _write_all(fd, line)
+        os.fsync(fd)
+    except OSError:
+        os.ftruncate(fd, size)  # leave no partial line behind
+        raise
+    return warning
+
+
+def remove_last_line(path: Path, line: bytes) -> None:
+    """Truncate `line` off the end of `path` if it is the last thing there (a file left
+    empty goes: it was made for that line)."""
+    try:
+        fd = os.open(path, os.O_RDWR | NOFOLLOW)
+        try:
+            size = os.fstat(fd).st_size
+            if size >= len(line) and os.pread(fd, len(line), size - len(line)) == line:
+                os.ftruncate(fd, size - len(line))
+                os.fsync(fd)
+                size -= len(line)
+        finally:
+            os.close(fd)
+        if size == 0:
+            path.unlink()
+    except OSError as error:
+        raise StoreIOError(path, _reason(error)) from error
 
 
 def tidy_tail(path: Path) -> int:

@@ -423,6 +423,13 @@ class Salon:
         self._history = None
         return entry
 
+    def retract(self, entry: model.Entry) -> None:
+        """Take back the line `append` just wrote, when a later step of the same command
+        failed: a command changes everything it set out to, or nothing."""
+        path = self.root / journal_file(entry)
+        fsutil.remove_last_line(path, journal_line(entry).encode("utf-8"))
+        self._history = None
+
     def _require_readable_entry(self, entry: model.Entry, line: str) -> None:
         """What is appended must read back as the same entry, in the right month's file."""
         kind, _ = _KIND_OF[type(entry)]

@@ -102,7 +102,8 @@ def test_a_client_with_a_bad_field_is_named_and_the_rest_are_called(salon: Salon
     salon.only("purchase-1-3-7")
     due = salon("due", "2026-11-24")
     assert due.code == 65
-    assert due.out.splitlines()[0] == f"无法安排 c0001：请修改 {salon.root}/clients/0000.yaml:1（salonctl check 查看详情）"
+    assert due.out.splitlines()[0] == (f"无法安排 c0001：请修改 {salon.root}/clients/0000.yaml:1"
+                                       "（salonctl check 查看详情）")
     assert "李娜" in due.out
     why = salon("why", "c0001")
     assert why.code == 65 and "gender: 'femal' is not one of" in why.err

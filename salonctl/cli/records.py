@@ -61,7 +61,11 @@ def _record(
         found = resolve_client(salon.clients(), client)
         entry = salon.append(lambda entry_id: make(found, entry_id))
         if then is not None:
-            then(found)
+            try:
+                then(found)
+            except BaseException:
+                salon.retract(entry)  # all of the command, or none of it
+                raise
     echo_warnings(salon)
     if not quiet:
         print(entry.id)
