@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Salon, run
@@ -22,20 +23,66 @@ def _add_visits(root: str, count: int) -> None:
         assert result.code == 0, result.err
 
 
-def test_four_processes_adding_100_visits_each_lose_nothing(salon: Salon) -> None:
+def _concurrent_visits(salon: Salon, workers: int, each: int) -> None:
     salon.ok("client", "add", "王丽", "--phone", "0612345670")
     context = multiprocessing.get_context("fork")
-    workers = [context.Process(target=_add_visits, args=(str(salon.root), 100)) for _ in range(4)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(120)
-    assert [w.exitcode for w in workers] == [0, 0, 0, 0]
+    processes = [context.Process(target=_add_visits, args=(str(salon.root), each))
+                 for _ in range(workers)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(600)
+    assert [p.exitcode for p in processes] == [0] * workers
     visits = json.loads(salon.ok("visit", "list", "--format", "json"))
-    assert len(visits) == 400
-    assert len({v["id"] for v in visits}) == 400
-    assert len({v["services"][0] for v in visits}) == 400
+    assert len(visits) == workers * each
+    assert len({v["id"] for v in visits}) == workers * each
+    assert len({v["services"][0] for v in visits}) == workers * each
     assert salon("check").code == 0
+
+
+def test_four_processes_adding_250_visits_each_lose_nothing(salon: Salon) -> None:
+    _concurrent_visits(salon, 4, 250)
+
+
+@pytest.mark.long
+def test_eight_processes_adding_1000_visits_each_lose_nothing(salon: Salon) -> None:
+    _concurrent_visits(salon, 8, 1000)
+
+
+FIELDS = ("note", "skin_type", "preferences", "hobbies")
+
+
+def _edit_field(root: str, name: str, count: int) -> None:
+    for i in range(count):
+        result = run("--data", root, "--today", "2026-11-24", "client", "edit", "c0001",
+                     "--set", f"{name}={name}-{i}")
+        assert result.code == 0, result.err
+
+
+def _read_sheets(root: str, stop: Any) -> None:
+    while not stop.is_set():
+        result = run("--data", root, "--today", "2026-11-24", "due", "--format", "json")
+        assert result.code == 0, result.err
+        json.loads(result.out)
+
+
+def test_editors_of_distinct_fields_lose_no_update_while_readers_loop(salon: Salon) -> None:
+    salon.ok("client", "add", "王丽", "--phone", "0612345670")
+    context = multiprocessing.get_context("fork")
+    stop = context.Event()
+    readers = [context.Process(target=_read_sheets, args=(str(salon.root), stop)) for _ in range(2)]
+    editors = [context.Process(target=_edit_field, args=(str(salon.root), name, 100))
+               for name in FIELDS]
+    for process in (*readers, *editors):
+        process.start()
+    for process in editors:
+        process.join(600)
+    stop.set()
+    for process in readers:
+        process.join(60)
+    assert [p.exitcode for p in (*editors, *readers)] == [0] * 6  # 0 lost, 0 reader failures
+    client = json.loads(salon.ok("client", "show", "c0001", "--format", "json"))
+    assert [client[name] for name in FIELDS] == [f"{name}-99" for name in FIELDS]
 
 
 _EDIT_LOOP = """
