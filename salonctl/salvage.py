@@ -29,8 +29,13 @@ def records(text: str, where: str) -> tuple[list[Any], list[Problem]]:
     """Each top-level record of a list file parsed on its own."""
     lines = text.splitlines(keepends=True)
     starts = _starts(lines)
+    if not starts:  # no record to be had: the file's own problem
+        return [], yamlio.parse(text, where)[1] or [
+            Problem(where, 1, 1, "a list of records was expected, each starting with '- '")]
     found: list[Any] = []
     problems: list[Problem] = []
+    if starts[0] > 0:  # lines before the first record belong to none: they must read alone
+        problems += yamlio.parse("".join(lines[:starts[0]]), where)[1]
     for first, end in zip(starts, [*starts[1:], len(lines)], strict=True):
         raw, wrong = yamlio.parse("\n" * first + "".join(lines[first:end]), where)
         problems += wrong

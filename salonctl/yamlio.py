@@ -148,16 +148,20 @@ _TOO_DEEP = object()
 
 
 def _depth(data: Any) -> int:
-    """How deep lists and mappings nest (without recursion: the data may be deep)."""
+    """How deep lists and mappings nest, without recursion (the data may be deep) and
+    walking each container once per level (aliases share containers: a billion laughs)."""
     deepest, stack = 0, [(data, 1)]
+    seen: dict[int, int] = {}
     while stack:
         item, level = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, level)
-            if level > MAX_DEPTH:
-                return level
-            stack += [(child, level + 1) for child in (item.values() if isinstance(item, dict)
-                                                       else item)]
+        if not isinstance(item, dict | list) or seen.get(id(item), 0) >= level:
+            continue
+        seen[id(item)] = level
+        deepest = max(deepest, level)
+        if level > MAX_DEPTH:
+            return level
+        stack += [(child, level + 1) for child in (item.values() if isinstance(item, dict)
+                                                   else item)]
     return deepest
 
 
