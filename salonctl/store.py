@@ -17,59 +17,22 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from salonctl import cache, fsutil, model, outbox, rulebook, salvage, schema, yamlio
+from salonctl import audit, cache, codec, fsutil, model, outbox, rulebook, salvage, yamlio
 from salonctl.errors import DataError, Problem, StoreIOError, UsageError
 from salonctl.ruleset import Rule
 from salonctl.scripts import Template
 
 SALON_FILE = "salon.yaml"
 CLIENTS_DIR = "clients"
-JOURNAL_DIR = "journal"
+JOURNAL_DIR = codec.JOURNAL_DIR
 BUCKET_SIZE = 1000
 MAX_FILE_BYTES = 32 * 1024 * 1024
 LOCK_WAIT_SECONDS = 30.0
 
 
-@dataclass(frozen=True)
-class JournalKind:
-    """One journal: its folder, and the entry types it holds (told apart by a marker key)."""
-
-    folder: str
-    variants: tuple[tuple[type[Any], tuple[schema.Field, ...], str | None, str], ...]
-
-    def variant_for(self, raw: Any) -> tuple[type[Any], tuple[schema.Field, ...]]:
-        for cls, fields, marker, _prefix in self.variants:
-            if marker is None or (isinstance(raw, dict) and marker in raw):
-                return cls, fields
-        raise AssertionError("the last variant has no marker")  # pragma: no cover
-
-
-# Variants with a marker key come first; the plain entry type is the fallback.
-JOURNALS: tuple[JournalKind, ...] = (
-    JournalKind("visits", ((model.Visit, schema.VISIT_FIELDS, None, "v"),)),
-    JournalKind("appointments", (
-        (model.Cancellation, schema.CANCELLATION_FIELDS, "cancels", "ax"),
-        (model.Appointment, schema.APPOINTMENT_FIELDS, None, "a"),
-    )),
-    JournalKind("cards", ((model.Card, schema.CARD_FIELDS, None, "card"),)),
-    JournalKind("courses", ((model.Course, schema.COURSE_FIELDS, None, "course"),)),
-    JournalKind("calls", ((model.Call, schema.CALL_FIELDS, None, "call"),)),
-    JournalKind("complaints", (
-        (model.ComplaintClosed, schema.CLOSURE_FIELDS, "closes", "cpx"),
-        (model.Complaint, schema.COMPLAINT_FIELDS, None, "cp"),
-    )),
-)
-_KIND_OF = {v[0]: (kind, v[3]) for kind in JOURNALS for v in kind.variants}
-_HISTORY_FIELD = {
-    model.Visit: "visits", model.Appointment: "appointments",
-    model.Cancellation: "cancellations", model.Card: "cards", model.Course: "courses",
-    model.Call: "calls", model.Complaint: "complaints", model.ComplaintClosed: "closures",
-}
-_MONTH_FILE = re.compile(r"(\d{4})-(\d{2})\.yaml")
 _JOURNAL_CLIENT = re.compile(rb"client: ['\"]?([A-Za-z0-9_-]{1,64})")
 
 
@@ -165,7 +128,7 @@ class Salon:
         raw, problems = yamlio.parse(text, self.rel(path))
         if problems:
             return None, problems
-        return settings_from(raw, self.rel(path))
+        return codec.settings_from(raw, self.rel(path))
 
     def _load_buckets(self) -> tuple[list[_Bucket], list[Problem]]:
         buckets, problems = [], []
@@ -187,10 +150,10 @@ class Salon:
             clients: list[model.Client] = []
             lines: list[int] = []
             if raw is not None:
-                clients, lines, found = _clients_from(raw, where)
+                clients, lines, found = codec.clients_from(raw, where)
                 problems += found
             if problems:  # keep the good records: `check` cross-checks them too
-                bucket.clients, bucket.lines, bucket.ids = clients, lines, _record_ids(raw)
+                bucket.clients, bucket.lines, bucket.ids = clients, lines, codec.record_ids(raw)
                 self._pass_over(text, problems, salvage.CLIENT_ID)
                 return bucket, problems
             records = list(zip(clients, lines, strict=True))
@@ -255,7 +218,7 @@ class Salon:
                 raise DataError(problems)
             if self.lenient:
                 entries = self._pass_over_entries(entries)
-            self._history = _history_from(entries)
+            self._history = codec.history_from(entries)
         return self._history
 
     def _pass_over_entries(self, entries: list[tuple[Any, str, int]]) -> list[tuple[Any, str, int]]:
@@ -263,7 +226,7 @@ class Salon:
         is passed over), a client who is not one, a cancellation of nothing."""
         known = {client_id for bucket in self._buckets_or_raise() for client_id, _ in bucket.ids}
         owners = {(where, line): entry.client for entry, where, line in entries}
-        for problem in _check_entries(entries, known):
+        for problem in audit.check_entries(entries, known):
             self.passed_over.append(problem)
             if owners.get((problem.path, problem.line)) in known:
                 self.affected.setdefault(owners[(problem.path, problem.line)], problem)
@@ -275,14 +238,14 @@ class Salon:
             seen.add(item[0].id)
         return kept
 
-    def _journal_files(self, kind: JournalKind) -> list[Path]:
+    def _journal_files(self, kind: codec.JournalKind) -> list[Path]:
         return sorted((self.root / JOURNAL_DIR / kind.folder).glob("*.yaml"))
 
     def _load_journals(self) -> tuple[list[tuple[Any, str, int]], list[Problem]]:
         """Every entry with the file and line it came from; problems for the rest."""
         entries: list[tuple[Any, str, int]] = []
         problems: list[Problem] = []
-        for kind in JOURNALS:
+        for kind in codec.JOURNALS:
             for path in self._journal_files(kind):
                 found, wrong = self._load_journal_file(kind, path)
                 entries += found
@@ -290,7 +253,7 @@ class Salon:
         return entries, problems
 
     def _load_journal_file(
-        self, kind: JournalKind, path: Path
+        self, kind: codec.JournalKind, path: Path
     ) -> tuple[list[tuple[Any, str, int]], list[Problem]]:
         where = self.rel(path)
         data = self._read_bytes(path)
@@ -317,7 +280,7 @@ class Salon:
             problems = [Problem(where, 1, 1, "a journal is a list of entries, one '- {...}' a line")]
             self._pass_over(text, problems, salvage.ENTRY_CLIENT)
             return [], problems
-        entries, found = _entries_from(kind, raw or [], where, _month_of(path))
+        entries, found = codec.entries_from(kind, raw or [], where, codec.month_of(path))
         problems += found
         self._pass_over(text, problems, salvage.ENTRY_CLIENT)
         if complete and not problems:
@@ -343,7 +306,7 @@ class Salon:
         for temp in temps:
             temp.unlink(missing_ok=True)
         torn = 0
-        for kind in JOURNALS:
+        for kind in codec.JOURNALS:
             for path in self._journal_files(kind):
                 torn += fsutil.tidy_tail(path)
         if temps or torn:
@@ -375,13 +338,13 @@ class Salon:
 
     def _require_readable_client(self, client: model.Client) -> None:
         """What is written must read back: the same rules for a command as for `check`."""
-        raw, problems = yamlio.parse(dump_clients([client]), "client")
+        raw, problems = yamlio.parse(codec.dump_clients([client]), "client")
         if not problems:
-            problems = _clients_from(raw, "client")[2]
+            problems = codec.clients_from(raw, "client")[2]
         if client.referred_by and not any(c.id == client.referred_by for c in self.clients()):
             problems.append(Problem("client", 1, 1, f"referred_by: {client.referred_by!r} is not "
                                                     "a client"))
-        refuse_as_arguments(problems)
+        codec.refuse_as_arguments(problems)
 
     def bucket_path(self, client_id: str) -> Path:
         for bucket in self._buckets_or_raise():
@@ -390,7 +353,7 @@ class Salon:
         raise AssertionError(f"client {client_id} is not loaded")  # pragma: no cover
 
     def _write_bucket(self, bucket: _Bucket) -> None:
-        data = dump_clients(bucket.clients).encode("utf-8")
+        data = codec.dump_clients(bucket.clients).encode("utf-8")
         comments = self._hand_comments(bucket.path)
         fsutil.write_atomic(bucket.path, data, expected_digest=bucket.digest)
         bucket.digest = fsutil.digest(data)
@@ -412,10 +375,10 @@ class Salon:
     def append(self, make_entry: Callable[[str], model.Entry]) -> model.Entry:
         """Give a new entry the next free id of its day and append it to its journal."""
         probe = make_entry("")
-        path = self.root / journal_file(probe)
+        path = self.root / codec.journal_file(probe)
         self._require_parses(path)
-        entry = make_entry(self._next_id(path, id_stem(probe)))
-        line = journal_line(entry)
+        entry = make_entry(self._next_id(path, codec.id_stem(probe)))
+        line = codec.journal_line(entry)
         self._require_readable_entry(entry, line)
         warning = fsutil.append_line(path, line.encode("utf-8"))
         if warning:
@@ -426,23 +389,23 @@ class Salon:
     def retract(self, entry: model.Entry) -> None:
         """Take back the line `append` just wrote, when a later step of the same command
         failed: a command changes everything it set out to, or nothing."""
-        path = self.root / journal_file(entry)
-        fsutil.remove_last_line(path, journal_line(entry).encode("utf-8"))
+        path = self.root / codec.journal_file(entry)
+        fsutil.remove_last_line(path, codec.journal_line(entry).encode("utf-8"))
         self._history = None
 
     def _require_readable_entry(self, entry: model.Entry, line: str) -> None:
         """What is appended must read back as the same entry, in the right month's file."""
-        kind, _ = _KIND_OF[type(entry)]
+        kind, _ = codec.KIND_OF[type(entry)]
         raw, problems = yamlio.parse(line, "entry")
         if not problems:
-            problems = _entries_from(kind, raw or [], "entry", (entry.date.year, entry.date.month))[1]
-        refuse_as_arguments(problems)
+            problems = codec.entries_from(kind, raw or [], "entry", (entry.date.year, entry.date.month))[1]
+        codec.refuse_as_arguments(problems)
 
     def used_client_ids(self) -> set[str]:
         """Every client id in the client files (readable or not) or named in a journal,
         read from the text so that not even a broken file hides one."""
         used = {client_id for bucket in self._buckets_or_raise() for client_id, _ in bucket.ids}
-        for kind in JOURNALS:
+        for kind in codec.JOURNALS:
             for path in self._journal_files(kind):
                 used.update(m.group(1).decode("ascii", "replace")
                             for m in _JOURNAL_CLIENT.finditer(fsutil.read_bytes(path)))
@@ -495,8 +458,8 @@ class Salon:
         ids = [(i, self.rel(b.path), line) for b in buckets for i, line in b.ids]
         clients = [(c, self.rel(b.path), line)
                    for b in buckets for c, line in zip(b.clients, b.lines, strict=True)]
-        problems += _cross_check(ids, clients, entries)
-        problems += _wrong_numbers(clients, [e for e, _, _ in entries])
+        problems += audit.cross_check(ids, clients, entries)
+        problems += audit.wrong_numbers(clients, [e for e, _, _ in entries])
         problems += self._rule_problems()
         problems += outbox.problems(self.root, str(self.root))
         return sorted(problems)
@@ -523,237 +486,6 @@ class Salon:
         return problems + cycle_problems + rulebook.script_problems(rules, self.scripts(), shown)
 
 
-_OPTION_FOR = {"name": "NAME", "client": "CLIENT", "services": "--service",
-               "products": "--product", "rules": "--rule", "start": "--start"}
-
-
-def refuse_as_arguments(problems: list[Problem]) -> None:
-    """Problems with values a command was given, as the arguments that gave them (exit 2)."""
-    if not problems:
-        return
-    field, _, message = problems[0].message.partition(": ")
-    option = _OPTION_FOR.get(field) or f"--{field.replace('_', '-')}"
-    raise UsageError(f"{option}: {message}" if message else problems[0].message)
-
-
-def journal_file(entry: model.Entry) -> Path:
-    """Where an entry is filed, relative to the salon folder: by kind and by its month."""
-    kind, _ = _KIND_OF[type(entry)]
-    return Path(JOURNAL_DIR, kind.folder, f"{entry.date:%Y-%m}.yaml")
-
-
-def id_stem(entry: model.Entry) -> str:
-    """Ids are the kind's prefix, the entry's day and a number: v-20261124-3."""
-    _, prefix = _KIND_OF[type(entry)]
-    return f"{prefix}-{entry.date:%Y%m%d}-"
-
-
-def journal_line(entry: model.Entry) -> str:
-    data = schema.without_defaults(schema.plain(entry), schema.entry_defaults(type(entry)))
-    return yamlio.dump_line(data)
-
-
-def settings_from(raw: Any, where: str) -> tuple[model.Settings | None, list[Problem]]:
-    values, problems = schema.read_record(raw, schema.SETTINGS_FIELDS, where)
-    if values is None:
-        return None, problems
-    nested: dict[str, Any] = {}
-    for name, (fields, cls) in schema.SETTINGS_SECTIONS.items():
-        section: dict[str, Any] | None = {}
-        if raw.get(name) is not None:
-            section, found = schema.read_record(raw[name], fields, where, raw.where(name))
-            problems += found
-        if section is not None and name == "mail" and raw.get(name) is not None:
-            section, found = _mail_section(raw[name], section, where)
-            problems += found
-        nested[name] = cls(**section) if section is not None else None
-    if problems:
-        return None, problems
-    plain_values = {k: v for k, v in values.items() if k not in schema.SETTINGS_SECTIONS}
-    return model.Settings(**plain_values, **nested), []
-
-
-def _mail_section(raw: Any, values: dict[str, Any], where: str
-                  ) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """The mail section's own names (`from`) and its nested smtp settings."""
-    values = dict(values)
-    if "from" in values:
-        values["sender"] = values.pop("from")
-    smtp: dict[str, Any] | None = {}
-    problems: list[Problem] = []
-    if values.pop("smtp", None) is not None:
-        smtp, problems = schema.read_record(raw["smtp"], schema.SMTP_FIELDS, where,
-                                            raw.where("smtp"))
-    if smtp is None:
-        return None, problems
-    values["smtp"] = model.SmtpSettings(**smtp)
-    return values, problems
-
-
-def _clients_from(
-    raw: Any, where: str
-) -> tuple[list[model.Client], list[int], list[Problem]]:
-    if raw is None:
-        return [], [], []
-    if not isinstance(raw, list):
-        message = "a clients file is a list of records, each '- id: ...'"
-        return [], [], [Problem(where, 1, 1, message)]
-    clients, lines, problems = [], [], []
-    for item in raw:
-        at = item.position if isinstance(item, yamlio.LocatedDict) else (1, 1)
-        values, found = schema.read_record(item, schema.CLIENT_FIELDS, where, at)
-        problems += found
-        if values is not None:
-            clients.append(schema.build_client(values))
-            lines.append(at[0])
-    return clients, lines, problems
-
-
-def _record_ids(raw: Any) -> list[tuple[str, int]]:
-    items = raw if isinstance(raw, list) else []
-    return [(str(item["id"]), item.position[0]) for item in items
-            if isinstance(item, yamlio.LocatedDict) and item.get("id") is not None]
-
-
-def _month_of(path: Path) -> tuple[int, int] | None:
-    found = _MONTH_FILE.fullmatch(path.name)
-    return (int(found[1]), int(found[2])) if found else None
-
-
-def _entries_from(
-    kind: JournalKind, raw: list[Any], where: str, month: tuple[int, int] | None
-) -> tuple[list[tuple[Any, str, int]], list[Problem]]:
-    entries, problems = [], []
-    if month is None:
-        problems.append(Problem(where, 1, 1, "a journal file is named YYYY-MM.yaml"))
-    for item in raw:
-        at = item.position if isinstance(item, yamlio.LocatedDict) else (1, 1)
-        cls, fields = kind.variant_for(item)
-        values, found = schema.read_record(item, fields, where, at)
-        problems += found
-        if values is None:
-            continue
-        entry = cls(**values)
-        problems += _entry_order(entry, item, where)
-        if month and (entry.date.year, entry.date.month) != month:
-            problems.append(Problem(
-                where, *at,
-                f"entry dated {entry.date} belongs in {entry.date:%Y-%m}.yaml; move the line there",
-            ))
-        entries.append((entry, where, at[0]))
-    return entries, problems
-
-
-def _entry_order(entry: Any, item: yamlio.LocatedDict, where: str) -> list[Problem]:
-    """Days within one entry that must come in order."""
-    if isinstance(entry, model.Call) and entry.callback and entry.callback <= entry.date:
-        return [Problem(where, *item.where("callback"),
-                        f"callback: {entry.callback} is not after the call's day {entry.date}")]
-    if isinstance(entry, model.Course) and entry.end < entry.start:
-        return [Problem(where, *item.where("end"),
-                        f"end: {entry.end} is before the course's start {entry.start}")]
-    return []
-
-
-def _history_from(entries: list[tuple[Any, str, int]]) -> model.History:
-    grouped: dict[str, list[Any]] = {name: [] for name in _HISTORY_FIELD.values()}
-    for entry, _, _ in entries:
-        grouped[_HISTORY_FIELD[type(entry)]].append(entry)
-    ordered = {name: tuple(sorted(items, key=_entry_key)) for name, items in grouped.items()}
-    return model.History(**ordered)
-
-
-def _entry_key(entry: Any) -> tuple[date, str, int]:
-    """Date order, and within a day the order ids were given (v-20261124-2 before -10)."""
-    stem, _, number = entry.id.rpartition("-")
-    return entry.date, stem, int(number) if number.isdigit() else 0
-
-
-def _cross_check(
-    ids: list[tuple[str, str, int]], clients: list[tuple[model.Client, str, int]],
-    entries: list[tuple[Any, str, int]],
-) -> list[Problem]:
-    problems: list[Problem] = []
-    known: dict[str, str] = {}
-    for client_id, where, line in ids:
-        if client_id in known:
-            problems.append(Problem(
-                where, line, 3, f"client id {client_id!r} is used twice (also at {known[client_id]})",
-            ))
-        known.setdefault(client_id, f"{where}:{line}")
-    for client, where, line in clients:
-        if client.referred_by and client.referred_by not in known:
-            problems.append(Problem(
-                where, line, 3, f"referred_by {client.referred_by!r} is not a client",
-            ))
-    problems += _check_entries(entries, set(known))
-    return problems
-
-
-def _check_entries(entries: list[tuple[Any, str, int]], known: set[str]) -> list[Problem]:
-    problems: list[Problem] = []
-    ids: dict[str, str] = {}
-    for entry, where, line in entries:
-        if entry.client not in known:
-            problems.append(Problem(where, line, 3, f"client {entry.client!r} is not a client"))
-        if entry.id in ids:
-            problems.append(Problem(where, line, 3, f"id {entry.id!r} is used twice"))
-        ids[entry.id] = type(entry).__name__
-    for entry, where, line in entries:
-        target = getattr(entry, "cancels", None) or getattr(entry, "closes", None)
-        wanted = "Appointment" if isinstance(entry, model.Cancellation) else "Complaint"
-        if target and ids.get(target) != wanted:
-            problems.append(Problem(
-                where, line, 3, f"{target!r} is not the id of a {wanted.lower()}",
-            ))
-    return problems
-
-
-def _wrong_numbers(clients: list[tuple[model.Client, str, int]], entries: list[Any]) -> list[Problem]:
-    """Clients whose phone was logged as a wrong number and has not been changed since."""
-    last: dict[str, model.Call] = {}
-    calls = [e for e in entries if isinstance(e, model.Call) and e.outcome == "wrong-number"]
-    for call in sorted(calls, key=lambda c: c.date):
-        last[call.client] = call
-    return [
-        Problem(where, line, 3,
-                f"client {client.id}: her phone number was logged as wrong on "
-                f"{last[client.id].date}; correct it with salonctl client edit {client.id} "
-                "--set phone=...")
-        for client, where, line in clients
-        if client.id in last and last[client.id].phone in (None, client.phone)
-    ]
-
-
-def dump_clients(clients: list[model.Client]) -> str:
-    records = [
-        schema.without_defaults(schema.client_fields(c), schema.CLIENT_DEFAULTS) for c in clients
-    ]
-    return yamlio.dump_block(records) if records else "[]\n"
-
-
-def settings_record(settings: model.Settings) -> dict[str, Any]:
-    data: dict[str, Any] = schema.plain(settings)
-    # One place for the day's limit when salonctl writes the file (it reads either place).
-    del data["calls_per_day"]
-    data["follow_up"] = {"max_tries": settings.follow_up.max_tries,
-                         "calls_per_day": settings.daily_limit}
-    plan = settings.plan
-    data["plan"] = {
-        "fixed_costs": {kind: dict(plan.fixed_costs).get(kind, 0) for kind in model.COST_KINDS},
-        "variable_share": plan.variable_share,
-        "target_profit": plan.target_profit,
-        "past_revenue": {year: list(a) if len(a) > 1 else a[0] for year, a in plan.past_revenue},
-    }
-    mail = settings.mail
-    data["mail"] = {
-        "from": mail.sender, "to": list(mail.to), "consultants": dict(mail.consultants),
-        "when_empty": mail.when_empty, "smtp": schema.plain(mail.smtp),
-        "retries": mail.retries, "retry_delay": mail.retry_delay,
-    }
-    return data
-
-
 def init_salon(root: Path, name: str, language: str) -> None:
     """A new, empty salon folder; refuses to touch a folder that already holds a salon."""
     if (root / SALON_FILE).exists():
@@ -763,27 +495,10 @@ def init_salon(root: Path, name: str, language: str) -> None:
     settings = model.Settings(name=name, language=language)  # type: ignore[arg-type]
     fsutil.ensure_dir(root)
     root.chmod(fsutil.DIR_MODE)
-    for folder in (CLIENTS_DIR, *(f"{JOURNAL_DIR}/{kind.folder}" for kind in JOURNALS)):
+    for folder in (CLIENTS_DIR, *(f"{JOURNAL_DIR}/{kind.folder}" for kind in codec.JOURNALS)):
         fsutil.ensure_dir(root / folder)
     fsutil.write_atomic(root / ".gitignore", b".lock\n.mail.lock\n.cache/\n*.tmp\n")
-    fsutil.write_atomic(root / SALON_FILE, render_settings(settings).encode("utf-8"))
+    fsutil.write_atomic(root / SALON_FILE, codec.render_settings(settings).encode("utf-8"))
     rulebook.write_defaults(root, language)
 
 
-def render_settings(settings: model.Settings) -> str:
-    """salon.yaml as a new salon gets it: every setting present, with a word on each."""
-    data = settings_record(settings)
-    body = yamlio.dump_block(data)
-    header = (
-        "# The salon's settings. Edit freely; run `salonctl check` afterwards.\n"
-        "# opening.closed_weekdays: e.g. [monday]; closed_dates: [2027-02-06, ...];\n"
-        "# public_holidays: a region code such as CN to close on its public holidays.\n"
-        "# follow_up: max_tries unanswered calls before a call is missed; calls_per_day rows\n"
-        "# one caller is given a day (must-calls always show).\n"
-        "# plan: fixed_costs per month by kind; variable_share of revenue (0.35 = 35%);\n"
-        "# target_profit for the year; past_revenue {YEAR: total or [12 monthly figures]}.\n"
-        "# mail: from, to (who gets the whole sheet), consultants {NAME: address} (each gets\n"
-        "# her own calls); smtp.security none|starttls|ssl; the password comes from the\n"
-        "# variable named in smtp.password_env or a 0600 file in smtp.password_file, never here.\n"
-    )
-    return header + body

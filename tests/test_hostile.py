@@ -24,7 +24,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salonctl import outbox, rulebook, ruleset, scripts, store, yamlio
+from salonctl import codec, outbox, rulebook, ruleset, scripts, yamlio
 from salonctl.cli import main
 from salonctl.errors import Problem
 
@@ -65,12 +65,12 @@ def _read(kind: str, text: str, tmp: Path) -> list[Problem]:
     if problems:
         return problems
     readers: dict[str, Callable[[], list[Problem]]] = {
-        "clients": lambda: store._clients_from(raw, WHERE)[2],
-        "visits": lambda: store._entries_from(store.JOURNALS[0], raw or [], WHERE, (2026, 11))[1]
+        "clients": lambda: codec.clients_from(raw, WHERE)[2],
+        "visits": lambda: codec.entries_from(codec.JOURNALS[0], raw or [], WHERE, (2026, 11))[1]
         if raw is None or isinstance(raw, list) else [Problem(WHERE, 1, 1, "not a list")],
-        "calls": lambda: store._entries_from(store.JOURNALS[4], raw or [], WHERE, (2026, 11))[1]
+        "calls": lambda: codec.entries_from(codec.JOURNALS[4], raw or [], WHERE, (2026, 11))[1]
         if raw is None or isinstance(raw, list) else [Problem(WHERE, 1, 1, "not a list")],
-        "salon": lambda: store.settings_from(raw, WHERE)[1] if isinstance(raw, dict)
+        "salon": lambda: codec.settings_from(raw, WHERE)[1] if isinstance(raw, dict)
         else [Problem(WHERE, 1, 1, "not settings")],
         "rules": lambda: ruleset.read_rules(raw, WHERE)[1],
         "cycle": lambda: rulebook.read_cycle(raw, WHERE)[1] if isinstance(raw, dict)

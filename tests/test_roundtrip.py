@@ -7,7 +7,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salonctl import model, schema, store, yamlio
+from salonctl import codec, model, schema, yamlio
 
 TRICKY = ["no", "on", "off", "yes", "null", "~", "NULL", "true", "1e3", "0x1F", "0612345670",
           "10:30", "2026-11-02", "- item", "a: b", "# not a comment", "---", "...", "'", '"',
@@ -40,7 +40,7 @@ clients = st.builds(
 def _load(text: str) -> list[model.Client]:
     raw, problems = yamlio.parse(text, "clients.yaml")
     assert problems == []
-    loaded, _, problems = store._clients_from(raw, "clients.yaml")
+    loaded, _, problems = codec.clients_from(raw, "clients.yaml")
     assert problems == []
     return loaded
 
@@ -48,9 +48,9 @@ def _load(text: str) -> list[model.Client]:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(clients, min_size=1, max_size=4))
 def test_client_files_round_trip_byte_stable(records: list[model.Client]) -> None:
-    text = store.dump_clients(records)
+    text = codec.dump_clients(records)
     assert _load(text) == records
-    assert store.dump_clients(_load(text)) == text
+    assert codec.dump_clients(_load(text)) == text
 
 
 calls = st.builds(

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from salonctl import fsutil, model, store
+from salonctl import codec, fsutil, model, store
 
 TODAY = date(2026, 11, 24)
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈"
@@ -51,7 +51,7 @@ class Maker:
 
     def add(self, make: type[model.Entry], *args: object) -> model.Entry:
         probe = make("", *args)  # type: ignore[arg-type]
-        stem = store.id_stem(probe)
+        stem = codec.id_stem(probe)
         self.counters[stem] += 1
         entry = make(f"{stem}{self.counters[stem]}", *args)  # type: ignore[arg-type]
         self.entries.append(entry)
@@ -234,11 +234,11 @@ def _write(folder: Path, people: list[model.Client], entries: list[model.Entry])
     fsutil.write_atomic(settings, text.encode("utf-8"))
     for start in range(0, len(people), store.BUCKET_SIZE):
         bucket = folder / store.CLIENTS_DIR / f"{start // store.BUCKET_SIZE:04d}.yaml"
-        text = store.dump_clients(people[start:start + store.BUCKET_SIZE])
+        text = codec.dump_clients(people[start:start + store.BUCKET_SIZE])
         fsutil.write_atomic(bucket, text.encode("utf-8"))
     files: dict[Path, list[str]] = defaultdict(list)
     for entry in sorted(entries, key=lambda e: e.date):
-        files[store.journal_file(entry)].append(store.journal_line(entry))
+        files[codec.journal_file(entry)].append(codec.journal_line(entry))
     for relative, lines in sorted(files.items()):
         fsutil.write_atomic(folder / relative, "".join(lines).encode("utf-8"))
 

@@ -1,0 +1,66 @@
+"""What `check` says across files: an id used twice, an entry of nobody, a cancellation of
+nothing, a phone logged as wrong and never changed. Pure: records in, problems out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from salonctl import model
+from salonctl.errors import Problem
+
+
+def cross_check(
+    ids: list[tuple[str, str, int]], clients: list[tuple[model.Client, str, int]],
+    entries: list[tuple[Any, str, int]],
+) -> list[Problem]:
+    problems: list[Problem] = []
+    known: dict[str, str] = {}
+    for client_id, where, line in ids:
+        if client_id in known:
+            problems.append(Problem(
+                where, line, 3, f"client id {client_id!r} is used twice (also at {known[client_id]})",
+            ))
+        known.setdefault(client_id, f"{where}:{line}")
+    for client, where, line in clients:
+        if client.referred_by and client.referred_by not in known:
+            problems.append(Problem(
+                where, line, 3, f"referred_by {client.referred_by!r} is not a client",
+            ))
+    problems += check_entries(entries, set(known))
+    return problems
+
+
+def check_entries(entries: list[tuple[Any, str, int]], known: set[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    ids: dict[str, str] = {}
+    for entry, where, line in entries:
+        if entry.client not in known:
+            problems.append(Problem(where, line, 3, f"client {entry.client!r} is not a client"))
+        if entry.id in ids:
+            problems.append(Problem(where, line, 3, f"id {entry.id!r} is used twice"))
+        ids[entry.id] = type(entry).__name__
+    for entry, where, line in entries:
+        target = getattr(entry, "cancels", None) or getattr(entry, "closes", None)
+        wanted = "Appointment" if isinstance(entry, model.Cancellation) else "Complaint"
+        if target and ids.get(target) != wanted:
+            problems.append(Problem(
+                where, line, 3, f"{target!r} is not the id of a {wanted.lower()}",
+            ))
+    return problems
+
+
+def wrong_numbers(clients: list[tuple[model.Client, str, int]], entries: list[Any]) -> list[Problem]:
+    """Clients whose phone was logged as a wrong number and has not been changed since."""
+    last: dict[str, model.Call] = {}
+    calls = [e for e in entries if isinstance(e, model.Call) and e.outcome == "wrong-number"]
+    for call in sorted(calls, key=lambda c: c.date):
+        last[call.client] = call
+    return [
+        Problem(where, line, 3,
+                f"client {client.id}: her phone number was logged as wrong on "
+                f"{last[client.id].date}; correct it with salonctl client edit {client.id} "
+                "--set phone=...")
+        for client, where, line in clients
+        if client.id in last and last[client.id].phone in (None, client.phone)
+    ]
