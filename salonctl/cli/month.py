@@ -10,7 +10,7 @@ from rich.text import Text
 from salonctl import calendar, plan, render, rules
 from salonctl.anchors import SalonView
 from salonctl.cli.common import State
-from salonctl.cli.plans import birthdays_by_month, build_year, month_days
+from salonctl.cli.planning import birthdays_by_month, build_year, month_days
 
 LAPSED_MEMBER_DAYS = 60
 KEY_CLIENT_DAYS = 45

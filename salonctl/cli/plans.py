@@ -9,70 +9,20 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from salonctl import calendar, model, plan, render, rulebook, rules, schema
-from salonctl.anchors import SalonView
+from salonctl import calendar, plan, render, schema
 from salonctl.cli.app import app
 from salonctl.cli.common import FormatOption, State, arg, check_format, state
-from salonctl.errors import DataError, UsageError
+from salonctl.cli.month import month_record, print_month
+from salonctl.cli.planning import build_year, month_days
+from salonctl.errors import UsageError
 
 PLAN_FORMATS = ("table", "json", "csv", "markdown")
 plan_app = typer.Typer(help="Yearly and monthly business plans.", invoke_without_command=True)
 app.add_typer(plan_app, name="plan")
 
 
-def _cycle(run: State) -> model.Cycle:
-    salon = run.reading()
-    cycle, problems = rulebook.load_cycle(salon.root, salon.rel(salon.root / rulebook.CYCLE_FILE),
-                                          salon.settings().language)
-    if cycle is None:
-        raise DataError(problems)
-    return cycle
-
-
 def _money_option(value: str | None, name: str) -> Decimal | None:
     return None if value is None else arg(schema.parse_money, value, name)
-
-
-def _costs(settings: model.Settings, fixed: Decimal | None, share: Decimal | None,
-           profit: Decimal | None) -> plan.Costs:
-    if share is not None and share >= 1:
-        raise UsageError("--variable-share: a share of revenue below 1, e.g. 0.35")
-    return plan.Costs(
-        settings.plan.fixed_per_month if fixed is None else fixed,
-        settings.plan.variable_share if share is None else share,
-        settings.plan.target_profit if profit is None else profit,
-    )
-
-
-def birthdays_by_month(clients: list[model.Client], year: int) -> dict[int, list[tuple[date, model.Client]]]:
-    found: dict[int, list[tuple[date, model.Client]]] = {}
-    for client in clients:
-        day = calendar.birthday_in(client, year)
-        if day is not None and not client.do_not_contact:
-            found.setdefault(day.month, []).append((day, client))
-    return {month: sorted(days, key=lambda item: (item[0], item[1].id))
-            for month, days in found.items()}
-
-
-def build_year(run: State, year: int, given: Decimal | None = None, fixed: Decimal | None = None,
-               share: Decimal | None = None, profit: Decimal | None = None,
-               forecast_calls: bool = True) -> plan.YearPlan:
-    """The year's plan; `forecast_calls=False` skips the call forecast (a whole engine pass
-    over the year) when only the targets are wanted."""
-    salon = run.reading()
-    settings = salon.settings()
-    view = SalonView(settings, salon.clients(), salon.history(), settings.follow_up.max_tries)
-    load = rules.call_load(view, salon.rules(), run.today(), date(year, 1, 1),
-                           date(year, 12, 31)) if forecast_calls else {}
-    calls: dict[int, int] = {}
-    for day, count in load.items():
-        calls[day.month] = calls.get(day.month, 0) + count
-    return plan.year_plan(plan.Inputs(
-        year=year, today=run.today(), revenue=plan.monthly_revenue(salon.history().visits),
-        costs=_costs(settings, fixed, share, profit), past=settings.plan, cycle=_cycle(run),
-        language=settings.language, given_target=given,
-        birthdays={m: len(b) for m, b in birthdays_by_month(view.clients, year).items()}, calls=calls,
-    ))
 
 
 def year_record(result: plan.YearPlan) -> dict[str, Any]:
@@ -202,12 +152,6 @@ def _month_of(text: str | None, today: date) -> tuple[int, int]:
     return day.year, day.month
 
 
-def month_days(year: int, month: int) -> list[date]:
-    first = date(year, month, 1)
-    last = (first + timedelta(days=32)).replace(day=1)
-    return [first + timedelta(days=n) for n in range((last - first).days)]
-
-
 def progress(run: State, year: int, month: int, today: date) -> dict[str, Any]:
     """Revenue so far against the month's target, and what is left per open day."""
     salon = run.reading()
@@ -248,8 +192,6 @@ def plan_month(
     today = run.today()
     year, number = arg(lambda v: _month_of(v, today), month or "", "YYYY-MM") if month \
         else _month_of(None, today)
-    from salonctl.cli.month import month_record, print_month
-
     record = month_record(run, year, number, today)
     if (year, number) == (today.year, today.month):
         record["progress"] = progress(run, year, number, today)

@@ -1,0 +1,69 @@
+"""What the plan commands share: a year's plan built from the salon's own data, and the
+days and birthdays of a month. `plans` and `month` both build on it (neither on the other)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from salonctl import calendar, model, plan, rulebook, rules
+from salonctl.anchors import SalonView
+from salonctl.cli.common import State
+from salonctl.errors import DataError, UsageError
+
+
+def _cycle(run: State) -> model.Cycle:
+    salon = run.reading()
+    cycle, problems = rulebook.load_cycle(salon.root, salon.rel(salon.root / rulebook.CYCLE_FILE),
+                                          salon.settings().language)
+    if cycle is None:
+        raise DataError(problems)
+    return cycle
+
+
+def _costs(settings: model.Settings, fixed: Decimal | None, share: Decimal | None,
+           profit: Decimal | None) -> plan.Costs:
+    if share is not None and share >= 1:
+        raise UsageError("--variable-share: a share of revenue below 1, e.g. 0.35")
+    return plan.Costs(
+        settings.plan.fixed_per_month if fixed is None else fixed,
+        settings.plan.variable_share if share is None else share,
+        settings.plan.target_profit if profit is None else profit,
+    )
+
+
+def birthdays_by_month(clients: list[model.Client], year: int) -> dict[int, list[tuple[date, model.Client]]]:
+    found: dict[int, list[tuple[date, model.Client]]] = {}
+    for client in clients:
+        day = calendar.birthday_in(client, year)
+        if day is not None and not client.do_not_contact:
+            found.setdefault(day.month, []).append((day, client))
+    return {month: sorted(days, key=lambda item: (item[0], item[1].id))
+            for month, days in found.items()}
+
+
+def build_year(run: State, year: int, given: Decimal | None = None, fixed: Decimal | None = None,
+               share: Decimal | None = None, profit: Decimal | None = None,
+               forecast_calls: bool = True) -> plan.YearPlan:
+    """The year's plan; `forecast_calls=False` skips the call forecast (a whole engine pass
+    over the year) when only the targets are wanted."""
+    salon = run.reading()
+    settings = salon.settings()
+    view = SalonView(settings, salon.clients(), salon.history(), settings.follow_up.max_tries)
+    load = rules.call_load(view, salon.rules(), run.today(), date(year, 1, 1),
+                           date(year, 12, 31)) if forecast_calls else {}
+    calls: dict[int, int] = {}
+    for day, count in load.items():
+        calls[day.month] = calls.get(day.month, 0) + count
+    return plan.year_plan(plan.Inputs(
+        year=year, today=run.today(), revenue=plan.monthly_revenue(salon.history().visits),
+        costs=_costs(settings, fixed, share, profit), past=settings.plan, cycle=_cycle(run),
+        language=settings.language, given_target=given,
+        birthdays={m: len(b) for m, b in birthdays_by_month(view.clients, year).items()}, calls=calls,
+    ))
+
+
+def month_days(year: int, month: int) -> list[date]:
+    first = date(year, month, 1)
+    last = (first + timedelta(days=32)).replace(day=1)
+    return [first + timedelta(days=n) for n in range((last - first).days)]
