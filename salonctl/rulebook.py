@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from salonctl import fsutil, model, ruleset, schema, scripts, yamlio
+from salonctl import fsutil, model, rulefile, schema, scripts, yamlio
 from salonctl.errors import DataError, Problem
 from salonctl.ruleset import Rule
 from salonctl.yamlio import LocatedDict
@@ -43,7 +43,7 @@ def _localised(raw: Any, language: str) -> Any:
 
 
 def default_rules(language: str) -> list[Rule]:
-    rules, problems = ruleset.read_rules(_localised(_shipped("default_rules.yaml"), language), "default")
+    rules, problems = rulefile.read_rules(_localised(_shipped("default_rules.yaml"), language), "default")
     assert not problems, problems
     return rules
 
@@ -66,7 +66,7 @@ def load_rules(root: Path, shown: str, language: str) -> tuple[list[Rule], list[
     raw, problems = _salon_yaml(path, shown)
     if problems:
         return [], problems
-    return ruleset.read_rules(raw, shown)
+    return rulefile.read_rules(raw, shown)
 
 
 def shipped_scripts(language: str) -> dict[str, scripts.Template]:

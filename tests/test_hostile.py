@@ -24,7 +24,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salonctl import codec, outbox, rulebook, ruleset, scripts, yamlio
+from salonctl import codec, outbox, rulebook, rulefile, scripts, yamlio
 from salonctl.cli import main
 from salonctl.errors import Problem
 
@@ -72,7 +72,7 @@ def _read(kind: str, text: str, tmp: Path) -> list[Problem]:
         if raw is None or isinstance(raw, list) else [Problem(WHERE, 1, 1, "not a list")],
         "salon": lambda: codec.settings_from(raw, WHERE)[1] if isinstance(raw, dict)
         else [Problem(WHERE, 1, 1, "not settings")],
-        "rules": lambda: ruleset.read_rules(raw, WHERE)[1],
+        "rules": lambda: rulefile.read_rules(raw, WHERE)[1],
         "cycle": lambda: rulebook.read_cycle(raw, WHERE)[1] if isinstance(raw, dict)
         else [Problem(WHERE, 1, 1, "not a cycle")],
     }
