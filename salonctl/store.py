@@ -36,6 +36,12 @@ LOCK_WAIT_SECONDS = 30.0
 _JOURNAL_CLIENT = re.compile(rb"client: ['\"]?([A-Za-z0-9_-]{1,64})")
 
 
+def _next_id(text: str, stem: str) -> str:
+    """One past the highest number of the day's ids in the journal: v-20261124-3 -> -4."""
+    taken = [int(found[1]) for found in re.finditer(rf"\bid: {re.escape(stem)}(\d+)\b", text)]
+    return f"{stem}{max(taken, default=0) + 1}"
+
+
 def find_salon(explicit: str | None, env: str | None, cwd: Path) -> Path:
     """--data, else $SALONCTL_DATA, else the nearest folder upwards holding salon.yaml."""
     for given, what in ((explicit, "--data"), (env, "SALONCTL_DATA")):
@@ -376,13 +382,17 @@ class Salon:
         """Give a new entry the next free id of its day and append it to its journal."""
         probe = make_entry("")
         path = self.root / codec.journal_file(probe)
-        self._require_parses(path)
-        entry = make_entry(self._next_id(path, codec.id_stem(probe)))
-        line = codec.journal_line(entry)
-        self._require_readable_entry(entry, line)
-        warning = fsutil.append_line(path, line.encode("utf-8"))
+        data = self._read_bytes(path) if path.exists() else b""
+        known = self._journal_records(path, data)
+        entry = make_entry(_next_id(self._text(path, data), codec.id_stem(probe)))
+        line = codec.journal_line(entry).encode("utf-8")
+        read_back = self._require_readable_entry(entry, line.decode("utf-8"))
+        warning = fsutil.append_line(path, line)
         if warning:
             self.warnings.append(warning)
+        elif known is not None:  # the file is what was read and this line: the cache stays warm
+            cache.save(self.root, path, fsutil.digest(data + line),
+                       [*known, (read_back, data.count(b"\n") + 1)])
         self._history = None
         return entry
 
@@ -393,13 +403,17 @@ class Salon:
         fsutil.remove_last_line(path, codec.journal_line(entry).encode("utf-8"))
         self._history = None
 
-    def _require_readable_entry(self, entry: model.Entry, line: str) -> None:
-        """What is appended must read back as the same entry, in the right month's file."""
+    def _require_readable_entry(self, entry: model.Entry, line: str) -> Any:
+        """What is appended must read back as an entry, in the right month's file: the entry
+        as it will be read."""
         kind, _ = codec.KIND_OF[type(entry)]
         raw, problems = yamlio.parse(line, "entry")
+        read: list[tuple[Any, str, int]] = []
         if not problems:
-            problems = codec.entries_from(kind, raw or [], "entry", (entry.date.year, entry.date.month))[1]
+            read, problems = codec.entries_from(kind, raw or [], "entry",
+                                                (entry.date.year, entry.date.month))
         codec.refuse_as_arguments(problems)
+        return read[0][0]
 
     def used_client_ids(self) -> set[str]:
         """Every client id in the client files (readable or not) or named in a journal,
@@ -411,26 +425,20 @@ class Salon:
                             for m in _JOURNAL_CLIENT.finditer(fsutil.read_bytes(path)))
         return used
 
-    def _require_parses(self, path: Path) -> None:
-        """A line added to a file that does not parse would be lost in it: refuse."""
-        if not path.exists():
-            return
-        data = self._read_bytes(path)
-        if cache.load(self.root, path, fsutil.digest(data)) is not None:
-            return
+    def _journal_records(self, path: Path, data: bytes) -> list[Any] | None:
+        """A journal's entries as cached (None: not cached), once it is known to parse: a
+        line added to a file that does not parse would be lost in it, so that is refused."""
+        if not data:
+            return []
+        cached = cache.load(self.root, path, fsutil.digest(data))
+        if cached is not None:
+            return cached
         text = self._text(path, data)
         _, problems = yamlio.parse(text[: text.rfind("\n") + 1], self.rel(path))
         if problems:
             raise DataError(problems, hint="nothing was written: fix that file first "
                                            "(salonctl check lists every problem)")
-
-    def _next_id(self, path: Path, stem: str) -> str:
-        taken = 0
-        if path.exists():
-            text, _ = self._read(path)
-            for found in re.finditer(rf"\bid: {re.escape(stem)}(\d+)\b", text):
-                taken = max(taken, int(found[1]))
-        return f"{stem}{taken + 1}"
+        return None
 
     def rules(self) -> list[Rule]:
         rules, problems = rulebook.load_rules(
