@@ -227,3 +227,17 @@ def test_a_new_salon_made_from_a_copy_keeps_working(tmp_path: Path) -> None:
     root = tmp_path / "s"
     assert run("init", str(root)).code == 0
     assert run("--data", str(root), "check").code == 0
+
+
+def test_the_cache_an_append_keeps_warm_reads_like_the_files(salon: Salon) -> None:
+    import shutil
+
+    clients(salon, WANG)
+    salon.ok("visit", "list")  # the caches are written
+    for n in range(3):
+        salon.ok("visit", "add", "c0001", "--service", f"补水{n}", "--amount", "99.5")
+        salon.ok("call", "log", "c0002", "--outcome", "no-answer")
+    warm = [salon.ok(kind, "list", "--format", "json") for kind in ("visit", "call")]
+    shutil.rmtree(salon.root / ".cache")
+    assert [salon.ok(kind, "list", "--format", "json") for kind in ("visit", "call")] == warm
+    assert len(json.loads(warm[0])) == 3
