@@ -20,9 +20,12 @@ CLIENT_ID = re.compile(r"^\s*-?\s*\{?\s*id:\s*['\"]?([A-Za-z0-9_-]{1,64})", re.M
 ENTRY_CLIENT = re.compile(r"client:\s*['\"]?([A-Za-z0-9_-]{1,64})")
 
 
+_RECORD_START = re.compile(r"-(\s|$)")  # "- ..." but not a document marker "---"
+
+
 def _starts(lines: list[str]) -> list[int]:
     """The 0-based lines where a top-level record starts."""
-    return [n for n, line in enumerate(lines) if line.startswith("-")]
+    return [n for n, line in enumerate(lines) if _RECORD_START.match(line)]
 
 
 def records(text: str, where: str) -> tuple[list[Any], list[Problem]]:
@@ -41,6 +44,8 @@ def records(text: str, where: str) -> tuple[list[Any], list[Problem]]:
         problems += wrong
         if isinstance(raw, list):
             found += raw
+        elif not wrong:  # it read, but as something else than a record
+            problems.append(Problem(where, first + 1, 1, "expected a record here, '- ...'"))
     return found, problems
 
 
