@@ -19,7 +19,7 @@ from rich.text import Text
 
 from salonctl import sheet, spoken
 from salonctl.cli.common import State, arg, state
-from salonctl.cli.due import _engine, checked_scripts, day_sheet
+from salonctl.cli.due import checked_scripts, day_sheet, engine
 from salonctl.cli.records import call_app, log_call
 from salonctl.errors import UsageError
 from salonctl.words import say
@@ -70,7 +70,7 @@ def call_next(
     """Work through today's sheet: each call's script, then its outcome with one key."""
     run = state(ctx)
     today = run.today()
-    view, rule_set = _engine(run)
+    view, rule_set = engine(run)
     rows = day_sheet(view, rule_set, checked_scripts(run, rule_set), today, consultant).records
     called = {c.client for c in run.salon().history().calls if c.date == today}
     queue = [r for r in rows if r["client"] not in called]

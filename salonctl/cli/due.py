@@ -28,7 +28,7 @@ def parse_when(text: str, today: date) -> date:
     return named[text] if text in named else schema.parse_date(text)
 
 
-def _engine(run: State) -> tuple[SalonView, list[Rule]]:
+def engine(run: State) -> tuple[SalonView, list[Rule]]:
     salon = run.reading()
     settings = salon.settings()
     view = SalonView(settings, salon.clients(), salon.history(), settings.follow_up.max_tries)
@@ -101,7 +101,7 @@ def due(
     fmt = check_format(fmt, SHEET_FORMATS)
     run = state(ctx)
     day = arg(lambda v: parse_when(v, run.today()), when, "WHEN")
-    view, rule_set = _engine(run)
+    view, rule_set = engine(run)
     if show_missed:
         start = arg(schema.parse_date, since, "--since") if since else day - timedelta(days=30)
         found = rules.missed(view, rule_set, start, day)
@@ -198,7 +198,7 @@ def why(
     fmt = check_format(fmt, ("table", "json"))
     run = state(ctx)
     day = arg(lambda v: parse_when(v, run.today()), on, "--date") if on else run.today()
-    view, rule_set = _engine(run)
+    view, rule_set = engine(run)
     affected = run.salon().affected
     if client in affected:  # her own record does not read: say where, not "no such client"
         raise DataError([affected[client]], hint=f"{client}'s record must be fixed first")

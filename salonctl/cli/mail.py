@@ -19,9 +19,9 @@ from salonctl.cli.common import State, arg, echo_warnings, state
 from salonctl.cli.due import (
     DaySheet,
     WhenArg,
-    _engine,
     checked_scripts,
     day_sheet,
+    engine,
     parse_when,
     unreadable,
 )
@@ -58,7 +58,7 @@ def mail_command(
     config = settings.mail
     from_address = _sender(sender, config)
     recipients = _recipients(to, consultant, config)
-    view, rule_set = _engine(run)
+    view, rule_set = engine(run)
     whole = day_sheet(view, rule_set, checked_scripts(run, rule_set), day)
     whole.unreadable = unreadable(run, view)
     messages = [(r, mail.build(settings, mine, from_address, r, clock.now()))
