@@ -1,7 +1,7 @@
 """Write a realistic, deterministic salon folder: the demo in data/, or a large one to bench.
 
     python tools/make_salon.py data                          # the demo salon (160 clients)
-    python tools/make_salon.py /tmp/big --clients 100000     # for bench/
+    python tools/make_salon.py /tmp/big --clients 100000 --years 3   # for bench/
 
 The same seed and arguments always give the same bytes, so the demo in git can be
 regenerated and reviewed as a diff. Files are written with salonctl's own writers.
@@ -250,8 +250,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--today", type=date.fromisoformat, default=TODAY)
     parser.add_argument("--months", type=int, default=23, help="months of history")
+    parser.add_argument("--years", type=int, help="years of history (instead of --months)")
     args = parser.parse_args()
-    build(args.folder, args.clients, args.seed, args.today, args.months)
+    months = args.years * 12 if args.years else args.months
+    build(args.folder, args.clients, args.seed, args.today, months)
 
 
 if __name__ == "__main__":
