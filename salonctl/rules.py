@@ -32,7 +32,6 @@ from salonctl.calendar import OpenDays
 from salonctl.ruleset import Rule
 
 State = Literal["upcoming", "waiting", "due", "done", "missed", "suppressed"]
-FOREVER = date.max
 RETRY_SLACK_DAYS = 45  # how far past its window an occurrence may still be retried
 FOLLOW_UP_DAYS = 3  # a complaint answered but not closed is followed up every 3 days
 
