@@ -47,8 +47,10 @@ class SalonView:
 
     def __init__(
         self, settings: model.Settings, clients: list[model.Client], history: model.History,
-        max_tries: int = 3,
+        max_tries: int = 3, others: Iterable[model.Client] = (),
     ) -> None:
+        """`clients` are the ones the engine evaluates; `others` are only read, for what
+        they mean to those (a derived store's partial view passes her guests there)."""
         self.settings = settings
         self.language = settings.language
         self.clients = clients
@@ -64,7 +66,7 @@ class SalonView:
                 getattr(self.books[entry.client], name).append(entry)
         for appointment in live:
             self.books[appointment.client].appointments.append(appointment)
-        for client in clients:
+        for client in (*clients, *others):
             if client.referred_by:
                 self.books[client.referred_by].guests.append(client)
 

@@ -59,6 +59,11 @@ def save(root: Path, source: Path, digest: str, records: list[Record]) -> None:
         fsutil.write_atomic(_path(root, source), text.encode("utf-8"))
 
 
+def encode_json(value: Any) -> str:
+    """One record as compact JSON (its fields that differ from their defaults)."""
+    return json.dumps(_encode(value), ensure_ascii=False, separators=(",", ":"), default=_json)
+
+
 def _json(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
@@ -75,33 +80,38 @@ def _encode(value: Any) -> dict[str, Any]:
 
 
 def decode(cls: type[Any], fields: dict[str, Any]) -> Any:
-    convert = _converters(cls)
-    return cls(**{name: convert[name](value) for name, value in fields.items()})
+    """A model value from its JSON fields (`fields` is used up: converted in place)."""
+    for name, convert in _converters(cls):
+        if name in fields:
+            fields[name] = convert(fields[name])
+    return cls(**fields)
 
 
-_CONVERTERS: dict[type[Any], dict[str, Callable[[Any], Any]]] = {}
+_CONVERTERS: dict[type[Any], list[tuple[str, Callable[[Any], Any]]]] = {}
 
 
-def _converters(cls: type[Any]) -> dict[str, Callable[[Any], Any]]:
+def _converters(cls: type[Any]) -> list[tuple[str, Callable[[Any], Any]]]:
+    """The fields of `cls` whose JSON form is not already the value (dates, amounts...)."""
     if cls not in _CONVERTERS:
         hints = typing.get_type_hints(cls)
-        _CONVERTERS[cls] = {f.name: _converter(hints[f.name]) for f in dataclasses.fields(cls)}
+        found = [(f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls)]
+        _CONVERTERS[cls] = [(name, convert) for name, convert in found if convert is not None]
     return _CONVERTERS[cls]
 
 
-def _converter(hint: Any) -> Callable[[Any], Any]:
-    """How to turn a JSON value back into a field of this type."""
+def _converter(hint: Any) -> Callable[[Any], Any] | None:
+    """How to turn a JSON value back into a field of this type (None: it already is one)."""
     args = [a for a in typing.get_args(hint) if a is not type(None)]
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
         inner = _converter(args[0])
-        return lambda value: None if value is None else inner(value)
+        return None if inner is None else (lambda value: None if value is None else inner(value))
     if hint is date:
         return date.fromisoformat
     if hint is Decimal:
         return Decimal
     if typing.get_origin(hint) is tuple:
         item = _converter(args[0])
-        return lambda values: tuple(item(v) for v in values)
+        return tuple if item is None else (lambda values: tuple(item(v) for v in values))
     if dataclasses.is_dataclass(hint):
         return lambda value: decode(hint, value)  # type: ignore[arg-type]
-    return lambda value: value
+    return None

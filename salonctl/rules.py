@@ -34,6 +34,7 @@ from salonctl.ruleset import Rule
 State = Literal["upcoming", "waiting", "due", "done", "missed", "suppressed"]
 RETRY_SLACK_DAYS = 45  # how far past its window an occurrence may still be retried
 FOLLOW_UP_DAYS = 3  # a complaint answered but not closed is followed up every 3 days
+QUIET_HORIZON_DAYS = 60  # how far ahead a quiet client's next possible call is looked for
 
 
 @dataclass(frozen=True)
@@ -367,14 +368,38 @@ def due_on(view: SalonView, rules: list[Rule], day: date) -> list[DueRow]:
     for client in view.clients:
         if client.do_not_contact:
             continue
-        reasons = tuple(sorted(
-            (r for r in client_statuses(client, rules, view, day, day, day)
-             if r.status.state == "due"),
-            key=lambda r: (r.occurrence.rule.priority, r.occurrence.due, r.occurrence.rule.id),
-        ))
-        if reasons:
-            rows.append(DueRow(client, day, row_channel(client, reasons), reasons))
+        row = _row(client, client_statuses(client, rules, view, day, day, day), day)
+        if row is not None:
+            rows.append(row)
     return rows
+
+
+def _row(client: model.Client, statuses: list[Reason], day: date) -> DueRow | None:
+    reasons = tuple(sorted(
+        (r for r in statuses if r.status.state == "due"),
+        key=lambda r: (r.occurrence.rule.priority, r.occurrence.due, r.occurrence.rule.id),
+    ))
+    return DueRow(client, day, row_channel(client, reasons), reasons) if reasons else None
+
+
+def due_and_quiet(view: SalonView, rules: list[Rule],
+                  day: date) -> tuple[list[DueRow], dict[str, date]]:
+    """`due_on`, and for each client of the view not due on `day` the first later day she
+    could be (see `quiet_until`), from one evaluation of each client."""
+    rows, quiet = [], {}
+    is_open = view.open_days.is_open(day)
+    for client in view.clients:
+        if client.do_not_contact:
+            quiet[client.id] = date.max  # only a change to her record can change that
+            continue
+        horizon = day + timedelta(days=QUIET_HORIZON_DAYS)
+        statuses = client_statuses(client, rules, view, day, day, horizon)
+        row = _row(client, statuses, day)
+        if row is not None and is_open:
+            rows.append(row)
+        elif row is None:
+            quiet[client.id] = _quiet_until(view, client, statuses, day, horizon)
+    return rows, quiet
 
 
 def missed(view: SalonView, rules: list[Rule], since: date,
@@ -404,3 +429,39 @@ def call_load(view: SalonView, rules: list[Rule], today: date, low: date,
             if low <= due <= high and reason.status.state != "suppressed":
                 load.setdefault(due, set()).add(client.id)
     return {day: len(clients) for day, clients in sorted(load.items())}
+
+
+
+def _quiet_until(view: SalonView, client: model.Client, statuses: list[Reason], day: date,
+                 horizon: date) -> date:
+    """The first day after `day` on which a client not due on `day` could be due, from her
+    statuses over `day`..`horizon` (a derived store need not evaluate her before then).
+
+    A call becomes due only on a day some occurrence's window opens or its next try comes
+    (its `earliest`, `due` or status day), and a record dated after `day` (a visit, a call,
+    a callback, a closed complaint...) can change her state on its date: every one of those
+    days is a candidate, and the earliest after `day` is the answer. Occurrences opening
+    after the horizon were not computed, so the horizon caps it.
+    """
+    candidates = [horizon]
+    for reason in statuses:
+        candidates += [reason.occurrence.earliest, reason.occurrence.due]
+        if reason.status.on is not None:
+            candidates.append(reason.status.on)
+    candidates += _record_days(view, client)
+    return min(d for d in candidates if d > day)  # the horizon always is
+
+
+def _record_days(view: SalonView, client: model.Client) -> Iterator[date]:
+    """Every day named in her records and her guests' visits: any of them may change her
+    state on that day."""
+    book = view.book(client.id)
+    for entries in (book.visits, book.appointments, book.cards, book.courses, book.calls,
+                    book.complaints):
+        for entry in entries:
+            yield from (value for value in vars(entry).values() if isinstance(value, date))
+    for complaint in book.complaints:
+        if complaint.id in view.closed:
+            yield view.closed[complaint.id]
+    for guest in book.guests:
+        yield from (visit.date for visit in view.book(guest.id).visits)

@@ -81,6 +81,7 @@ class Salon:
         self._settings: model.Settings | None = None
         self._buckets: list[_Bucket] | None = None
         self._history: model.History | None = None
+        self._entries: list[tuple[Any, str, int]] | None = None
         self.warnings: list[str] = []
         # Lenient reading, for the commands that only read (the sheet, plans): a record that
         # does not read is passed over and the clients it touches are named, instead of the
@@ -219,13 +220,20 @@ class Salon:
 
     def history(self) -> model.History:
         if self._history is None:
+            self._history = codec.history_from(self.entries())
+        return self._history
+
+    def entries(self) -> list[tuple[Any, str, int]]:
+        """Every journal entry with the file and line it came from (leniently: the ones that
+        read, each id once)."""
+        if self._entries is None:
             entries, problems = self._load_journals()
             if problems and not self.lenient:
                 raise DataError(problems)
             if self.lenient:
                 entries = self._pass_over_entries(entries)
-            self._history = codec.history_from(entries)
-        return self._history
+            self._entries = entries
+        return self._entries
 
     def _pass_over_entries(self, entries: list[tuple[Any, str, int]]) -> list[tuple[Any, str, int]]:
         """Leniently, what `check` says of entries across files: an id used twice (the second
@@ -393,7 +401,7 @@ class Salon:
         elif known is not None:  # the file is what was read and this line: the cache stays warm
             cache.save(self.root, path, fsutil.digest(data + line),
                        [*known, (read_back, data.count(b"\n") + 1)])
-        self._history = None
+        self._history = self._entries = None
         return entry
 
     def retract(self, entry: model.Entry) -> None:
@@ -401,7 +409,7 @@ class Salon:
         failed: a command changes everything it set out to, or nothing."""
         path = self.root / codec.journal_file(entry)
         fsutil.remove_last_line(path, codec.journal_line(entry).encode("utf-8"))
-        self._history = None
+        self._history = self._entries = None
 
     def _require_readable_entry(self, entry: model.Entry, line: str) -> Any:
         """What is appended must read back as an entry, in the right month's file: the entry

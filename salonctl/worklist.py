@@ -76,10 +76,15 @@ def rank_terms(row: DueRow, view: SalonView) -> RankTerms:
 def place(rows: Iterable[DueRow], view: SalonView, limit: int) -> list[Placed]:
     """Every row ranked within its caller's sheet and marked held beyond `limit`; callers in
     name order, each caller's rows in the order to call."""
+    return place_ranked(((row, rank_terms(row, view)) for row in rows), view.settings, limit)
+
+
+def place_ranked(rows: Iterable[tuple[DueRow, RankTerms]], settings: model.Settings,
+                 limit: int) -> list[Placed]:
+    """`place`, for rows whose rank terms are known."""
     by_caller: dict[str, list[tuple[DueRow, RankTerms]]] = {}
-    for row in rows:
-        caller = caller_of(row.client, view.settings)
-        by_caller.setdefault(caller, []).append((row, rank_terms(row, view)))
+    for row, terms in rows:
+        by_caller.setdefault(caller_of(row.client, settings), []).append((row, terms))
     placed: list[Placed] = []
     for caller in sorted(by_caller):
         ranked = sorted(by_caller[caller], key=lambda item: item[1].key(item[0].client.id))

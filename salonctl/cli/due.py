@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Annotated, Any
@@ -9,10 +11,23 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from salonctl import compose, model, render, rulebook, rules, schema, scripts, sheet, worklist
+from salonctl import (
+    compose,
+    daymemo,
+    derived,
+    model,
+    render,
+    rulebook,
+    rules,
+    schema,
+    scripts,
+    sheet,
+    worklist,
+)
 from salonctl.anchors import SalonView
 from salonctl.cli.app import app
 from salonctl.cli.common import FormatOption, State, arg, check_format, resolve_client, state
+from salonctl.daymemo import DayResult
 from salonctl.errors import DataError, NotFoundError, UsageError
 from salonctl.ruleset import Rule
 from salonctl.words import say
@@ -33,6 +48,53 @@ def engine(run: State) -> tuple[SalonView, list[Rule]]:
     settings = salon.settings()
     view = SalonView(settings, salon.clients(), salon.history(), settings.follow_up.max_tries)
     return view, salon.rules()
+
+
+def day_engine(run: State, day: date) -> tuple[SalonView, list[Rule], list[DayResult]]:
+    """One day's due rows with their rank terms and circumstances, and the view they were
+    found in: through the derived store when it can serve (only the clients who may be due
+    are read, and only those not evaluated on that day yet are evaluated), else from the
+    files. `SALONCTL_NO_DERIVED=1` reads the files, as a check on the store."""
+    salon = run.reading()
+    settings, rule_set = salon.settings(), salon.rules()
+    found = None if os.environ.get("SALONCTL_NO_DERIVED") else derived.synced(salon)
+    if found is None:
+        view, _ = engine(run)
+        return view, rule_set, day_results(view, rules.due_on(view, rule_set, day), day)
+    store, rebuilt = found
+    known: dict[str, DayResult] = {}
+    if rebuilt:
+        view, _ = engine(run)
+    else:
+        unsettled = store.unsettled(day)
+        known = _known_results(store, day, unsettled, rule_set)
+        todo = [client_id for client_id in unsettled if client_id not in known]
+        guests = store.guests_of(todo)
+        view = SalonView(settings, store.clients(todo),
+                         store.history([*todo, *(guest.id for guest in guests)]),
+                         settings.follow_up.max_tries, others=guests)
+    due_rows, quiet = rules.due_and_quiet(view, rule_set, day)
+    fresh = day_results(view, due_rows, day)
+    store.remember(day, quiet, {r.row.client.id: daymemo.encode(r) for r in fresh})
+    return view, rule_set, [*known.values(), *fresh]
+
+
+def _known_results(store: derived.Derived, day: date, ids: list[str],
+                   rule_set: list[Rule]) -> dict[str, DayResult]:
+    """The results of clients already evaluated on `day` whose records have not changed."""
+    texts = store.results(day, ids)
+    by_rule = {rule.id: rule for rule in rule_set}
+    known = {}
+    for client in store.clients(texts):
+        with contextlib.suppress(KeyError, ValueError, TypeError):  # else: evaluate her
+            known[client.id] = daymemo.decode(texts[client.id], client, day, by_rule)
+    return known
+
+
+def day_results(view: SalonView, due_rows: list[rules.DueRow], day: date) -> list[DayResult]:
+    """Each due row with what ranks it and what its script must not contradict."""
+    return [DayResult(row, worklist.rank_terms(row, view),
+                      compose.circumstances_of(view, row.client.id, day)) for row in due_rows]
 
 
 @dataclass
@@ -65,14 +127,17 @@ def checked_scripts(run: State, rule_set: list[Rule]) -> dict[str, scripts.Templ
 
 def day_sheet(view: SalonView, rule_set: list[Rule], library: dict[str, scripts.Template],
               day: date, consultant: str | None = None, limit: int | None = None,
-              include_held: bool = False) -> DaySheet:
-    placed = worklist.place(rules.due_on(view, rule_set, day), view,
-                            limit or view.settings.daily_limit)
+              include_held: bool = False, results: list[DayResult] | None = None) -> DaySheet:
+    if results is None:
+        results = day_results(view, rules.due_on(view, rule_set, day), day)
+    placed = worklist.place_ranked(((r.row, r.terms) for r in results), view.settings,
+                                   limit or view.settings.daily_limit)
     if consultant is not None:
         placed = [p for p in placed if consultant in (p.caller, p.row.client.consultant)]
+    circumstances = {r.row.client.id: r.circumstances for r in results}
     records = [
-        sheet.row_record(p, compose.compose(
-            p.row, view.settings, library, compose.circumstances_of(view, p.row.client.id, day)))
+        sheet.row_record(p, compose.compose(p.row, view.settings, library,
+                                            circumstances[p.row.client.id]))
         for p in placed if include_held or not p.held
     ]
     return DaySheet(day, records, {} if include_held else worklist.waiting(placed))
@@ -101,15 +166,21 @@ def due(
     fmt = check_format(fmt, SHEET_FORMATS)
     run = state(ctx)
     day = arg(lambda v: parse_when(v, run.today()), when, "WHEN")
-    view, rule_set = engine(run)
     if show_missed:
+        view, rule_set = engine(run)
         start = arg(schema.parse_date, since, "--since") if since else day - timedelta(days=30)
         found = rules.missed(view, rule_set, start, day)
         _print_missed(run, view, rule_set, found, consultant, fmt, limit)
         return
-    library = checked_scripts(run, rule_set)
-    sheets = [day_sheet(view, rule_set, library, d, consultant, limit, show_all)
-              for d in (day + timedelta(days=n) for n in range(days))]
+    if days == 1:
+        view, rule_set, results = day_engine(run, day)
+        library = checked_scripts(run, rule_set)
+        sheets = [day_sheet(view, rule_set, library, day, consultant, limit, show_all, results)]
+    else:
+        view, rule_set = engine(run)
+        library = checked_scripts(run, rule_set)
+        sheets = [day_sheet(view, rule_set, library, d, consultant, limit, show_all)
+                  for d in (day + timedelta(days=n) for n in range(days))]
     sheets[0].unreadable = unreadable(run, view)
     _print_sheets(run, view, sheets, fmt)
 

@@ -20,8 +20,8 @@ from salonctl.cli.due import (
     DaySheet,
     WhenArg,
     checked_scripts,
+    day_engine,
     day_sheet,
-    engine,
     parse_when,
     unreadable,
 )
@@ -58,8 +58,8 @@ def mail_command(
     config = settings.mail
     from_address = _sender(sender, config)
     recipients = _recipients(to, consultant, config)
-    view, rule_set = engine(run)
-    whole = day_sheet(view, rule_set, checked_scripts(run, rule_set), day)
+    view, rule_set, results = day_engine(run, day)
+    whole = day_sheet(view, rule_set, checked_scripts(run, rule_set), day, results=results)
     whole.unreadable = unreadable(run, view)
     messages = [(r, mail.build(settings, mine, from_address, r, clock.now()))
                 for r in recipients

@@ -1,0 +1,383 @@
+"""A disposable store derived from the salon's files, so a morning's sheet reads only the
+clients who may be due instead of every record of every year.
+
+The YAML files stay the truth. `.cache/derived.sqlite3` holds every client record and
+journal entry indexed by client, and for each client a span of days on which she cannot be
+due (`quiet_from`..`quiet_until`, worked out by the engine when it last evaluated her). Each
+run stats the files: a file is unchanged when its size and mtime are what was recorded (and,
+when the mtime is too close to the recording to be trusted, its digest too). A journal that
+only grew is read from its old end; a client file that changed is read again and compared
+record by record; the clients those touch (and whoever referred them) are evaluated anew. A
+change to salon.yaml, the rules or the cycle makes every client evaluated again. Anything
+else (a file gone, a line edited in the middle of a journal, a record that does not read,
+a store from another version) rebuilds the store from a full reading, and a salon with
+problems is not served from it at all: the lenient full reading names them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from salonctl import __version__, cache, codec, fsutil, model, rulebook, yamlio
+from salonctl.errors import StoreIOError
+
+FILE = "derived.sqlite3"
+FORMAT = f"salonctl {__version__} derived 2"
+RACY_NS = 3_000_000_000  # an mtime this close to when it was recorded may hide a change
+_FORGET_ALL = "UPDATE clients SET quiet_from = NULL, quiet_until = NULL, day = NULL, result = NULL"
+_FORGET_ONE = _FORGET_ALL + " WHERE id = ?"
+CONFIG_FILES = ("salon.yaml", rulebook.RULES_FILE, rulebook.CYCLE_FILE)
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+                   digest TEXT NOT NULL, seen_ns INTEGER NOT NULL);
+CREATE TABLE clients(id TEXT PRIMARY KEY, seq INTEGER NOT NULL, bucket TEXT NOT NULL,
+                     referred_by TEXT, record TEXT NOT NULL,
+                     quiet_from TEXT, quiet_until TEXT, day TEXT, result TEXT);
+CREATE INDEX clients_by_referrer ON clients(referred_by);
+CREATE TABLE entries(id TEXT PRIMARY KEY, owner TEXT NOT NULL, kind TEXT NOT NULL,
+                     record TEXT NOT NULL);
+CREATE INDEX entries_by_owner ON entries(owner);
+"""
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A file as last recorded: its size and mtime, and the digest of its bytes."""
+
+    size: int
+    mtime_ns: int
+    digest: str
+    seen_ns: int
+
+
+class Rebuild(Exception):
+    """The store cannot be brought up to date piece by piece."""
+
+
+def _scan(root: Path) -> dict[str, tuple[int, int]]:
+    """Every file the store derives from: path under the salon -> (size, mtime_ns)."""
+    found = {}
+    paths: Iterable[Path] = [
+        *(root / name for name in CONFIG_FILES),
+        *sorted((root / "clients").glob("*.yaml")),
+        *sorted((root / codec.JOURNAL_DIR).glob("*/*.yaml")),
+    ]
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            status = path.stat()
+            found[path.relative_to(root).as_posix()] = (status.st_size, status.st_mtime_ns)
+    return found
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    return connection
+
+
+class Derived:
+    """The store of one salon folder, open."""
+
+    def __init__(self, root: Path, connection: sqlite3.Connection) -> None:
+        self.root = root
+        self.db = connection
+
+    # --- what the engine reads -------------------------------------------------------------
+
+    def unsettled(self, day: date) -> list[str]:
+        """The clients who may be due on `day`: every one not known quiet on it."""
+        text = day.isoformat()
+        return [row[0] for row in self.db.execute(
+            "SELECT id FROM clients WHERE quiet_from IS NULL OR ? < quiet_from "
+            "OR ? >= quiet_until ORDER BY seq", (text, text))]
+
+    def clients(self, ids: Iterable[str]) -> list[model.Client]:
+        return [cache.decode(model.Client, json.loads(record))
+                for (record,) in self._select("SELECT record FROM clients WHERE id IN ({}) "
+                                              "ORDER BY seq", list(ids))]
+
+    def guests_of(self, ids: Iterable[str]) -> list[model.Client]:
+        wanted = set(ids)
+        return [cache.decode(model.Client, json.loads(record))
+                for (client_id, record) in self._select(
+                    "SELECT id, record FROM clients WHERE referred_by IN ({}) ORDER BY seq",
+                    list(wanted))
+                if client_id not in wanted]
+
+    def history(self, ids: Iterable[str]) -> model.History:
+        """Their entries, and every cancellation or closure of one of theirs."""
+        entries = []
+        for (records,) in self._select(  # one JSON text per chunk: far fewer parses
+                "SELECT '[' || group_concat('[\"' || kind || '\",' || record || ']') || ']'"
+                " FROM entries WHERE owner IN ({})", list(ids)):
+            entries += [(cache.decode(cache.TYPES[kind], fields), "", 0)
+                        for kind, fields in json.loads(records or "[]")]
+        return codec.history_from(entries)
+
+    def _select(self, sql: str, values: list[str], *first: str) -> Iterator[tuple[Any, ...]]:
+        """`sql` with its `IN ({})` list filled with `values`, in chunks SQLite can bind."""
+        for start in range(0, len(values), 900):
+            chunk = values[start:start + 900]
+            yield from self.db.execute(sql.format(",".join("?" * len(chunk))), [*first, *chunk])
+
+    def results(self, day: date, ids: Iterable[str]) -> dict[str, str]:
+        """What evaluating these clients on `day` gave, for those it is known of."""
+        return dict(self._select("SELECT id, result FROM clients WHERE day = ? AND id IN ({})",
+                                 list(ids), day.isoformat()))
+
+    def remember(self, day: date, quiet: dict[str, date], results: dict[str, str]) -> None:
+        """Note who cannot be due from `day` until when, and what the others' evaluation on
+        `day` gave."""
+        self.remember_quiet(day, quiet)
+        with self._transaction():
+            self.db.executemany("UPDATE clients SET day = ?, result = ? WHERE id = ?",
+                                [(day.isoformat(), text, i) for i, text in results.items()])
+
+    def remember_quiet(self, day: date, quiet: dict[str, date]) -> None:
+        """Note who cannot be due from `day` until when; the rest are evaluated every run."""
+        # A span found earlier from the same records still holds: one that meets the new one
+        # joins it, so asking about tomorrow does not undo what is known about today.
+        with self._transaction():
+            self.db.executemany(
+                "UPDATE clients SET"
+                " quiet_from = CASE WHEN quiet_from <= :until AND :from <= quiet_until"
+                " THEN min(quiet_from, :from) ELSE :from END,"
+                " quiet_until = CASE WHEN quiet_from <= :until AND :from <= quiet_until"
+                " THEN max(quiet_until, :until) ELSE :until END WHERE id = :id",
+                [{"from": day.isoformat(), "until": until.isoformat(), "id": client_id}
+                 for client_id, until in quiet.items()])
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # --- bringing it up to date ------------------------------------------------------------
+
+    def recorded(self) -> dict[str, Seen]:
+        return {path: Seen(*values) for path, *values in self.db.execute(
+            "SELECT path, size, mtime_ns, digest, seen_ns FROM files")}
+
+    def format(self) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        return None if row is None else str(row[0])
+
+
+def synced(salon: Any) -> tuple[Derived, bool] | None:
+    """The salon's derived store brought up to date, and whether it was just rebuilt (its
+    clients are then all unsettled, and the salon is read in full already); None when the
+    salon has problems or the store cannot be written: read the files instead."""
+    folder = salon.root / cache.CACHE_DIR
+    try:
+        fsutil.ensure_dir(folder)
+        derived = Derived(salon.root, _connect(folder / FILE))
+        try:
+            with derived._transaction():
+                _update(derived, salon.root)
+            return derived, False
+        except (Rebuild, sqlite3.DatabaseError):
+            _give_up(derived)
+        derived = Derived(salon.root, _connect(folder / FILE))
+        return (derived, True) if _rebuild(derived, salon) else None
+    except (sqlite3.Error, OSError, StoreIOError):
+        return None  # a store that cannot be used is no store: the files are read instead
+
+
+def _update(derived: Derived, root: Path) -> None:
+    if derived.format() != FORMAT:
+        raise Rebuild
+    recorded, now = derived.recorded(), _scan(root)
+    if set(recorded) - set(now):
+        raise Rebuild  # a file is gone
+    dirty: set[str] = set()
+    config_changed = False
+    for path, (size, mtime_ns) in now.items():
+        seen = recorded.get(path)
+        if seen and (seen.size, seen.mtime_ns) == (size, mtime_ns) \
+                and mtime_ns + RACY_NS < seen.seen_ns:
+            continue
+        data = fsutil.read_bytes(root / path)
+        digest = fsutil.digest(data)
+        if seen is None or seen.digest != digest:
+            if path in CONFIG_FILES:
+                config_changed = True
+            elif path.startswith("clients/"):
+                dirty |= _reread_bucket(derived, path, data)
+            elif seen is None:
+                dirty |= _read_tail(derived, path, data)  # a new month's journal
+            elif len(data) > seen.size and fsutil.digest(data[:seen.size]) == seen.digest:
+                dirty |= _read_tail(derived, path, data[seen.size:])
+            else:
+                raise Rebuild  # a journal edited, not appended to
+        _record_file(derived, path, len(data), mtime_ns, digest)
+    if config_changed:
+        derived.db.execute(_FORGET_ALL)
+    elif dirty:
+        _unsettle(derived, dirty)
+
+
+def _record_file(derived: Derived, path: str, size: int, mtime_ns: int, digest: str) -> None:
+    derived.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                       (path, size, mtime_ns, digest, time.time_ns()))
+
+
+def _unsettle(derived: Derived, ids: set[str]) -> None:
+    """Evaluate these clients again, and whoever referred them (a guest's visit is an event
+    of her referrer's)."""
+    wanted = list(ids)
+    referrers = {row[0] for row in derived._select(
+        "SELECT referred_by FROM clients WHERE id IN ({}) AND referred_by IS NOT NULL", wanted)}
+    derived.db.executemany(_FORGET_ONE, [(i,) for i in {*wanted, *referrers}])
+
+
+def _parsed(path: str, data: bytes) -> Any:
+    """A file's records, or Rebuild when they do not read cleanly (the full reading then
+    names the problem)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Rebuild from None
+    if text and not text.endswith("\n"):
+        raise Rebuild
+    raw, problems = yamlio.parse(text, path)
+    if problems:
+        raise Rebuild
+    return raw
+
+
+def _read_tail(derived: Derived, path: str, tail: bytes) -> set[str]:
+    """Store the entries of lines added to a journal; the clients they are about."""
+    raw = _parsed(path, tail)
+    folder = path.split("/")[1]
+    kind = next(k for k in codec.JOURNALS if k.folder == folder)
+    if raw is not None and not isinstance(raw, list):
+        raise Rebuild
+    entries, problems = codec.entries_from(kind, raw or [], path, codec.month_of(Path(path)))
+    if problems:
+        raise Rebuild
+    touched: set[str] = set()
+    for entry, _, _ in entries:
+        owner = _owner(derived, entry)
+        try:
+            derived.db.execute("INSERT INTO entries VALUES (?, ?, ?, ?)",
+                               (entry.id, owner, type(entry).__name__, cache.encode_json(entry)))
+        except sqlite3.IntegrityError:
+            raise Rebuild from None  # an id used twice
+        touched |= {owner, entry.client}
+    return touched
+
+
+def _owner(derived: Derived, entry: Any) -> str:
+    """Whose book an entry belongs in: a cancellation or a closure goes with what it ends."""
+    if derived.db.execute("SELECT 1 FROM clients WHERE id = ?", (entry.client,)).fetchone() is None:
+        raise Rebuild  # an entry of nobody
+    target = _target(entry)
+    if not target:
+        return str(entry.client)
+    wanted = "Appointment" if isinstance(entry, model.Cancellation) else "Complaint"
+    found = derived.db.execute("SELECT owner FROM entries WHERE id = ? AND kind = ?",
+                               (target, wanted)).fetchone()
+    if found is None:
+        raise Rebuild  # a cancellation or closure of nothing
+    return str(found[0])
+
+
+def _reread_bucket(derived: Derived, path: str, data: bytes) -> set[str]:
+    """Store a client file's records again; the clients that changed."""
+    raw = _parsed(path, data)
+    clients, _, problems = codec.clients_from(raw, path)
+    if problems:
+        raise Rebuild
+    old = dict(derived.db.execute("SELECT id, record FROM clients WHERE bucket = ?", (path,)))
+    if set(old) - {c.id for c in clients}:
+        raise Rebuild  # a client taken out of the file
+    base = _bucket_index(derived.root, path) * BUCKET_STRIDE
+    changed: set[str] = set()
+    for position, client in enumerate(clients):
+        record = cache.encode_json(client)
+        if old.get(client.id) == record:
+            continue
+        if client.id not in old and derived.db.execute(
+                "SELECT 1 FROM clients WHERE id = ?", (client.id,)).fetchone():
+            raise Rebuild  # an id used in two files
+        derived.db.execute("INSERT OR REPLACE INTO clients VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, NULL)",
+                           (client.id, base + position, path, client.referred_by, record))
+        changed.add(client.id)
+    _require_referrers(derived, clients)
+    return changed
+
+
+def _require_referrers(derived: Derived, clients: list[model.Client]) -> None:
+    for client in clients:
+        if client.referred_by and derived.db.execute(
+                "SELECT 1 FROM clients WHERE id = ?", (client.referred_by,)).fetchone() is None:
+            raise Rebuild  # referred by someone who is not a client
+
+
+BUCKET_STRIDE = 1_000_000  # a client's order: her file's place, then hers in the file
+
+
+def _bucket_index(root: Path, path: str) -> int:
+    return [p.relative_to(root).as_posix() for p in sorted((root / "clients").glob("*.yaml"))
+            ].index(path)
+
+
+def _rebuild(derived: Derived, salon: Any) -> bool:
+    """Fill an empty store from a full reading of the salon; False (and no store) when the
+    salon has problems to name or changed while it was read. Call it before anything else
+    reads the client files or the journals: the scans must bracket the reading."""
+    before = _scan(salon.root)
+    entries = salon.entries()
+    buckets = salon._buckets_or_raise()
+    if salon.passed_over or salon.warnings:
+        return _give_up(derived)
+    digests = {path: fsutil.digest(fsutil.read_bytes(salon.root / path)) for path in before}
+    if _scan(salon.root) != before:
+        return _give_up(derived)
+    owners = {entry.id: entry.client for entry, _, _ in entries}
+    db = derived.db
+    with derived._transaction():
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
+        db.executemany("INSERT INTO clients VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, NULL)", (
+            (client.id, index * BUCKET_STRIDE + position,
+             bucket.path.relative_to(salon.root).as_posix(), client.referred_by,
+             cache.encode_json(client))
+            for index, bucket in enumerate(buckets)
+            for position, client in enumerate(bucket.clients)))
+        db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?)", (
+            (entry.id, owners.get(_target(entry), entry.client), type(entry).__name__,
+             cache.encode_json(entry)) for entry, _, _ in entries))
+        for path, (size, mtime_ns) in before.items():
+            _record_file(derived, path, size, mtime_ns, digests[path])
+    return True
+
+
+def _target(entry: Any) -> str:
+    """The appointment a cancellation ends, the complaint a closure ends; else ""."""
+    return str(getattr(entry, "cancels", None) or getattr(entry, "closes", None) or "")
+
+
+def _give_up(derived: Derived) -> bool:
+    derived.db.close()
+    path = derived.root / cache.CACHE_DIR / FILE
+    for leftover in (path, path.with_name(FILE + "-wal"), path.with_name(FILE + "-shm")):
+        leftover.unlink(missing_ok=True)
+    return False
