@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -182,20 +183,41 @@ def synced(salon: Any) -> tuple[Derived, bool] | None:
     """The salon's derived store brought up to date, and whether it was just rebuilt (its
     clients are then all unsettled, and the salon is read in full already); None when the
     salon has problems or the store cannot be written: read the files instead."""
-    folder = salon.root / cache.CACHE_DIR
+    path = salon.root / cache.CACHE_DIR / FILE
     try:
-        fsutil.ensure_dir(folder)
-        derived = Derived(salon.root, _connect(folder / FILE))
-        try:
-            with derived._transaction():
-                _update(derived, salon.root)
-            return derived, False
-        except (Rebuild, sqlite3.DatabaseError):
-            _give_up(derived)
-        derived = Derived(salon.root, _connect(folder / FILE))
+        fsutil.ensure_dir(path.parent)
+        with contextlib.suppress(Rebuild, sqlite3.DatabaseError):
+            return _brought_up_to_date(salon.root, path), False
+        _remove(path)
+        derived = _open(salon.root, path)
         return (derived, True) if _rebuild(derived, salon) else None
     except (sqlite3.Error, OSError, StoreIOError):
         return None  # a store that cannot be used is no store: the files are read instead
+
+
+def _open(root: Path, path: Path) -> Derived:
+    """The store, created private to the salon's user (SQLite gives its -wal and -shm files
+    the same mode)."""
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600))
+    return Derived(root, _connect(path))
+
+
+def _brought_up_to_date(root: Path, path: Path) -> Derived:
+    if not path.exists():
+        raise Rebuild
+    derived = _open(root, path)
+    try:
+        with derived._transaction():
+            _update(derived, root)
+    except BaseException:
+        derived.db.close()
+        raise
+    return derived
+
+
+def _remove(path: Path) -> None:
+    for leftover in (path, path.with_name(FILE + "-wal"), path.with_name(FILE + "-shm")):
+        leftover.unlink(missing_ok=True)
 
 
 def _update(derived: Derived, root: Path) -> None:
@@ -377,7 +399,5 @@ def _target(entry: Any) -> str:
 
 def _give_up(derived: Derived) -> bool:
     derived.db.close()
-    path = derived.root / cache.CACHE_DIR / FILE
-    for leftover in (path, path.with_name(FILE + "-wal"), path.with_name(FILE + "-shm")):
-        leftover.unlink(missing_ok=True)
+    _remove(derived.root / cache.CACHE_DIR / FILE)
     return False

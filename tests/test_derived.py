@@ -1,0 +1,176 @@
+"""The derived store (.cache/derived.sqlite3) never changes a sheet: on generated salons with
+history, across days and edits of every kind, the sheet read through the store is the sheet
+read from the files alone (`SALONCTL_NO_DERIVED=1`)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import sqlite3
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Salon
+
+TOOL = Path(__file__).resolve().parents[1] / "tools" / "make_salon.py"
+
+
+def _maker() -> Any:
+    spec = importlib.util.spec_from_file_location("make_salon", TOOL)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def make_salon() -> Any:
+    return _maker()
+
+
+def generated(tmp_path: Path, make_salon: Any, seed: int, clients: int = 120) -> Salon:
+    root = tmp_path / f"salon-{seed}"
+    make_salon.build(root, clients, seed, date(2026, 11, 24), 14)
+    return Salon(root)
+
+
+def sheet(salon: Salon, day: str, monkeypatch: pytest.MonkeyPatch, files_only: bool) -> Any:
+    with monkeypatch.context() as patch:
+        if files_only:
+            patch.setenv("SALONCTL_NO_DERIVED", "1")
+        return json.loads(salon.ok("due", day, "--all", "--format", "json", today=day))
+
+
+def same_sheets(salon: Salon, day: str, monkeypatch: pytest.MonkeyPatch) -> int:
+    """The sheet through the store (twice: evaluated, then reused) equals the files' one."""
+    through_store = sheet(salon, day, monkeypatch, files_only=False)
+    again = sheet(salon, day, monkeypatch, files_only=False)
+    from_files = sheet(salon, day, monkeypatch, files_only=True)
+    assert through_store == from_files, f"the store changed the sheet of {day}"
+    assert again == from_files, f"a second run through the store changed the sheet of {day}"
+    return len(from_files)
+
+
+def days_from(first: str, steps: list[int]) -> list[str]:
+    start = date.fromisoformat(first)
+    return [(start + timedelta(days=n)).isoformat() for n in steps]
+
+
+def a_client_due(salon: Salon, day: str) -> str:
+    rows = json.loads(salon.ok("due", day, "--all", "--format", "json", today=day))
+    assert rows, f"the generated salon has nobody due on {day}"
+    return str(rows[0]["client"])
+
+
+@pytest.mark.parametrize("seed", [1, 7, 2026])
+def test_days_forwards_and_back(tmp_path: Path, make_salon: Any, seed: int,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    salon = generated(tmp_path, make_salon, seed)
+    shown = 0
+    for day in days_from("2026-11-24", [0, 1, 2, 5, 9, 30, 61, 3, -20, 1, 100]):
+        shown += same_sheets(salon, day, monkeypatch)
+    assert shown > 0, "no sheet had anyone on it: the comparison proved nothing"
+
+
+def test_edits_through_the_commands(tmp_path: Path, make_salon: Any,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    salon = generated(tmp_path, make_salon, 11)
+    day = "2026-11-24"
+    same_sheets(salon, day, monkeypatch)
+    first = a_client_due(salon, day)
+    salon.ok("call", "log", first, "--outcome", "reached", today=day)
+    same_sheets(salon, day, monkeypatch)
+    second = a_client_due(salon, day)
+    salon.ok("call", "log", second, "--outcome", "not-convenient", "--callback", "2026-11-27",
+             today=day)
+    for later in days_from(day, [0, 1, 3, 4]):
+        same_sheets(salon, later, monkeypatch)
+    third = a_client_due(salon, day)
+    salon.ok("call", "log", third, "--outcome", "wrong-number", today=day)
+    same_sheets(salon, day, monkeypatch)
+    salon.ok("client", "edit", third, "--set", "phone=13900001111")
+    same_sheets(salon, day, monkeypatch)
+    salon.ok("visit", "add", "c0005", "--service", "补水", "--product", "面霜=care",
+             "--amount", "680", today=day)
+    for later in days_from(day, [0, 1, 3, 7]):
+        same_sheets(salon, later, monkeypatch)
+    salon.ok("client", "add", "新朋友", "--phone", "13800009999",
+                     "--referred-by", "c0007").strip()
+    salon.ok("visit", "add", "13800009999", "--service", "补水", today=day)
+    same_sheets(salon, day, monkeypatch)
+    complaint = salon.ok("complaint", "add", "c0009", "--text", "等太久", today=day).strip()
+    same_sheets(salon, day, monkeypatch)
+    salon.ok("complaint", "close", complaint.split()[-1], today="2026-11-26")
+    for later in days_from(day, [0, 2, 3, 5]):
+        same_sheets(salon, later, monkeypatch)
+    salon.ok("appointment", "add", "c0010", "--at", "2026-11-28 14:00", today=day)
+    same_sheets(salon, "2026-11-27", monkeypatch)
+    salon.ok("appointment", "cancel", "c0010", "--at", "2026-11-28 14:00", today=day)
+    same_sheets(salon, "2026-11-27", monkeypatch)
+
+
+def test_edits_by_hand(tmp_path: Path, make_salon: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    salon = generated(tmp_path, make_salon, 5)
+    day = "2026-11-24"
+    same_sheets(salon, day, monkeypatch)
+    # A line edited in the middle of a journal, size and mtime kept: only the digest tells.
+    journal = sorted((salon.root / "journal" / "visits").glob("*.yaml"))[-2]
+    before = journal.stat()
+    text = journal.read_text(encoding="utf-8")
+    found = re.search(r"amount: (\d)", text)
+    assert found is not None, "the generated visits have no amounts"
+    digit = "1" if found[1] != "1" else "2"
+    changed = f"{text[:found.start(1)]}{digit}{text[found.end(1):]}"
+    assert len(changed.encode()) == len(text.encode()) and changed != text
+    journal.write_text(changed, encoding="utf-8")
+    os.utime(journal, ns=(before.st_atime_ns, before.st_mtime_ns))
+    same_sheets(salon, day, monkeypatch)
+    # A line appended by hand to this month's calls.
+    calls = salon.root / "journal" / "calls" / "2026-11.yaml"
+    who = a_client_due(salon, day)
+    with calls.open("a", encoding="utf-8") as out:
+        out.write(f"- {{id: k-20261124-900, client: {who}, date: 2026-11-24, outcome: reached}}\n")
+    same_sheets(salon, day, monkeypatch)
+    # A rule switched off, a closed day added: every client is evaluated again.
+    rules = salon.root / "rules.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8").replace("enabled: true", "enabled: false",
+                                                               1), encoding="utf-8")
+    same_sheets(salon, day, monkeypatch)
+    settings = salon.root / "salon.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "closed_dates: []", "closed_dates: [2026-11-25]"), encoding="utf-8")
+    for later in days_from(day, [0, 1, 2]):
+        same_sheets(salon, later, monkeypatch)
+
+
+def test_a_bad_record_is_named_not_served_from_the_store(
+        tmp_path: Path, make_salon: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    salon = generated(tmp_path, make_salon, 3)
+    day = "2026-11-24"
+    same_sheets(salon, day, monkeypatch)
+    calls = salon.root / "journal" / "calls" / "2026-11.yaml"
+    with calls.open("a", encoding="utf-8") as out:
+        out.write("- {id: k-20261124-901, client: c0001, date: 2026-13-40, outcome: reached}\n")
+    result = salon("due", day, "--format", "json")
+    assert result.code == 65, result.err
+    assert "2026-11.yaml" in result.err
+    assert not (salon.root / ".cache" / "derived.sqlite3").exists()
+
+
+def test_a_damaged_store_is_rebuilt(tmp_path: Path, make_salon: Any,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    salon = generated(tmp_path, make_salon, 4)
+    day = "2026-11-24"
+    same_sheets(salon, day, monkeypatch)
+    store = salon.root / ".cache" / "derived.sqlite3"
+    with sqlite3.connect(store) as db:  # a result written by someone else's idea of a day
+        db.execute("UPDATE clients SET result = '{\"channel\": 1}', quiet_from = NULL")
+    same_sheets(salon, day, monkeypatch)
+    store.write_bytes(b"not a database at all")
+    same_sheets(salon, day, monkeypatch)
+    assert store.stat().st_mode & 0o077 == 0, "the store is readable by others"
