@@ -14,12 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+if TYPE_CHECKING:  # rich is imported by the output that needs it, not by every run
+    from rich.console import Console
+    from rich.table import Table
 
 FORMATS = ("table", "json", "csv")
 
@@ -97,6 +96,10 @@ def _csv_safe(text: str) -> str:
 
 
 def table(listing: Listing) -> Table:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     grid = Table(title=listing.title, box=box.SIMPLE_HEAD, title_justify="left",
                  show_edge=False, pad_edge=False)
     for column in listing.columns:
@@ -116,6 +119,8 @@ def emit(listing: Listing, fmt: str, console: Console) -> None:
     elif fmt == "csv":
         console.file.write(to_csv(listing.records))
     elif not listing.records:
+        from rich.text import Text
+
         console.print(Text(listing.empty), style="dim")
     else:
         console.print(table(listing))

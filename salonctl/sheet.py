@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import html
 from datetime import UTC, date
-from typing import Any
-
-from rich.console import Group, RenderableType
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from salonctl import model, render, spoken
 from salonctl.rules import Reason
 from salonctl.words import say
 from salonctl.worklist import Placed
+
+if TYPE_CHECKING:  # rich is imported by the table that needs it, not by every run
+    from rich.console import RenderableType
+    from rich.table import Table
 
 
 def reason_record(reason: Reason) -> dict[str, Any]:
@@ -92,6 +92,10 @@ def _label(record: dict[str, Any], language: str) -> str:
 
 def sheet_table(records: list[dict[str, Any]], language: str) -> Table:
     """One caller's rows: who to call, why, and what to say; fits 80 columns."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
     grid = Table(show_header=True, show_lines=True, expand=False, pad_edge=False)
     grid.add_column("#", justify="right", no_wrap=True)
     grid.add_column(say(language, "column-client"), no_wrap=True, max_width=20)

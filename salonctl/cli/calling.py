@@ -15,7 +15,6 @@ from datetime import date
 from typing import Annotated, Any, TextIO
 
 import typer
-from rich.text import Text
 
 from salonctl import sheet, spoken
 from salonctl.cli.common import State, arg, state
@@ -75,24 +74,24 @@ def call_next(
     called = {c.client for c in run.salon().history().calls if c.date == today}
     queue = [r for r in rows if r["client"] not in called]
     language = view.language
-    answers = Answers(sys.stdin, lambda text: run.console.print(Text(text), end=""))
+    answers = Answers(sys.stdin, lambda text: run.line(text, end=""))
     tally = Tally()
     for number, record in enumerate(queue, 1):
         _show(run, record, number, len(queue), language)
         if not _answer(run, answers, record, today, language, by, tally):
             break
     left = len(queue) - tally.made
-    run.console.print(Text(say(language, "next-done", tally.made, made=tally.made,
-                               reached=tally.reached, left=left)))
+    run.line(say(language, "next-done", tally.made, made=tally.made,
+                               reached=tally.reached, left=left))
 
 
 def _show(run: State, record: dict[str, Any], number: int, total: int, language: str) -> None:
     who = " · ".join(p for p in (record["name"], record["phone"], record["channel"]) if p)
-    run.console.print(Text(f"\n[{number}/{total}] {who}", style="bold"))
+    run.line(f"\n[{number}/{total}] {who}", style="bold")
     for reason in record["reasons"]:
-        run.console.print(Text("  " + sheet.reason_line(reason, language, record["date"])))
-    run.console.print(Text(""))
-    run.console.print(Text(record["script"] or ""))
+        run.line("  " + sheet.reason_line(reason, language, record["date"]))
+    run.line("")
+    run.line(record["script"] or "")
 
 
 def _answer(run: State, answers: Answers, record: dict[str, Any], today: date, language: str,

@@ -172,7 +172,7 @@ def show(
     profile = client_profile(found, salon.history())
     echo_warnings(salon)
     if fmt == "json":
-        run.console.file.write(render.to_json(profile))
+        run.out.write(render.to_json(profile))
     else:
         print_profile(profile, run.console)
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar
 
 import typer
-from rich.console import Console
 
 from salonctl import clock, model, schema, store
 from salonctl.errors import NotFoundError, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 T = TypeVar("T")
 
@@ -26,8 +28,26 @@ class State:
     data: str | None = None
     today_text: str | None = None
     debug: bool = False
-    console: Console = field(default_factory=lambda: make_console())
+    _console: Console | None = None
     _salon: store.Salon | None = None
+
+    @property
+    def console(self) -> Console:
+        """Where tables go; made on first use (rich is imported only by output that needs it)."""
+        if self._console is None:
+            self._console = make_console()
+        return self._console
+
+    @property
+    def out(self) -> TextIO:
+        """Where data goes (JSON, CSV, calendars): stdout as it is when written."""
+        return sys.stdout
+
+    def line(self, text: str, style: str = "", soft_wrap: bool = False, end: str = "\n") -> None:
+        """One line on the console, shown as written (client data is never read as markup)."""
+        from rich.text import Text
+
+        self.console.print(Text(text, style=style), soft_wrap=soft_wrap, end=end)
 
     def salon(self) -> store.Salon:
         if self._salon is None:
@@ -58,6 +78,8 @@ class State:
 
 
 def make_console() -> Console:
+    from rich.console import Console
+
     return Console(file=sys.stdout, highlight=False, soft_wrap=False, emoji=False)
 
 

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 import typer
-from rich.text import Text
 
 from salonctl import (
     compose,
@@ -187,7 +186,7 @@ def due(
 
 def _print_sheets(run: State, view: SalonView, sheets: list[DaySheet], fmt: str) -> None:
     records = [r for one in sheets for r in one.records]
-    out = run.console.file
+    out = run.out
     if fmt == "ics":
         shown = [r for r in records if not r["held"]]
         out.write(sheet.sheet_ics(shown, view.settings.name, view.language,
@@ -198,7 +197,7 @@ def _print_sheets(run: State, view: SalonView, sheets: list[DaySheet], fmt: str)
         out.write(render.to_csv([sheet.csv_record(r) for r in records]))
     else:
         for line in sheets[0].unreadable:  # unwrapped: the path is copied from here
-            run.console.print(Text(line, style="bold"), soft_wrap=True)
+            run.line(line, style="bold", soft_wrap=True)
         for one in sheets:
             _print_day(run, view, one, fmt)
 
@@ -209,18 +208,18 @@ def _print_day(run: State, view: SalonView, one: DaySheet, fmt: str) -> None:
     waiting = [sheet.waiting_line(c, n, language) for c, n in one.waiting.items()]
     if fmt == "markdown":
         text = sheet.sheet_markdown(one.records, language, title)
-        run.console.file.write(text + "".join(f"\n{line}\n" for line in waiting) + "\n")
+        run.out.write(text + "".join(f"\n{line}\n" for line in waiting) + "\n")
         return
     if not one.records:
         shut = "" if view.open_days.is_open(one.day) else say(language, "closed")
-        run.console.print(Text(say(language, "nothing-due", title=title) + shut, style="dim"))
+        run.line(say(language, "nothing-due", title=title) + shut, style="dim")
     else:
-        run.console.print(Text(title, style="bold"))
+        run.line(title, style="bold")
     for caller, rows in sheet.by_caller(one.records):
-        run.console.print(Text(sheet.caller_heading(caller, rows, language), style="bold"))
+        run.line(sheet.caller_heading(caller, rows, language), style="bold")
         run.console.print(sheet.sheet_table(rows, language))
     for line in waiting:
-        run.console.print(Text(line))
+        run.line(line)
 
 
 def _print_missed(run: State, view: SalonView, rule_set: list[Rule],
@@ -276,13 +275,13 @@ def why(
     found = resolve_client(view.clients, client)
     records = _explain(found, view, rule_set, day)
     if fmt == "json":
-        run.console.file.write(render.to_json(records))
+        run.out.write(render.to_json(records))
         return
     state_column = render.Column("state", lambda r: _state_text(r, day), wrap=True)
     columns = (*render.columns("rule", "ref"), state_column)
     title = f"{found.name} ({found.id}) on {day}"
     render.emit(render.Listing(records, columns, title=title), "table", run.console)
-    run.console.print(Text(_place_text(view, rule_set, found, day)))
+    run.line(_place_text(view, rule_set, found, day))
 
 
 def _place_text(view: SalonView, rule_set: list[Rule], client: model.Client, day: date) -> str:
@@ -402,10 +401,10 @@ def rules_show(
     record["scripts"] = {name: library[name].text.strip() if name in library else None
                          for name in rule.script_names()}
     if fmt == "json":
-        run.console.file.write(render.to_json(record))
+        run.out.write(render.to_json(record))
         return
     for key, value in record.items():
-        run.console.print(Text(f"{key}: {render.cell_text(value)}"))
+        run.line(f"{key}: {render.cell_text(value)}")
 
 
 def known_rule_ids(run: State, given: tuple[str, ...]) -> tuple[str, ...]:

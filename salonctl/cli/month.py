@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from rich.text import Text
-
 from salonctl import calendar, plan, render, rules
 from salonctl.anchors import SalonView
 from salonctl.cli.common import State
@@ -112,7 +110,7 @@ def _header(record: dict[str, Any]) -> list[str]:
 
 
 def print_month(run: State, record: dict[str, Any], fmt: str) -> None:
-    out = run.console.file
+    out = run.out
     if fmt == "json":
         out.write(render.to_json(record))
     elif fmt == "csv":
@@ -126,7 +124,7 @@ def print_month(run: State, record: dict[str, Any], fmt: str) -> None:
         out.write("\n".join(parts) + "\n")
     else:
         for line in _header(record):
-            run.console.print(Text(line))
+            run.line(line)
         for title, listing in _sections(record):
             if listing.records:
                 run.console.print()

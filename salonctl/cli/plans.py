@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
-from rich.text import Text
 
 from salonctl import calendar, plan, render, schema
 from salonctl.cli.app import app
@@ -63,7 +62,7 @@ def plan_progress(ctx: typer.Context) -> None:
     today = run.today()
     record = progress(run, today.year, today.month, today)
     for line in _progress_lines(record):
-        run.console.print(Text(line))
+        run.line(line)
 
 
 @plan_app.command("year")
@@ -92,7 +91,7 @@ def plan_year(
 
 
 def _print_year(run: State, record: dict[str, Any], fmt: str) -> None:
-    out = run.console.file
+    out = run.out
     if fmt == "json":
         out.write(render.to_json(record))
         return
@@ -115,7 +114,7 @@ def _print_year(run: State, record: dict[str, Any], fmt: str) -> None:
         out.write(render.to_markdown(rows, columns, header))
         return
     for line in header:
-        run.console.print(Text(line))
+        run.line(line)
     run.console.print(render.table(render.Listing(rows, columns)))
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from salonctl import model, render, schema
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 HISTORY_KEYS = ("visits", "sales", "appointments", "cards", "courses", "calls", "complaints")
 
@@ -66,6 +65,9 @@ _SECTIONS: dict[str, tuple[render.Column, ...]] = {
 
 
 def print_profile(profile: dict[str, Any], console: Console) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
     facts.add_column()
