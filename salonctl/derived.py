@@ -27,11 +27,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from salonctl import __version__, cache, codec, fsutil, model, rulebook, yamlio
+from salonctl import __version__, cache, codec, fsutil, model, rulebook, schema, yamlio
 from salonctl.errors import StoreIOError
 
 FILE = "derived.sqlite3"
-FORMAT = f"salonctl {__version__} derived 2"
+FORMAT = f"salonctl {__version__} derived 3"
 RACY_NS = 3_000_000_000  # an mtime this close to when it was recorded may hide a change
 _FORGET_ALL = "UPDATE clients SET quiet_from = NULL, quiet_until = NULL, day = NULL, result = NULL"
 _FORGET_ONE = _FORGET_ALL + " WHERE id = ?"
@@ -42,11 +42,14 @@ CREATE TABLE files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGE
                    digest TEXT NOT NULL, seen_ns INTEGER NOT NULL);
 CREATE TABLE clients(id TEXT PRIMARY KEY, seq INTEGER NOT NULL, bucket TEXT NOT NULL,
                      referred_by TEXT, record TEXT NOT NULL,
+                     phone TEXT NOT NULL, name TEXT NOT NULL, note TEXT NOT NULL,
                      quiet_from TEXT, quiet_until TEXT, day TEXT, result TEXT);
 CREATE INDEX clients_by_referrer ON clients(referred_by);
-CREATE TABLE entries(id TEXT PRIMARY KEY, owner TEXT NOT NULL, kind TEXT NOT NULL,
-                     record TEXT NOT NULL);
+CREATE INDEX clients_by_phone ON clients(phone);
+CREATE TABLE entries(id TEXT PRIMARY KEY, owner TEXT NOT NULL, client TEXT NOT NULL,
+                     kind TEXT NOT NULL, record TEXT NOT NULL);
 CREATE INDEX entries_by_owner ON entries(owner);
+CREATE INDEX entries_by_client ON entries(client);
 """
 
 
@@ -120,21 +123,42 @@ class Derived:
         entries = []
         for (records,) in self._select(  # one JSON text per chunk: far fewer parses
                 "SELECT '[' || group_concat('[\"' || kind || '\",' || record || ']') || ']'"
-                " FROM entries WHERE owner IN ({})", list(ids)):
+                " FROM entries WHERE owner IN ({0}) OR client IN ({0})", list(ids)):
             entries += [(cache.decode(cache.TYPES[kind], fields), "", 0)
                         for kind, fields in json.loads(records or "[]")]
         return codec.history_from(entries)
 
     def _select(self, sql: str, values: list[str], *first: str) -> Iterator[tuple[Any, ...]]:
-        """`sql` with its `IN ({})` list filled with `values`, in chunks SQLite can bind."""
-        for start in range(0, len(values), 900):
-            chunk = values[start:start + 900]
-            yield from self.db.execute(sql.format(",".join("?" * len(chunk))), [*first, *chunk])
+        """`sql` with its `IN ({0})` lists filled with `values`, in chunks SQLite can bind."""
+        times = sql.count("{0}") or sql.count("{}")
+        for start in range(0, len(values), 400):
+            chunk = values[start:start + 400]
+            marks = ",".join("?" * len(chunk))
+            yield from self.db.execute(sql.replace("{0}", marks).replace("{}", marks),
+                                       [*first, *chunk * times])
 
     def results(self, day: date, ids: Iterable[str]) -> dict[str, str]:
         """What evaluating these clients on `day` gave, for those it is known of."""
         return dict(self._select("SELECT id, result FROM clients WHERE day = ? AND id IN ({})",
                                  list(ids), day.isoformat()))
+
+    def lookup(self, wanted: str) -> list[model.Client]:
+        """Every client `wanted` could name: by id, by phone digits, or with it in her name
+        (a superset, in file order, for the caller's exact rules)."""
+        return self._decoded(self.db.execute(
+            "SELECT record FROM clients WHERE id = ? OR phone = ? OR instr(name, ?) > 0 "
+            "ORDER BY seq", (wanted, schema.phone_digits(wanted), wanted.strip().casefold())))
+
+    def search(self, text: str) -> list[model.Client]:
+        """Every client with `text` in her name, phone or note (a superset, in file order)."""
+        folded, digits = text.casefold(), schema.phone_digits(text)
+        return self._decoded(self.db.execute(
+            "SELECT record FROM clients WHERE instr(name, ?) > 0 OR instr(note, ?) > 0 "
+            "OR (? != '' AND instr(phone, ?) > 0) ORDER BY seq", (folded, folded, digits, digits)))
+
+    @staticmethod
+    def _decoded(rows: Iterable[tuple[Any, ...]]) -> list[model.Client]:
+        return [cache.decode(model.Client, json.loads(record)) for (record,) in rows]
 
     def remember(self, day: date, quiet: dict[str, date], results: dict[str, str]) -> None:
         """Note who cannot be due from `day` until when, and what the others' evaluation on
@@ -296,8 +320,9 @@ def _read_tail(derived: Derived, path: str, tail: bytes) -> set[str]:
     for entry, _, _ in entries:
         owner = _owner(derived, entry)
         try:
-            derived.db.execute("INSERT INTO entries VALUES (?, ?, ?, ?)",
-                               (entry.id, owner, type(entry).__name__, cache.encode_json(entry)))
+            derived.db.execute("INSERT INTO entries VALUES (?, ?, ?, ?, ?)",
+                               (entry.id, owner, entry.client, type(entry).__name__,
+                                cache.encode_json(entry)))
         except sqlite3.IntegrityError:
             raise Rebuild from None  # an id used twice
         touched |= {owner, entry.client}
@@ -337,8 +362,7 @@ def _reread_bucket(derived: Derived, path: str, data: bytes) -> set[str]:
         if client.id not in old and derived.db.execute(
                 "SELECT 1 FROM clients WHERE id = ?", (client.id,)).fetchone():
             raise Rebuild  # an id used in two files
-        derived.db.execute("INSERT OR REPLACE INTO clients VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, NULL)",
-                           (client.id, base + position, path, client.referred_by, record))
+        derived.db.execute(_PUT_CLIENT, _client_row(client, base + position, path, record))
         changed.add(client.id)
     _require_referrers(derived, clients)
     return changed
@@ -352,6 +376,14 @@ def _require_referrers(derived: Derived, clients: list[model.Client]) -> None:
 
 
 BUCKET_STRIDE = 1_000_000  # a client's order: her file's place, then hers in the file
+_PUT_CLIENT = ("INSERT OR REPLACE INTO clients VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, "
+               "NULL)")
+
+
+def _client_row(client: model.Client, seq: int, bucket: str, record: str) -> tuple[Any, ...]:
+    """Her row: the record, and what `find` and lookups search (digits, folded text)."""
+    return (client.id, seq, bucket, client.referred_by, record, schema.phone_digits(client.phone),
+            client.name.casefold(), (client.note or "").casefold())
 
 
 def _bucket_index(root: Path, path: str) -> int:
@@ -378,15 +410,14 @@ def _rebuild(derived: Derived, salon: Any) -> bool:
             if statement.strip():
                 db.execute(statement)
         db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
-        db.executemany("INSERT INTO clients VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, NULL)", (
-            (client.id, index * BUCKET_STRIDE + position,
-             bucket.path.relative_to(salon.root).as_posix(), client.referred_by,
-             cache.encode_json(client))
+        db.executemany(_PUT_CLIENT, (
+            _client_row(client, index * BUCKET_STRIDE + position,
+                        bucket.path.relative_to(salon.root).as_posix(), cache.encode_json(client))
             for index, bucket in enumerate(buckets)
             for position, client in enumerate(bucket.clients)))
-        db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?)", (
-            (entry.id, owners.get(_target(entry), entry.client), type(entry).__name__,
-             cache.encode_json(entry)) for entry, _, _ in entries))
+        db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?)", (
+            (entry.id, owners.get(_target(entry), entry.client), entry.client,
+             type(entry).__name__, cache.encode_json(entry)) for entry, _, _ in entries))
         for path, (size, mtime_ns) in before.items():
             _record_file(derived, path, size, mtime_ns, digests[path])
     return True

@@ -174,3 +174,36 @@ def test_a_damaged_store_is_rebuilt(tmp_path: Path, make_salon: Any,
     store.write_bytes(b"not a database at all")
     same_sheets(salon, day, monkeypatch)
     assert store.stat().st_mode & 0o077 == 0, "the store is readable by others"
+
+
+def same_output(salon: Salon, monkeypatch: pytest.MonkeyPatch, *args: str) -> str:
+    """A command's output through the store equals its output from the files alone."""
+    with monkeypatch.context() as patch:
+        patch.setenv("SALONCTL_NO_DERIVED", "1")
+        from_files = salon(*args)
+    through_store = salon(*args)
+    assert (through_store.code, through_store.out, through_store.err) == \
+        (from_files.code, from_files.out, from_files.err), f"the store changed {args}"
+    return through_store.out + through_store.err
+
+
+def test_lookups_through_the_store(tmp_path: Path, make_salon: Any,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    salon = generated(tmp_path, make_salon, 8)
+    day = "2026-11-24"
+    salon.ok("due", day)  # the store is built
+    referrer = "c0007"
+    salon.ok("client", "add", "Anna Lee", "--phone", "138 0000 7777", "--referred-by", referrer)
+    salon.ok("client", "add", "Anna Lee", "--phone", "13800007778")
+    salon.ok("visit", "add", "13800007777", "--service", "补水", today=day)
+    for wanted in ("c0005", referrer, "13800007778", "138-0000-7777"):
+        shown = same_output(salon, monkeypatch, "client", "show", wanted, "--format", "json")
+        assert json.loads(shown)["phone"], f"client show {wanted} showed no client"
+        same_output(salon, monkeypatch, "why", wanted)
+        same_output(salon, monkeypatch, "why", wanted, "--format", "json")
+    twice = same_output(salon, monkeypatch, "client", "show", "anna lee")
+    assert "matches 2 clients" in twice
+    unknown = same_output(salon, monkeypatch, "client", "show", "Ann")
+    assert "did you mean" in unknown and "Anna Lee" in unknown
+    for text in ("anna", "7777", "Lee", "zzz"):
+        same_output(salon, monkeypatch, "client", "find", text, "--format", "json")

@@ -20,6 +20,7 @@ from salonctl.cli.common import (
     FormatOption,
     arg,
     check_format,
+    derived_store,
     echo_warnings,
     resolve_client,
     state,
@@ -145,8 +146,10 @@ def find(
     fmt = check_format(fmt, render.FORMATS)
     run = state(ctx)
     wanted, digits = text.casefold(), schema.phone_digits(text)
+    indexed = derived_store(run.salon())
+    candidates = indexed[0].search(text) if indexed else run.salon().clients()
     found = [
-        c for c in run.salon().clients()
+        c for c in candidates
         if wanted in c.name.casefold()
         or (digits and digits in schema.phone_digits(c.phone))
         or (c.note and wanted in c.note.casefold())
@@ -168,8 +171,13 @@ def show(
     fmt = check_format(fmt, ("table", "json"))
     run = state(ctx)
     salon = run.salon()
-    found = resolve_client(salon.clients(), client)
-    profile = client_profile(found, salon.history())
+    indexed = derived_store(salon)
+    if indexed is None:
+        found = resolve_client(salon.clients(), client)
+        profile = client_profile(found, salon.history())
+    else:
+        found = resolve_client(indexed[0].lookup(client), client)
+        profile = client_profile(found, indexed[0].history([found.id]))
     echo_warnings(salon)
     if fmt == "json":
         run.out.write(render.to_json(profile))

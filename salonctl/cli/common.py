@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar
 
 import typer
 
-from salonctl import clock, model, schema, store
+from salonctl import clock, derived, model, schema, store
 from salonctl.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
@@ -75,6 +75,15 @@ class State:
         if env:
             return arg(schema.parse_date, env, "SALONCTL_TODAY")
         return clock.local_today()
+
+
+def derived_store(salon: store.Salon) -> tuple[derived.Derived, bool] | None:
+    """The salon's derived store, up to date, and whether it was just rebuilt; None when it
+    cannot serve (the files are read instead), or when `SALONCTL_NO_DERIVED=1` asks for the
+    files, as a check on the store."""
+    if os.environ.get("SALONCTL_NO_DERIVED"):
+        return None
+    return derived.synced(salon)
 
 
 def make_console() -> Console:

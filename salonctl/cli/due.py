@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Annotated, Any
@@ -25,7 +24,15 @@ from salonctl import (
 )
 from salonctl.anchors import SalonView
 from salonctl.cli.app import app
-from salonctl.cli.common import FormatOption, State, arg, check_format, resolve_client, state
+from salonctl.cli.common import (
+    FormatOption,
+    State,
+    arg,
+    check_format,
+    derived_store,
+    resolve_client,
+    state,
+)
 from salonctl.daymemo import DayResult
 from salonctl.errors import DataError, NotFoundError, UsageError
 from salonctl.ruleset import Rule
@@ -56,7 +63,7 @@ def day_engine(run: State, day: date) -> tuple[SalonView, list[Rule], list[DayRe
     files. `SALONCTL_NO_DERIVED=1` reads the files, as a check on the store."""
     salon = run.reading()
     settings, rule_set = salon.settings(), salon.rules()
-    found = None if os.environ.get("SALONCTL_NO_DERIVED") else derived.synced(salon)
+    found = derived_store(salon)
     if found is None:
         view, _ = engine(run)
         return view, rule_set, day_results(view, rules.due_on(view, rule_set, day), day)
@@ -268,10 +275,11 @@ def why(
     fmt = check_format(fmt, ("table", "json"))
     run = state(ctx)
     day = arg(lambda v: parse_when(v, run.today()), on, "--date") if on else run.today()
-    view, rule_set = engine(run)
+    day_view, rule_set, results = day_engine(run, day)
     affected = run.salon().affected
     if client in affected:  # her own record does not read: say where, not "no such client"
         raise DataError([affected[client]], hint=f"{client}'s record must be fixed first")
+    view = _view_of(run, day_view, client)
     found = resolve_client(view.clients, client)
     records = _explain(found, view, rule_set, day)
     if fmt == "json":
@@ -281,12 +289,29 @@ def why(
     columns = (*render.columns("rule", "ref"), state_column)
     title = f"{found.name} ({found.id}) on {day}"
     render.emit(render.Listing(records, columns, title=title), "table", run.console)
-    run.line(_place_text(view, rule_set, found, day))
+    run.line(_place_text(view.settings, results, found, day))
 
 
-def _place_text(view: SalonView, rule_set: list[Rule], client: model.Client, day: date) -> str:
+def _view_of(run: State, day_view: SalonView, wanted: str) -> SalonView:
+    """A view holding the client `wanted` names (and her guests): the day's own view when
+    it was read from the files, else hers from the derived store."""
+    found = derived_store(run.salon())
+    if found is None or found[1]:
+        return day_view
+    store = found[0]
+    ids = [resolve_client(store.lookup(wanted), wanted).id]
+    guests = store.guests_of(ids)
+    settings = day_view.settings
+    return SalonView(settings, store.clients(ids),
+                     store.history([*ids, *(guest.id for guest in guests)]),
+                     settings.follow_up.max_tries, others=guests)
+
+
+def _place_text(settings: model.Settings, results: list[DayResult], client: model.Client,
+                day: date) -> str:
     """Where her row stands in her caller's day, and why there."""
-    placed = worklist.place(rules.due_on(view, rule_set, day), view, view.settings.daily_limit)
+    placed = worklist.place_ranked(((r.row, r.terms) for r in results), settings,
+                                   settings.daily_limit)
     mine = next((p for p in placed if p.row.client.id == client.id), None)
     if mine is None:
         return f"sheet: she is not on the sheet of {day}"
@@ -298,7 +323,7 @@ def _place_text(view: SalonView, rule_set: list[Rule], client: model.Client, day
     why.append(f"spent {terms.spent:,} in the last 12 months")
     place = f"rank {mine.rank} of {count} on {mine.caller}'s sheet of {day}"
     if mine.held:
-        place += (f", held: beyond the {view.settings.daily_limit} calls a day; she stays due "
+        place += (f", held: beyond the {settings.daily_limit} calls a day; she stays due "
                   "while her window lasts")
     return f"sheet: {place} ({'; '.join(why)})"
 
