@@ -75,8 +75,19 @@ def _json(value: Any) -> Any:
 
 
 def _encode(value: Any) -> dict[str, Any]:
-    return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)
-            if getattr(value, f.name) != f.default}
+    """Its fields that differ from their defaults (a record keeps only what was said)."""
+    fields = vars(value)
+    return {name: fields[name] for name, default in _defaults(type(value))
+            if fields[name] != default}
+
+
+_DEFAULTS: dict[type[Any], list[tuple[str, Any]]] = {}
+
+
+def _defaults(cls: type[Any]) -> list[tuple[str, Any]]:
+    if cls not in _DEFAULTS:
+        _DEFAULTS[cls] = [(f.name, f.default) for f in dataclasses.fields(cls)]
+    return _DEFAULTS[cls]
 
 
 def decode(cls: type[Any], fields: dict[str, Any]) -> Any:

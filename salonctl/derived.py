@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from salonctl import __version__, cache, codec, fsutil, model, rulebook, schema, yamlio
+from salonctl import __version__, cache, codec, flowline, fsutil, model, rulebook, schema, yamlio
 from salonctl.errors import StoreIOError
 
 FILE = "derived.sqlite3"
@@ -308,7 +308,12 @@ def _parsed(path: str, data: bytes) -> Any:
 
 def _read_tail(derived: Derived, path: str, tail: bytes) -> set[str]:
     """Store the entries of lines added to a journal; the clients they are about."""
-    raw = _parsed(path, tail)
+    try:
+        raw = flowline.read(tail.decode("utf-8")) if tail.endswith(b"\n") else None
+    except UnicodeDecodeError:
+        raise Rebuild from None
+    if raw is None:
+        raw = _parsed(path, tail)
     folder = path.split("/")[1]
     kind = next(k for k in codec.JOURNALS if k.folder == folder)
     if raw is not None and not isinstance(raw, list):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from salonctl import audit, cache, codec, fsutil, model, outbox, rulebook, salvage, yamlio
+from salonctl import audit, cache, codec, flowline, fsutil, model, outbox, rulebook, salvage, yamlio
 from salonctl.errors import DataError, Problem, StoreIOError, UsageError
 from salonctl.ruleset import Rule
 from salonctl.scripts import Template
@@ -285,6 +285,13 @@ class Salon:
                 "the next command that writes will set it aside"
             )
             text = text[: text.rfind("\n") + 1]
+        fast = flowline.read(text)
+        if fast is not None:  # salonctl's own lines, read fast; a problem is worded by PyYAML
+            entries, problems = codec.entries_from(kind, fast, where, codec.month_of(path))
+            if not problems:
+                if complete:
+                    cache.save(self.root, path, digest, [(e, line) for e, _, line in entries])
+                return entries, []
         raw, problems = yamlio.parse(text, where)
         if problems and self.lenient:
             raw, problems = salvage.records(text, where)

@@ -13,6 +13,7 @@ in flow style, which would break "one entry per line").
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -239,7 +240,8 @@ _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t",
             "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P", "\x00": "\\0"}
 
 
-def _implicit_tag(text: str) -> str:
+@functools.lru_cache(maxsize=65536)  # journals repeat their words: dates, names, services
+def implicit_tag(text: str) -> str:
     """What a plain scalar would be read as: a str, or an int, bool, null, date..."""
     tag: str = _RESOLVER.resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
     return tag
@@ -252,7 +254,7 @@ def _plain_ok(text: str) -> bool:
         and ": " not in text and " #" not in text and not text.endswith(":")
         and _PRINTABLE.fullmatch(text) is not None
         and not any(brk in text for brk in _LINE_BREAKS)
-        and _implicit_tag(text) == "tag:yaml.org,2002:str"
+        and implicit_tag(text) == "tag:yaml.org,2002:str"
     )
 
 

@@ -1,0 +1,121 @@
+"""The fast journal reader gives exactly what PyYAML gives, or steps aside.
+
+For every line salonctl writes, and for lines people write by hand, `flowline.read` either
+returns what `yamlio.parse` returns (values, types, each entry's line) or None, so the file
+is read by PyYAML; it never reads a line differently."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from salonctl import flowline, yamlio
+
+
+def shape(value: Any) -> Any:
+    """A value with its type and, for a mapping, where it starts: what the reader must keep."""
+    if isinstance(value, dict):
+        return ("map", getattr(value, "position", None),
+                [(shape(k), shape(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("list", [shape(item) for item in value])
+    return (type(value).__name__, value)
+
+
+def agrees(text: str) -> bool:
+    """True when the fast reader read it (as PyYAML does); False when it stepped aside."""
+    fast = flowline.read(text)
+    if fast is None:
+        return False
+    slow, problems = yamlio.parse(text, "journal.yaml")
+    assert not problems, f"the fast reader accepted what PyYAML refuses: {problems}"
+    assert shape(fast) == shape(slow)
+    return True
+
+
+WRITTEN = [
+    {"id": "v-20261124-1", "client": "c0001", "date": date(2026, 11, 24),
+     "services": ["面部补水护理", "肩颈按摩"],
+     "products": [{"name": "玻尿酸精华", "category": "care"}], "amount": Decimal("680")},
+    {"id": "k-20261124-2", "client": "c0002", "date": date(2026, 11, 24),
+     "outcome": "not-convenient", "callback": date(2026, 11, 27), "rules": ["R1", "R3"],
+     "note": "she said: call after 3pm, # not before", "by": None},
+    {"id": "a-1", "client": "c-9", "date": date(2026, 1, 1), "time": "14:00",
+     "service": "yes", "note": "'quoted' and \"double\", [brackets] {braces}"},
+    {"id": "x", "client": "O'Brien", "date": date(2026, 2, 1), "amount": Decimal("199.9"),
+     "note": "line one\nline two\ttab \u2028 sep \\ backslash \x07 bell", "key": True,
+     "count": -3, "empty": "", "spaces": "  padded  ", "null": "null", "tilde": "~"},
+    {"id": "y", "client": "c1", "date": date(2026, 3, 1), "services": [], "products": [{}],
+     "note": "12:30", "other": "0x10", "float": "1e3", "dash": "-", "lead": "- item"},
+]
+
+
+@pytest.mark.parametrize("entry", WRITTEN, ids=[str(e["id"]) for e in WRITTEN])
+def test_what_salonctl_writes_is_read_fast_and_alike(entry: dict[str, Any]) -> None:
+    line = yamlio.dump_line(entry)
+    assert agrees(line + line.replace("- {id: ", "- {id: z", 1)), line
+
+
+@pytest.mark.parametrize("text", [
+    "- {id: a, date: 2026-02-30}\n",  # a date that does not exist: kept as Invalid
+    "- {id: a, amount: 0x10, minutes: 1:30, big: 1_000}\n",  # YAML 1.1 numbers: OddNumber
+    "- {id: a, done: yes, paid: off, left: ~, gone: null}\n",
+    "- {id: a, amount: -12.50, count: 0}\n",
+    "- {id: a, amount: 1e3}\n",  # YAML 1.1 floats need a dot: this is text
+    "- {id: a, note: tab\there}\n",
+    "- {id: a, 'null': b, \"yes\": c}\n",
+])
+def test_typed_words_are_typed_as_yaml_types_them(text: str) -> None:
+    assert agrees(text)
+
+
+@pytest.mark.parametrize("text", [
+    "# a comment\n- {id: a}\n",
+    "- {id: a}  # a comment\n",
+    "- {id: a, id: b}\n",  # a key twice: PyYAML words the problem
+    "- {id: &x a, client: *x}\n",
+    "- {id: a, at: 2026-11-24 10:00:00}\n",
+    "- {id: a, amount: 1.5e+3, rate: .inf}\n",
+    "- {id: a, services: [a,b]}\n",
+    "- {id: a, note: \"\\q\"}\n",
+    "- {id: a, note: }\n",
+    "- id: a\n  client: b\n",
+    "- {id: a, note: \"x\" y}\n",
+    "- {id: a, note: bell\x07}\n",
+    "- {id: a, ? b: c}\n",
+    "",
+])
+def test_anything_else_is_left_to_pyyaml(text: str) -> None:
+    assert flowline.read(text) is None
+
+
+def test_entries_keep_their_lines() -> None:
+    text = "".join(yamlio.dump_line({"id": f"v-{n}", "client": "c1"}) for n in range(1, 6))
+    entries = flowline.read(text)
+    assert entries is not None
+    assert [e.position[0] for e in entries] == [1, 2, 3, 4, 5]
+
+
+_scalars = st.one_of(
+    st.text(max_size=30), st.integers(-10**6, 10**6), st.booleans(), st.none(),
+    st.dates(date(1900, 1, 1), date(2199, 12, 31)),
+    st.decimals(min_value=-10**6, max_value=10**6, places=2, allow_nan=False),
+    st.sampled_from(["yes", "No", "~", "null", "0x1f", "1:30", "1_0", "-", "- x", "#", "a #b",
+                     "a: b", "'", '"', "\\", "2026-02-30", "12.", ".5", "+1", "@x", "%y"]),
+)
+_keys = st.one_of(st.from_regex(r"[a-z_]{1,12}", fullmatch=True),
+                  st.sampled_from(["yes", "null", "1", "on"]))
+_values = st.recursive(_scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(_keys, inner, max_size=4)), max_leaves=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.dictionaries(_keys, _values, min_size=1, max_size=8), min_size=1, max_size=4))
+def test_any_written_entry_is_read_alike_or_left_to_pyyaml(entries: list[dict[str, Any]]) -> None:
+    text = "".join(yamlio.dump_line(entry) for entry in entries)
+    agrees(text)
