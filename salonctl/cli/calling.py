@@ -12,16 +12,21 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
-from salonctl import sheet, spoken
+from salonctl import lazy, spoken
 from salonctl.cli.common import State, arg, state
 from salonctl.cli.due import checked_scripts, day_sheet, engine
 from salonctl.cli.records import call_app, log_call
 from salonctl.errors import UsageError
 from salonctl.words import say
+
+if TYPE_CHECKING:
+    from salonctl import sheet
+else:  # loaded by the command that runs them, not by --help
+    sheet = lazy.module("salonctl.sheet")
 
 OUTCOME_KEYS = {"r": "reached", "n": "no-answer", "c": "not-convenient", "x": "refused",
                 "w": "wrong-number"}

@@ -5,24 +5,11 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salonctl import (
-    compose,
-    daymemo,
-    derived,
-    model,
-    render,
-    rulebook,
-    rules,
-    schema,
-    scripts,
-    sheet,
-    worklist,
-)
-from salonctl.anchors import SalonView
+from salonctl import derived, lazy, model, render, rulebook, schema, scripts
 from salonctl.cli.app import app
 from salonctl.cli.common import (
     FormatOption,
@@ -33,10 +20,21 @@ from salonctl.cli.common import (
     resolve_client,
     state,
 )
-from salonctl.daymemo import DayResult
 from salonctl.errors import DataError, NotFoundError, UsageError
 from salonctl.ruleset import Rule
 from salonctl.words import say
+
+if TYPE_CHECKING:
+    from salonctl import anchors, compose, daymemo, rules, sheet, worklist
+    from salonctl.anchors import SalonView
+    from salonctl.daymemo import DayResult
+else:  # the engine is loaded by the commands that run it, not by --help
+    anchors = lazy.module("salonctl.anchors")
+    compose = lazy.module("salonctl.compose")
+    daymemo = lazy.module("salonctl.daymemo")
+    rules = lazy.module("salonctl.rules")
+    sheet = lazy.module("salonctl.sheet")
+    worklist = lazy.module("salonctl.worklist")
 
 SHEET_FORMATS = ("table", "json", "csv", "markdown", "ics")
 WhenArg = Annotated[str, typer.Argument(metavar="[today|tomorrow|YYYY-MM-DD]",
@@ -52,7 +50,7 @@ def parse_when(text: str, today: date) -> date:
 def engine(run: State) -> tuple[SalonView, list[Rule]]:
     salon = run.reading()
     settings = salon.settings()
-    view = SalonView(settings, salon.clients(), salon.history(), settings.follow_up.max_tries)
+    view = anchors.SalonView(settings, salon.clients(), salon.history(), settings.follow_up.max_tries)
     return view, salon.rules()
 
 
@@ -76,7 +74,7 @@ def day_engine(run: State, day: date) -> tuple[SalonView, list[Rule], list[DayRe
         known = _known_results(store, day, unsettled, rule_set)
         todo = [client_id for client_id in unsettled if client_id not in known]
         guests = store.guests_of(todo)
-        view = SalonView(settings, store.clients(todo),
+        view = anchors.SalonView(settings, store.clients(todo),
                          store.history([*todo, *(guest.id for guest in guests)]),
                          settings.follow_up.max_tries, others=guests)
     due_rows, quiet = rules.due_and_quiet(view, rule_set, day)
@@ -99,7 +97,7 @@ def _known_results(store: derived.Derived, day: date, ids: list[str],
 
 def day_results(view: SalonView, due_rows: list[rules.DueRow], day: date) -> list[DayResult]:
     """Each due row with what ranks it and what its script must not contradict."""
-    return [DayResult(row, worklist.rank_terms(row, view),
+    return [daymemo.DayResult(row, worklist.rank_terms(row, view),
                       compose.circumstances_of(view, row.client.id, day)) for row in due_rows]
 
 
@@ -302,7 +300,7 @@ def _view_of(run: State, day_view: SalonView, wanted: str) -> SalonView:
     ids = [resolve_client(store.lookup(wanted), wanted).id]
     guests = store.guests_of(ids)
     settings = day_view.settings
-    return SalonView(settings, store.clients(ids),
+    return anchors.SalonView(settings, store.clients(ids),
                      store.history([*ids, *(guest.id for guest in guests)]),
                      settings.follow_up.max_tries, others=guests)
 

@@ -9,11 +9,11 @@ import time
 from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salonctl import clock, fsutil, mail, model, outbox, schema
+from salonctl import clock, fsutil, lazy, model, outbox, schema
 from salonctl.cli.app import app
 from salonctl.cli.common import State, arg, echo_warnings, state
 from salonctl.cli.due import (
@@ -26,6 +26,11 @@ from salonctl.cli.due import (
     unreadable,
 )
 from salonctl.errors import EXIT_PROTOCOL, EXIT_TEMPFAIL, EXIT_UNAVAILABLE, UsageError
+
+if TYPE_CHECKING:
+    from salonctl import mail
+else:  # loaded by the command that runs them, not by --help
+    mail = lazy.module("salonctl.mail")
 
 DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
 MAIL_LOCK = ".mail.lock"

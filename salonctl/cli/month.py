@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from salonctl import calendar, plan, render, rules
-from salonctl.anchors import SalonView
+from salonctl import lazy, render
 from salonctl.cli.common import State
 from salonctl.cli.planning import birthdays_by_month, build_year, month_days
+
+if TYPE_CHECKING:
+    from salonctl import anchors, calendar, plan, rules
+    from salonctl.anchors import SalonView
+else:  # loaded by the command that runs them, not by --help
+    anchors = lazy.module("salonctl.anchors")
+    calendar = lazy.module("salonctl.calendar")
+    plan = lazy.module("salonctl.plan")
+    rules = lazy.module("salonctl.rules")
 
 LAPSED_MEMBER_DAYS = 60
 KEY_CLIENT_DAYS = 45
@@ -18,7 +26,7 @@ def month_record(run: State, year: int, month: int, today: date) -> dict[str, An
     salon = run.reading()
     settings = salon.settings()
     history = salon.history()
-    view = SalonView(settings, salon.clients(), history, settings.follow_up.max_tries)
+    view = anchors.SalonView(settings, salon.clients(), history, settings.follow_up.max_tries)
     year_plan = build_year(run, year, forecast_calls=False)
     chosen = year_plan.months[month - 1]
     days = month_days(year, month)

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from salonctl import calendar, model, plan, rulebook, rules
-from salonctl.anchors import SalonView
+from salonctl import lazy, model, rulebook
 from salonctl.cli.common import State
 from salonctl.errors import DataError, UsageError
+
+if TYPE_CHECKING:
+    from salonctl import anchors, calendar, plan, rules
+else:  # loaded by the command that runs them, not by --help
+    anchors = lazy.module("salonctl.anchors")
+    calendar = lazy.module("salonctl.calendar")
+    plan = lazy.module("salonctl.plan")
+    rules = lazy.module("salonctl.rules")
 
 
 def _cycle(run: State) -> model.Cycle:
@@ -49,7 +57,7 @@ def build_year(run: State, year: int, given: Decimal | None = None, fixed: Decim
     over the year) when only the targets are wanted."""
     salon = run.reading()
     settings = salon.settings()
-    view = SalonView(settings, salon.clients(), salon.history(), settings.follow_up.max_tries)
+    view = anchors.SalonView(settings, salon.clients(), salon.history(), settings.follow_up.max_tries)
     load = rules.call_load(view, salon.rules(), run.today(), date(year, 1, 1),
                            date(year, 12, 31)) if forecast_calls else {}
     calls: dict[int, int] = {}

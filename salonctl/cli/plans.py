@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salonctl import calendar, plan, render, schema
+from salonctl import lazy, render, schema
 from salonctl.cli.app import app
 from salonctl.cli.common import FormatOption, State, arg, check_format, state
 from salonctl.cli.month import month_record, print_month
 from salonctl.cli.planning import build_year, month_days
 from salonctl.errors import UsageError
+
+if TYPE_CHECKING:
+    from salonctl import calendar, plan
+else:  # loaded by the command that runs them, not by --help
+    calendar = lazy.module("salonctl.calendar")
+    plan = lazy.module("salonctl.plan")
 
 PLAN_FORMATS = ("table", "json", "csv", "markdown")
 plan_app = typer.Typer(help="Yearly and monthly business plans.", invoke_without_command=True)
