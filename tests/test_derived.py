@@ -207,3 +207,17 @@ def test_lookups_through_the_store(tmp_path: Path, make_salon: Any,
     assert "did you mean" in unknown and "Anna Lee" in unknown
     for text in ("anna", "7777", "Lee", "zzz"):
         same_output(salon, monkeypatch, "client", "find", text, "--format", "json")
+
+
+def test_a_broken_month_elsewhere_does_not_stop_a_visit(
+        tmp_path: Path, make_salon: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    salon = generated(tmp_path, make_salon, 12)
+    day = "2026-11-24"
+    same_sheets(salon, day, monkeypatch)
+    old = sorted((salon.root / "journal" / "calls").glob("*.yaml"))[0]
+    with old.open("a", encoding="utf-8") as out:
+        out.write("- {id: k-broken, client: c0001, date: 2099-99-99, outcome: reached}\n")
+    salon.ok("visit", "add", "c0005", "--service", "补水", today=day)
+    assert "client: c0005" in salon.read("journal/visits/2026-11.yaml").splitlines()[-1]
+    sheet_run = salon("due", day)
+    assert sheet_run.code == 65 and old.name in sheet_run.err

@@ -86,6 +86,15 @@ def derived_store(salon: store.Salon) -> tuple[derived.Derived, bool] | None:
     return derived.synced(salon)
 
 
+def find_client(salon: store.Salon, wanted: str, name: str = "CLIENT") -> model.Client:
+    """`resolve_client` over the whole salon: through the derived store's index when it can
+    serve, else over every client file. The store is brought up to date by a lenient reading,
+    so a bad record elsewhere fails this command no sooner than reading the files would."""
+    indexed = derived_store(store.Salon(salon.root, lenient=True))
+    candidates = indexed[0].lookup(wanted) if indexed else salon.clients()
+    return resolve_client(candidates, wanted, name)
+
+
 def make_console() -> Console:
     from rich.console import Console
 

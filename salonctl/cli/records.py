@@ -20,8 +20,8 @@ from salonctl.cli.common import (
     arg_date,
     check_format,
     echo_warnings,
+    find_client,
     not_in_future,
-    resolve_client,
     state,
 )
 from salonctl.cli.due import known_rule_ids
@@ -58,7 +58,7 @@ def _record(
     """Resolve the client and append one entry, all under the lock; print the entry's id."""
     salon = run.salon()
     with salon.lock(command):
-        found = resolve_client(salon.clients(), client)
+        found = find_client(salon, client)
         entry = salon.append(lambda entry_id: make(found, entry_id))
         if then is not None:
             try:
@@ -89,7 +89,7 @@ def _selected(
 ) -> list[E]:
     """The entries of one client (if named) between --from and --to."""
     low, high = _window(run, start, end)
-    wanted = resolve_client(run.salon().clients(), client).id if client else None
+    wanted = find_client(run.salon(), client).id if client else None
     return [e for e in entries if _within(e.date, low, high) and wanted in (None, e.client)]
 
 
