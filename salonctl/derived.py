@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from salonctl import __version__, cache, codec, flowline, fsutil, model, ruleboo
 from salonctl.errors import StoreIOError
 
 FILE = "derived.sqlite3"
-FORMAT = f"salonctl {__version__} derived 3"
+FORMAT = f"salonctl {__version__} derived 4"
 RACY_NS = 3_000_000_000  # an mtime this close to when it was recorded may hide a change
 _FORGET_ALL = "UPDATE clients SET quiet_from = NULL, quiet_until = NULL, day = NULL, result = NULL"
 _FORGET_ONE = _FORGET_ALL + " WHERE id = ?"
@@ -50,6 +51,8 @@ CREATE TABLE entries(id TEXT PRIMARY KEY, owner TEXT NOT NULL, client TEXT NOT N
                      kind TEXT NOT NULL, record TEXT NOT NULL);
 CREATE INDEX entries_by_owner ON entries(owner);
 CREATE INDEX entries_by_client ON entries(client);
+CREATE TABLE forecasts(client TEXT NOT NULL, key TEXT NOT NULL, days TEXT NOT NULL,
+                       PRIMARY KEY (client, key));
 """
 
 
@@ -159,6 +162,30 @@ class Derived:
     @staticmethod
     def _decoded(rows: Iterable[tuple[Any, ...]]) -> list[model.Client]:
         return [cache.decode(model.Client, json.loads(record)) for (record,) in rows]
+
+    def all_ids(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT id FROM clients ORDER BY seq")]
+
+    def forecasts(self, key: str) -> dict[str, set[date]]:
+        """Each client's forecast call days under `key` (the day it was made from and the
+        span), for the clients it is known of."""
+        return {client: {date.fromisoformat(day) for day in json.loads(days)}
+                for client, days in self.db.execute(
+                    "SELECT client, days FROM forecasts WHERE key = ?", (key,))}
+
+    def remember_forecasts(self, key: str, found: dict[str, set[date]]) -> None:
+        """Keep these forecasts, and only this key's: another day's forecast is stale."""
+        with self._transaction():
+            self.db.execute("DELETE FROM forecasts WHERE key != ?", (key,))
+            self.db.executemany("INSERT OR REPLACE INTO forecasts VALUES (?, ?, ?)", [
+                (client, key, json.dumps(sorted(d.isoformat() for d in days)))
+                for client, days in found.items()])
+
+    def visit_amounts(self) -> list[tuple[date, Decimal]]:
+        """The day and amount of every visit with an amount, for the revenue by month."""
+        return [(date.fromisoformat(day), Decimal(amount)) for day, amount in self.db.execute(
+            "SELECT json_extract(record, '$.date'), json_extract(record, '$.amount') "
+            "FROM entries WHERE kind = 'Visit' AND json_extract(record, '$.amount') IS NOT NULL")]
 
     def remember(self, day: date, quiet: dict[str, date], results: dict[str, str]) -> None:
         """Note who cannot be due from `day` until when, and what the others' evaluation on
@@ -273,6 +300,7 @@ def _update(derived: Derived, root: Path) -> None:
         _record_file(derived, path, len(data), mtime_ns, digest)
     if config_changed:
         derived.db.execute(_FORGET_ALL)
+        derived.db.execute("DELETE FROM forecasts")
     elif dirty:
         _unsettle(derived, dirty)
 
@@ -288,7 +316,9 @@ def _unsettle(derived: Derived, ids: set[str]) -> None:
     wanted = list(ids)
     referrers = {row[0] for row in derived._select(
         "SELECT referred_by FROM clients WHERE id IN ({}) AND referred_by IS NOT NULL", wanted)}
-    derived.db.executemany(_FORGET_ONE, [(i,) for i in {*wanted, *referrers}])
+    forget = [(i,) for i in {*wanted, *referrers}]
+    derived.db.executemany(_FORGET_ONE, forget)
+    derived.db.executemany("DELETE FROM forecasts WHERE client = ?", forget)
 
 
 def _parsed(path: str, data: bytes) -> Any:

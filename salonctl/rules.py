@@ -19,7 +19,7 @@ each caller's day. A window ends: past it a call is missed, never silently dropp
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -420,16 +420,32 @@ def call_load(view: SalonView, rules: list[Rule], today: date, low: date,
               high: date) -> dict[date, int]:
     """How many clients the rules will ask to call on each day between `low` and `high`,
     from what is known on `today` (a forecast: later events and calls are not known)."""
-    load: dict[date, set[str]] = {}
+    return load_of(client_days(view, rules, today, low, high).values())
+
+
+def client_days(view: SalonView, rules: list[Rule], today: date, low: date,
+                high: date) -> dict[str, set[date]]:
+    """For each client of the view, the days between `low` and `high` the rules will ask to
+    call her, from what is known on `today`."""
+    found: dict[str, set[date]] = {}
     for client in view.clients:
         if client.do_not_contact:
+            found[client.id] = set()
             continue
-        for reason in client_statuses(client, rules, view, today, low, high):
-            due = reason.occurrence.due
-            if low <= due <= high and reason.status.state != "suppressed":
-                load.setdefault(due, set()).add(client.id)
-    return {day: len(clients) for day, clients in sorted(load.items())}
+        found[client.id] = {
+            reason.occurrence.due
+            for reason in client_statuses(client, rules, view, today, low, high)
+            if low <= reason.occurrence.due <= high and reason.status.state != "suppressed"}
+    return found
 
+
+def load_of(client_days: Iterable[set[date]]) -> dict[date, int]:
+    """How many clients are to be called on each day, from each client's days."""
+    load: dict[date, int] = {}
+    for days in client_days:
+        for day in days:
+            load[day] = load.get(day, 0) + 1
+    return dict(sorted(load.items()))
 
 
 def _quiet_until(view: SalonView, client: model.Client, statuses: list[Reason], day: date,

@@ -176,14 +176,16 @@ def test_a_damaged_store_is_rebuilt(tmp_path: Path, make_salon: Any,
     assert store.stat().st_mode & 0o077 == 0, "the store is readable by others"
 
 
-def same_output(salon: Salon, monkeypatch: pytest.MonkeyPatch, *args: str) -> str:
+def same_output(salon: Salon, monkeypatch: pytest.MonkeyPatch, *args: str,
+                today: str | None = None, code: int = 0) -> str:
     """A command's output through the store equals its output from the files alone."""
     with monkeypatch.context() as patch:
         patch.setenv("SALONCTL_NO_DERIVED", "1")
-        from_files = salon(*args)
-    through_store = salon(*args)
+        from_files = salon(*args, today=today)
+    through_store = salon(*args, today=today)
     assert (through_store.code, through_store.out, through_store.err) == \
         (from_files.code, from_files.out, from_files.err), f"the store changed {args}"
+    assert through_store.code == code, through_store.err
     return through_store.out + through_store.err
 
 
@@ -201,9 +203,9 @@ def test_lookups_through_the_store(tmp_path: Path, make_salon: Any,
         assert json.loads(shown)["phone"], f"client show {wanted} showed no client"
         same_output(salon, monkeypatch, "why", wanted)
         same_output(salon, monkeypatch, "why", wanted, "--format", "json")
-    twice = same_output(salon, monkeypatch, "client", "show", "anna lee")
+    twice = same_output(salon, monkeypatch, "client", "show", "anna lee", code=2)
     assert "matches 2 clients" in twice
-    unknown = same_output(salon, monkeypatch, "client", "show", "Ann")
+    unknown = same_output(salon, monkeypatch, "client", "show", "Ann", code=2)
     assert "did you mean" in unknown and "Anna Lee" in unknown
     for text in ("anna", "7777", "Lee", "zzz"):
         same_output(salon, monkeypatch, "client", "find", text, "--format", "json")
@@ -221,3 +223,18 @@ def test_a_broken_month_elsewhere_does_not_stop_a_visit(
     assert "client: c0005" in salon.read("journal/visits/2026-11.yaml").splitlines()[-1]
     sheet_run = salon("due", day)
     assert sheet_run.code == 65 and old.name in sheet_run.err
+
+
+def test_plans_through_the_store(tmp_path: Path, make_salon: Any,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    salon = generated(tmp_path, make_salon, 9)
+    day = "2026-11-24"
+    for _ in range(2):  # forecasts made, then kept
+        same_output(salon, monkeypatch, "plan", "year", "2027", "--format", "json", today=day)
+    salon.ok("visit", "add", "c0004", "--service", "补水", "--amount", "1280", today=day)
+    salon.ok("client", "add", "新客", "--phone", "13800001234", "--birthday", "1990-03-03")
+    salon.ok("appointment", "add", "c0006", "--at", "2027-01-05 10:00", today=day)
+    plan = same_output(salon, monkeypatch, "plan", "year", "2027", "--format", "json")
+    assert json.loads(plan)["months"], "the plan has no months"
+    same_output(salon, monkeypatch, "plan", "year", "2027", today="2026-12-01")
+    same_output(salon, monkeypatch, "plan", "year", "2026", "--format", "json")

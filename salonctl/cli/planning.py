@@ -7,9 +7,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from salonctl import lazy, model, rulebook
-from salonctl.cli.common import State
+from salonctl import derived, lazy, model, rulebook
+from salonctl.cli.common import State, derived_store
 from salonctl.errors import DataError, UsageError
+from salonctl.ruleset import Rule
 
 if TYPE_CHECKING:
     from salonctl import anchors, calendar, plan, rules
@@ -54,21 +55,50 @@ def build_year(run: State, year: int, given: Decimal | None = None, fixed: Decim
                share: Decimal | None = None, profit: Decimal | None = None,
                forecast_calls: bool = True) -> plan.YearPlan:
     """The year's plan; `forecast_calls=False` skips the call forecast (a whole engine pass
-    over the year) when only the targets are wanted."""
+    over the year) when only the targets are wanted. Through the derived store when it can
+    serve: each client's forecast is kept there until her records or the day change."""
     salon = run.reading()
     settings = salon.settings()
-    view = anchors.SalonView(settings, salon.clients(), salon.history(), settings.follow_up.max_tries)
-    load = rules.call_load(view, salon.rules(), run.today(), date(year, 1, 1),
-                           date(year, 12, 31)) if forecast_calls else {}
+    span = (date(year, 1, 1), date(year, 12, 31))
+    found = derived_store(salon)
+    if found is None:
+        view = anchors.SalonView(settings, salon.clients(), salon.history(),
+                                 settings.follow_up.max_tries)
+        clients, revenue = view.clients, plan.monthly_revenue(salon.history().visits)
+        load = rules.call_load(view, salon.rules(), run.today(), *span) if forecast_calls else {}
+    else:
+        store = found[0]
+        clients = store.clients(store.all_ids())
+        revenue = plan.revenue_by_month(store.visit_amounts())
+        load = _forecast(store, settings, salon.rules(), run.today(), *span) if forecast_calls \
+            else {}
     calls: dict[int, int] = {}
     for day, count in load.items():
         calls[day.month] = calls.get(day.month, 0) + count
     return plan.year_plan(plan.Inputs(
-        year=year, today=run.today(), revenue=plan.monthly_revenue(salon.history().visits),
+        year=year, today=run.today(), revenue=revenue,
         costs=_costs(settings, fixed, share, profit), past=settings.plan, cycle=_cycle(run),
         language=settings.language, given_target=given,
-        birthdays={m: len(b) for m, b in birthdays_by_month(view.clients, year).items()}, calls=calls,
+        birthdays={m: len(b) for m, b in birthdays_by_month(clients, year).items()}, calls=calls,
     ))
+
+
+def _forecast(store: derived.Derived, settings: model.Settings, rule_set: list[Rule],
+              today: date, low: date, high: date) -> dict[date, int]:
+    """`rules.call_load` from each client's kept forecast; the clients without one (new,
+    changed, or a new day) are evaluated and their forecasts kept."""
+    key = f"{today}|{low}|{high}"
+    known = store.forecasts(key)
+    missing = [client_id for client_id in store.all_ids() if client_id not in known]
+    if missing:
+        guests = store.guests_of(missing)
+        view = anchors.SalonView(settings, store.clients(missing),
+                                 store.history([*missing, *(guest.id for guest in guests)]),
+                                 settings.follow_up.max_tries, others=guests)
+        fresh = rules.client_days(view, rule_set, today, low, high)
+        store.remember_forecasts(key, fresh)
+        known.update(fresh)
+    return rules.load_of(known.values())
 
 
 def month_days(year: int, month: int) -> list[date]:
