@@ -32,9 +32,12 @@ from salonctl import __version__, cache, codec, flowline, fsutil, model, ruleboo
 from salonctl.errors import StoreIOError
 
 FILE = "derived.sqlite3"
-FORMAT = f"salonctl {__version__} derived 4"
+FORMAT = f"salonctl {__version__} derived 5"
 RACY_NS = 3_000_000_000  # an mtime this close to when it was recorded may hide a change
 _FORGET_ALL = "UPDATE clients SET quiet_from = NULL, quiet_until = NULL, day = NULL, result = NULL"
+# A client's evaluated day: the result's text, her caller, must (0/1), priority, days lapsed
+# (-1: not a win-back) and spend in cents (NULL when not whole cents), as `worklist` ranks.
+Result = tuple[str, str, int, int, int, int | None]
 _FORGET_ONE = _FORGET_ALL + " WHERE id = ?"
 CONFIG_FILES = ("salon.yaml", rulebook.RULES_FILE, rulebook.CYCLE_FILE)
 _SCHEMA = """
@@ -44,7 +47,9 @@ CREATE TABLE files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGE
 CREATE TABLE clients(id TEXT PRIMARY KEY, seq INTEGER NOT NULL, bucket TEXT NOT NULL,
                      referred_by TEXT, record TEXT NOT NULL,
                      phone TEXT NOT NULL, name TEXT NOT NULL, note TEXT NOT NULL,
-                     quiet_from TEXT, quiet_until TEXT, day TEXT, result TEXT);
+                     quiet_from TEXT, quiet_until TEXT, day TEXT, result TEXT,
+                     caller TEXT, must INTEGER, priority INTEGER, lapse INTEGER,
+                     spent_cents INTEGER);
 CREATE INDEX clients_by_referrer ON clients(referred_by);
 CREATE INDEX clients_by_phone ON clients(phone);
 CREATE TABLE entries(id TEXT PRIMARY KEY, owner TEXT NOT NULL, client TEXT NOT NULL,
@@ -145,6 +150,39 @@ class Derived:
         return dict(self._select("SELECT id, result FROM clients WHERE day = ? AND id IN ({})",
                                  list(ids), day.isoformat()))
 
+    def evaluated(self, day: date, ids: Iterable[str]) -> set[str]:
+        """Which of these clients were evaluated on `day` since their records last changed."""
+        return {row[0] for row in self._select(
+            "SELECT id FROM clients WHERE day = ? AND id IN ({})", list(ids), day.isoformat())}
+
+    def remember(self, day: date, quiet: dict[str, date], results: dict[str, Result]) -> None:
+        """Note who cannot be due from `day` until when, and what the others' evaluation on
+        `day` gave: the result and the terms that place her row."""
+        self.remember_quiet(day, quiet)
+        with self._transaction():
+            self.db.executemany(
+                "UPDATE clients SET day = ?, result = ?, caller = ?, must = ?, priority = ?, "
+                "lapse = ?, spent_cents = ? WHERE id = ?",
+                [(day.isoformat(), *result, client_id) for client_id, result in results.items()])
+
+    def placed(self, day: date, limit: int) -> tuple[list[str], dict[str, int]] | None:
+        """The clients on each caller's sheet of `day` (the `limit` best placed, and every
+        must-call), and how many rows each caller has held; None when a row's terms cannot
+        be ordered here (the caller then places every row itself)."""
+        rows = self.db.execute(
+            "SELECT id, caller, spent_cents IS NULL, ROW_NUMBER() OVER (PARTITION BY caller "
+            "ORDER BY must DESC, priority, lapse, spent_cents DESC, id), "
+            "SUM(must) OVER (PARTITION BY caller) FROM clients "
+            "WHERE day = ? AND result IS NOT NULL", (day.isoformat(),)).fetchall()
+        if any(inexact for _, _, inexact, _, _ in rows):
+            return None
+        shown = [client_id for client_id, _, _, rank, musts in rows if rank <= max(limit, musts)]
+        held: dict[str, int] = {}
+        for _, caller, _, rank, musts in rows:
+            if rank > max(limit, musts):
+                held[caller] = held.get(caller, 0) + 1
+        return shown, held
+
     def lookup(self, wanted: str) -> list[model.Client]:
         """Every client `wanted` could name: by id, by phone digits, or with it in her name
         (a superset, in file order, for the caller's exact rules)."""
@@ -187,13 +225,10 @@ class Derived:
             "SELECT json_extract(record, '$.date'), json_extract(record, '$.amount') "
             "FROM entries WHERE kind = 'Visit' AND json_extract(record, '$.amount') IS NOT NULL")]
 
-    def remember(self, day: date, quiet: dict[str, date], results: dict[str, str]) -> None:
-        """Note who cannot be due from `day` until when, and what the others' evaluation on
-        `day` gave."""
-        self.remember_quiet(day, quiet)
+    def forget(self, ids: Iterable[str]) -> None:
+        """Evaluate these clients afresh next time (what is kept of them does not read)."""
         with self._transaction():
-            self.db.executemany("UPDATE clients SET day = ?, result = ? WHERE id = ?",
-                                [(day.isoformat(), text, i) for i, text in results.items()])
+            self.db.executemany(_FORGET_ONE, [(i,) for i in ids])
 
     def remember_quiet(self, day: date, quiet: dict[str, date]) -> None:
         """Note who cannot be due from `day` until when; the rest are evaluated every run."""
@@ -412,7 +447,7 @@ def _require_referrers(derived: Derived, clients: list[model.Client]) -> None:
 
 BUCKET_STRIDE = 1_000_000  # a client's order: her file's place, then hers in the file
 _PUT_CLIENT = ("INSERT OR REPLACE INTO clients VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, "
-               "NULL)")
+               "NULL, NULL, NULL, NULL, NULL, NULL)")
 
 
 def _client_row(client: model.Client, seq: int, bucket: str, record: str) -> tuple[Any, ...]:

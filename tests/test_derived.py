@@ -47,12 +47,17 @@ def sheet(salon: Salon, day: str, monkeypatch: pytest.MonkeyPatch, files_only: b
 
 
 def same_sheets(salon: Salon, day: str, monkeypatch: pytest.MonkeyPatch) -> int:
-    """The sheet through the store (twice: evaluated, then reused) equals the files' one."""
+    """The sheet through the store (twice: evaluated, then reused) equals the files' one:
+    every due row (--all), and the day's sheet at its limit and at a small one, whose rows
+    the store places itself."""
     through_store = sheet(salon, day, monkeypatch, files_only=False)
     again = sheet(salon, day, monkeypatch, files_only=False)
     from_files = sheet(salon, day, monkeypatch, files_only=True)
     assert through_store == from_files, f"the store changed the sheet of {day}"
     assert again == from_files, f"a second run through the store changed the sheet of {day}"
+    for limited in (("due", day), ("due", day, "--limit", "3"),
+                    ("due", day, "--limit", "2", "--format", "json")):
+        same_output(salon, monkeypatch, *limited, today=day)
     return len(from_files)
 
 

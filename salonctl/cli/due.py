@@ -54,43 +54,74 @@ def engine(run: State) -> tuple[SalonView, list[Rule]]:
     return view, salon.rules()
 
 
-def day_engine(run: State, day: date) -> tuple[SalonView, list[Rule], list[DayResult]]:
+@dataclass
+class DayWork:
     """One day's due rows with their rank terms and circumstances, and the view they were
-    found in: through the derived store when it can serve (only the clients who may be due
-    are read, and only those not evaluated on that day yet are evaluated), else from the
-    files. `SALONCTL_NO_DERIVED=1` reads the files, as a check on the store."""
+    found in. Read from the derived store for a sheet at a limit, only the rows that make the
+    sheet are read back (`held` then counts, per caller, the rows beyond it)."""
+
+    view: SalonView
+    rules: list[Rule]
+    results: list[DayResult]
+    held: dict[str, int] | None = None  # None: `results` holds every due row
+
+
+def day_engine(run: State, day: date, limit: int | None = None) -> DayWork:
+    """The day's work: through the derived store when it can serve (only the clients who
+    may be due are read, and only those not evaluated on that day yet are evaluated), else
+    from the files. With `limit`, only the rows on the sheet at that limit need be read back.
+    `SALONCTL_NO_DERIVED=1` reads the files, as a check on the store."""
     salon = run.reading()
     settings, rule_set = salon.settings(), salon.rules()
     found = derived_store(salon)
     if found is None:
         view, _ = engine(run)
-        return view, rule_set, day_results(view, rules.due_on(view, rule_set, day), day)
+        return DayWork(view, rule_set, day_results(view, rules.due_on(view, rule_set, day), day))
     store, rebuilt = found
-    known: dict[str, DayResult] = {}
-    if rebuilt:
-        view, _ = engine(run)
-    else:
-        unsettled = store.unsettled(day)
-        known = _known_results(store, day, unsettled, rule_set)
-        todo = [client_id for client_id in unsettled if client_id not in known]
-        guests = store.guests_of(todo)
-        view = anchors.SalonView(settings, store.clients(todo),
-                         store.history([*todo, *(guest.id for guest in guests)]),
-                         settings.follow_up.max_tries, others=guests)
+    unsettled = [] if rebuilt else store.unsettled(day)
+    evaluated = store.evaluated(day, unsettled)
+    view = engine(run)[0] if rebuilt else _view_of_ids(
+        store, settings, [i for i in unsettled if i not in evaluated])
     due_rows, quiet = rules.due_and_quiet(view, rule_set, day)
-    fresh = day_results(view, due_rows, day)
-    store.remember(day, quiet, {r.row.client.id: daymemo.encode(r) for r in fresh})
-    return view, rule_set, [*known.values(), *fresh]
+    fresh = {r.row.client.id: r for r in day_results(view, due_rows, day)}
+    store.remember(day, quiet, {i: _kept(r, settings) for i, r in fresh.items()})
+    placed = store.placed(day, limit) if limit is not None else None
+    wanted = [i for i in (placed[0] if placed else evaluated) if i not in fresh]
+    known = _known_results(store, day, wanted, rule_set)
+    if len(known) < len(wanted):  # kept results that no longer read: evaluate them again
+        store.forget(set(wanted) - set(known))
+        return day_engine(run, day, limit)
+    return DayWork(view, rule_set, [*known.values(), *fresh.values()] if placed is None else
+                   [known[i] if i in known else fresh[i] for i in placed[0]],
+                   None if placed is None else placed[1])
+
+
+def _view_of_ids(store: derived.Derived, settings: model.Settings, ids: list[str]) -> SalonView:
+    """A view holding these clients, their guests and everything they bear on."""
+    guests = store.guests_of(ids)
+    return anchors.SalonView(settings, store.clients(ids),
+                             store.history([*ids, *(guest.id for guest in guests)]),
+                             settings.follow_up.max_tries, others=guests)
+
+
+def _kept(result: DayResult, settings: model.Settings) -> derived.Result:
+    """A result as the store keeps it: its text and the terms that place it."""
+    terms = result.terms
+    cents = terms.spent * 100
+    return (daymemo.encode(result), worklist.caller_of(result.row.client, settings),
+            int(terms.must), terms.priority, -1 if terms.lapsed_days is None else terms.lapsed_days,
+            int(cents) if cents == cents.to_integral_value() else None)
 
 
 def _known_results(store: derived.Derived, day: date, ids: list[str],
                    rule_set: list[Rule]) -> dict[str, DayResult]:
-    """The results of clients already evaluated on `day` whose records have not changed."""
+    """The results of clients already evaluated on `day` whose records have not changed
+    (one that does not read back is left out)."""
     texts = store.results(day, ids)
     by_rule = {rule.id: rule for rule in rule_set}
     known = {}
     for client in store.clients(texts):
-        with contextlib.suppress(KeyError, ValueError, TypeError):  # else: evaluate her
+        with contextlib.suppress(KeyError, ValueError, TypeError):
             known[client.id] = daymemo.decode(texts[client.id], client, day, by_rule)
     return known
 
@@ -131,20 +162,22 @@ def checked_scripts(run: State, rule_set: list[Rule]) -> dict[str, scripts.Templ
 
 def day_sheet(view: SalonView, rule_set: list[Rule], library: dict[str, scripts.Template],
               day: date, consultant: str | None = None, limit: int | None = None,
-              include_held: bool = False, results: list[DayResult] | None = None) -> DaySheet:
-    if results is None:
-        results = day_results(view, rules.due_on(view, rule_set, day), day)
-    placed = worklist.place_ranked(((r.row, r.terms) for r in results), view.settings,
+              include_held: bool = False, work: DayWork | None = None) -> DaySheet:
+    if work is None:
+        work = DayWork(view, rule_set, day_results(view, rules.due_on(view, rule_set, day), day))
+    placed = worklist.place_ranked(((r.row, r.terms) for r in work.results), view.settings,
                                    limit or view.settings.daily_limit)
+    held = worklist.waiting(placed) if work.held is None else work.held
     if consultant is not None:
         placed = [p for p in placed if consultant in (p.caller, p.row.client.consultant)]
-    circumstances = {r.row.client.id: r.circumstances for r in results}
+        held = {caller: n for caller, n in held.items() if caller == consultant}
+    circumstances = {r.row.client.id: r.circumstances for r in work.results}
     records = [
         sheet.row_record(p, compose.compose(p.row, view.settings, library,
                                             circumstances[p.row.client.id]))
         for p in placed if include_held or not p.held
     ]
-    return DaySheet(day, records, {} if include_held else worklist.waiting(placed))
+    return DaySheet(day, records, {} if include_held else held)
 
 
 @app.command("due")
@@ -177,9 +210,10 @@ def due(
         _print_missed(run, view, rule_set, found, consultant, fmt, limit)
         return
     if days == 1:
-        view, rule_set, results = day_engine(run, day)
-        library = checked_scripts(run, rule_set)
-        sheets = [day_sheet(view, rule_set, library, day, consultant, limit, show_all, results)]
+        work = day_engine(run, day, None if show_all else limit or run.salon().settings().daily_limit)
+        library = checked_scripts(run, work.rules)
+        sheets = [day_sheet(work.view, work.rules, library, day, consultant, limit, show_all, work)]
+        view = work.view
     else:
         view, rule_set = engine(run)
         library = checked_scripts(run, rule_set)
@@ -273,7 +307,8 @@ def why(
     fmt = check_format(fmt, ("table", "json"))
     run = state(ctx)
     day = arg(lambda v: parse_when(v, run.today()), on, "--date") if on else run.today()
-    day_view, rule_set, results = day_engine(run, day)
+    work = day_engine(run, day)
+    day_view, rule_set, results = work.view, work.rules, work.results
     affected = run.salon().affected
     if client in affected:  # her own record does not read: say where, not "no such client"
         raise DataError([affected[client]], hint=f"{client}'s record must be fixed first")

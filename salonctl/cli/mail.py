@@ -63,8 +63,9 @@ def mail_command(
     config = settings.mail
     from_address = _sender(sender, config)
     recipients = _recipients(to, consultant, config)
-    view, rule_set, results = day_engine(run, day)
-    whole = day_sheet(view, rule_set, checked_scripts(run, rule_set), day, results=results)
+    work = day_engine(run, day)
+    view = work.view
+    whole = day_sheet(view, work.rules, checked_scripts(run, work.rules), day, work=work)
     whole.unreadable = unreadable(run, view)
     messages = [(r, mail.build(settings, mine, from_address, r, clock.now()))
                 for r in recipients
