@@ -284,7 +284,7 @@ def read_record(
     for key in raw:
         if key not in known:
             problems.append(Problem(
-                path, *raw.key_positions[key],
+                path, *raw.key_positions.get(key, raw.position),
                 f"unknown field {key!r}; known fields: {', '.join(known)}",
             ))
     values: dict[str, Any] = {}

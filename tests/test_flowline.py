@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salonctl import flowline, yamlio
+from tests.conftest import Salon
 
 
 def shape(value: Any) -> Any:
@@ -119,3 +120,21 @@ _values = st.recursive(_scalars, lambda inner: st.one_of(
 def test_any_written_entry_is_read_alike_or_left_to_pyyaml(entries: list[dict[str, Any]]) -> None:
     text = "".join(yamlio.dump_line(entry) for entry in entries)
     agrees(text)
+
+
+@pytest.mark.parametrize(("line", "problem"), [
+    ("- {id: v-20261124-1, client: c0001, date: 2026-11-24, bogus: 1}",
+     ":1:55: unknown field 'bogus'"),
+    ("- {id: v-20261124-1, client: c0001, date: 2026-11-24, amount: -5}",
+     ":1:63: amount:"),
+    ("- {id: v-20261124-1, client: c0001, date: 2026-02-30}", ":1:43: date:"),
+])
+def test_a_problem_in_a_line_read_fast_is_placed_exactly(salon: Salon, line: str,
+                                                         problem: str) -> None:
+    salon.ok("client", "add", "王丽", "--phone", "13800138000")
+    salon.write("journal/visits/2026-11.yaml", line + "\n")
+    checked = salon("check")
+    assert checked.code == 65, checked.err
+    assert f"journal/visits/2026-11.yaml{problem}" in checked.out + checked.err
+    sheet = salon("due")
+    assert sheet.code == 65 and f"2026-11.yaml{problem}" in sheet.err
