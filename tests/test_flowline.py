@@ -6,12 +6,13 @@ is read by PyYAML; it never reads a line differently."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from salonctl import flowline, yamlio
@@ -138,3 +139,55 @@ def test_a_problem_in_a_line_read_fast_is_placed_exactly(salon: Salon, line: str
     assert f"journal/visits/2026-11.yaml{problem}" in checked.out + checked.err
     sheet = salon("due")
     assert sheet.code == 65 and f"2026-11.yaml{problem}" in sheet.err
+
+
+_visit_values = {
+    "id": st.one_of(st.just("v-20261124-1"), st.from_regex(r"v-2026112[0-9]-[0-9]{1,3}", fullmatch=True)),
+    "client": st.sampled_from(["c0001", "c0002", "nobody", "", "c 1"]),
+    "date": st.one_of(st.dates(date(2026, 11, 1), date(2026, 11, 30)), st.just(date(2025, 1, 1)),
+                      st.sampled_from(["2026-11-31", "tomorrow"])),
+    "services": st.lists(st.sampled_from(["补水", "", "a, b", "SPA"]), max_size=3),
+    "products": st.lists(st.fixed_dictionaries(
+        {"name": st.sampled_from(["精华", "", "x"]),
+         "category": st.sampled_from(["care", "brand", "food"])}), max_size=2),
+    "amount": st.one_of(st.decimals(min_value=-5, max_value=10**8, places=2, allow_nan=False),
+                        st.integers(-3, 10**8), st.sampled_from(["380", "0x10", "1:30"])),
+    "by": st.one_of(st.none(), st.sampled_from(["小李", "", "x\x07"])),
+    "bogus": st.integers(0, 3),
+}
+_hostile = st.fixed_dictionaries({"id": _visit_values["id"]}, optional={
+    k: v for k, v in _visit_values.items() if k != "id"})
+_sound = st.fixed_dictionaries({
+    "id": _visit_values["id"], "client": st.sampled_from(["c0001", "c0002"]),
+    "date": st.dates(date(2026, 11, 1), date(2026, 11, 30))}, optional={
+    "services": st.lists(st.sampled_from(["补水", "SPA", "a: b", "#1", "yes"]), max_size=3),
+    "amount": st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False),
+    "by": st.text(max_size=8)})
+_visits = st.lists(st.one_of(_sound, _hostile), min_size=1, max_size=5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_visits)
+def test_a_journal_reads_the_same_fast_or_slow(tmp_path_factory: pytest.TempPathFactory,
+                                               entries: list[dict[str, Any]]) -> None:
+    """Entries, their lines and every problem (text and place) are the same whether the
+    file's lines were read fast or by PyYAML."""
+    from salonctl import store
+
+    root = tmp_path_factory.mktemp("salon")
+    path = root / "journal" / "visits" / "2026-11.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text("".join(yamlio.dump_line(e) for e in entries), encoding="utf-8")
+    kind = next(k for k in store.codec.JOURNALS if k.folder == "visits")
+    fast = store.Salon(root)._load_journal_file(kind, path)
+    shutil.rmtree(root / ".cache", ignore_errors=True)  # the slow read must not reuse the fast one
+    original = flowline.read
+    try:
+        flowline.read = lambda text: None  # type: ignore[assignment]
+        slow = store.Salon(root)._load_journal_file(kind, path)
+    finally:
+        flowline.read = original  # type: ignore[assignment]
+    assert fast == slow
+    event("read fast" if flowline.read(path.read_text(encoding="utf-8")) is not None
+          else "left to PyYAML")
+    event("with problems" if fast[1] else "clean")
