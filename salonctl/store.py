@@ -434,11 +434,11 @@ class Salon:
         """Every client id in the client files (readable or not) or named in a journal,
         read from the text so that not even a broken file hides one."""
         used = {client_id for bucket in self._buckets_or_raise() for client_id, _ in bucket.ids}
+        named: set[bytes] = set()
         for kind in codec.JOURNALS:
             for path in self._journal_files(kind):
-                used.update(m.group(1).decode("ascii", "replace")
-                            for m in _JOURNAL_CLIENT.finditer(fsutil.read_bytes(path)))
-        return used
+                named.update(_JOURNAL_CLIENT.findall(fsutil.read_bytes(path)))
+        return used | {client_id.decode("ascii", "replace") for client_id in named}
 
     def _journal_records(self, path: Path, data: bytes) -> list[Any] | None:
         """A journal's entries as cached (None: not cached), once it is known to parse: a
