@@ -416,7 +416,12 @@ def _owner(derived: Derived, entry: Any) -> str:
 
 def _reread_bucket(derived: Derived, path: str, data: bytes) -> set[str]:
     """Store a client file's records again; the clients that changed."""
-    raw = _parsed(path, data)
+    try:
+        raw = flowline.read_block(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise Rebuild from None
+    if raw is None:
+        raw = _parsed(path, data)
     clients, _, problems = codec.clients_from(raw, path)
     if problems:
         raise Rebuild

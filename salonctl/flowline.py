@@ -1,4 +1,5 @@
-"""A fast reader for journals as salonctl writes them: one `- {key: value, ...}` a line.
+"""A fast reader for journals as salonctl writes them: one `- {key: value, ...}` a line
+(and for client files: `- key: value` and `  key: value` lines).
 
 PyYAML takes ~140 µs a journal line even with libyaml, most of it building nodes and
 resolving each scalar; a salon with years of history has hundreds of thousands of lines.
@@ -58,6 +59,35 @@ def read(text: str) -> list[Any] | None:
     except (_Unknown, IndexError):
         return None
     return entries if entries else None
+
+
+def read_block(text: str) -> list[Any] | None:
+    """The records of a client file as `yamlio.dump_block` writes one: each record a
+    `- key: value` line and `  key: value` lines, every value on its line (None: read it
+    with PyYAML instead, e.g. a note over several lines, a comment, a folded long value)."""
+    if not _PRINTABLE.fullmatch(text):
+        return None
+    records: list[Any] = []
+    try:
+        for number, line in enumerate(text.splitlines(), 1):
+            if line.startswith("- "):
+                record = LocatedDict()
+                record.position = (number, 3)
+                records.append(record)
+            elif not line.startswith("  ") or not records:
+                return None
+            rest = line[2:]
+            colon = rest.find(": ")
+            if colon < 0:
+                return None
+            name = _key(rest[:colon])
+            value, end = _value(rest, colon + 2, 1, number)
+            if end != len(rest) or name in records[-1]:
+                return None
+            records[-1][name] = value
+    except (_Unknown, IndexError):
+        return None
+    return records if records else None
 
 
 def _value(line: str, at: int, depth: int, number: int) -> tuple[Any, int]:

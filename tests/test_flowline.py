@@ -191,3 +191,109 @@ def test_a_journal_reads_the_same_fast_or_slow(tmp_path_factory: pytest.TempPath
     event("read fast" if flowline.read(path.read_text(encoding="utf-8")) is not None
           else "left to PyYAML")
     event("with problems" if fast[1] else "clean")
+
+
+def block_agrees(text: str) -> bool:
+    """`flowline.read_block` reads a client file as PyYAML does, or steps aside."""
+    fast = flowline.read_block(text)
+    if fast is None:
+        return False
+    slow, problems = yamlio.parse(text, "clients/0000.yaml")
+    assert not problems, f"the fast reader accepted what PyYAML refuses: {problems}"
+    assert [shape_top(r) for r in fast] == [shape_top(r) for r in slow]
+    return True
+
+
+def shape_top(record: Any) -> Any:
+    """A record's line and its values (where a nested value starts is PyYAML's to say)."""
+    return (record.position, [(k, _untyped_positions(v)) for k, v in record.items()])
+
+
+def _untyped_positions(value: Any) -> Any:
+    if isinstance(value, dict):
+        return ("map", [(k, _untyped_positions(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("list", [_untyped_positions(v) for v in value])
+    return (type(value).__name__, value)
+
+
+def test_a_client_file_as_salonctl_writes_it_is_read_fast_and_alike() -> None:
+    records = [
+        {"id": "c0001", "name": "王丽", "phone": "0612345670", "birthday": date(1990, 5, 1),
+         "lunar_birthday": "08-15", "category": "member", "key": True, "tags": ["VIP", "a, b"],
+         "note": "likes: quiet rooms # really", "since": date(2026, 11, 24)},
+        {"id": "c0002", "name": "Anna O'Brien", "phone": "+49 30 1234", "gender": "female",
+         "referred_by": "c0001", "do_not_contact": False, "note": "yes"},
+    ]
+    assert block_agrees(yamlio.dump_block(records))
+
+
+@pytest.mark.parametrize("text", [
+    "- id: c1\n  note: |\n    two\n    lines\n",
+    "# clients\n- id: c1\n",
+    "- id: c1\n\n- id: c2\n",
+    "- id: c1  # first\n",
+    "- id: c1\n  note: a, b\n",
+    "- id: c1\n  id: c2\n",
+    "- id: c1\n   name: x\n",
+    "[]\n",
+])
+def test_a_client_file_otherwise_is_left_to_pyyaml(text: str) -> None:
+    assert flowline.read_block(text) is None
+
+
+_client_values = st.one_of(st.text(max_size=20), st.integers(-5, 10**12), st.booleans(),
+                           st.dates(date(1900, 1, 1), date(2199, 12, 31)),
+                           st.lists(st.text(max_size=6), max_size=3),
+                           st.sampled_from(["08-15", "yes", "~", "0612345670", "1:30", "-1"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.dictionaries(_keys, _client_values, min_size=1, max_size=8),
+                min_size=1, max_size=4))
+def test_any_written_client_file_is_read_alike_or_left_to_pyyaml(
+        records: list[dict[str, Any]]) -> None:
+    block_agrees(yamlio.dump_block(records))
+
+
+_client_records = st.lists(st.fixed_dictionaries(
+    {"id": st.sampled_from(["c0001", "c0002", "c 3", ""]),
+     "name": st.sampled_from(["王丽", "", "Anna", "x\x07"])},
+    optional={"phone": st.sampled_from(["0612345670", "138", "", "+49 30 1"]),
+              "birthday": st.one_of(st.dates(date(1950, 1, 1), date(2010, 1, 1)),
+                                    st.just("1990-02-30")),
+              "category": st.sampled_from(["member", "new", "vip"]),
+              "key": st.one_of(st.booleans(), st.just("yes")),
+              "referred_by": st.sampled_from(["c0001", "c9"]),
+              "bogus": st.integers(0, 2)}), min_size=1, max_size=4)
+
+
+_sound_clients = st.lists(st.fixed_dictionaries(
+    {"name": st.sampled_from(["王丽", "Anna Lee", "O'Brien"]),
+     "phone": st.sampled_from(["0612345670", "13800138000", "+49 30 1234"])},
+    optional={"birthday": st.dates(date(1950, 1, 1), date(2010, 1, 1)),
+              "category": st.sampled_from(["member", "new", "guest"]), "key": st.booleans(),
+              "note": st.text(max_size=12)}), min_size=1, max_size=4).map(
+    lambda records: [{"id": f"c{n:04d}", **r} for n, r in enumerate(records, 1)])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(_sound_clients, _client_records))
+def test_a_client_file_reads_the_same_fast_or_slow(tmp_path_factory: pytest.TempPathFactory,
+                                                   records: list[dict[str, Any]]) -> None:
+    from salonctl import store
+
+    root = tmp_path_factory.mktemp("salon")
+    path = root / "clients" / "0000.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(yamlio.dump_block(records), encoding="utf-8")
+    fast = store.Salon(root)._load_bucket(path)
+    shutil.rmtree(root / ".cache", ignore_errors=True)
+    original = flowline.read_block
+    try:
+        flowline.read_block = lambda text: None  # type: ignore[assignment]
+        slow = store.Salon(root)._load_bucket(path)
+    finally:
+        flowline.read_block = original  # type: ignore[assignment]
+    assert fast == slow
+    event("clean" if not fast[1] else "with problems")
