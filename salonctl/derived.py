@@ -159,7 +159,7 @@ class Derived:
         """Note who cannot be due from `day` until when, and what the others' evaluation on
         `day` gave: the result and the terms that place her row."""
         self.remember_quiet(day, quiet)
-        with self._transaction():
+        with self._noting():
             self.db.executemany(
                 "UPDATE clients SET day = ?, result = ?, caller = ?, must = ?, priority = ?, "
                 "lapse = ?, spent_cents = ? WHERE id = ?",
@@ -213,7 +213,7 @@ class Derived:
 
     def remember_forecasts(self, key: str, found: dict[str, set[date]]) -> None:
         """Keep these forecasts, and only this key's: another day's forecast is stale."""
-        with self._transaction():
+        with self._noting():
             self.db.execute("DELETE FROM forecasts WHERE key != ?", (key,))
             self.db.executemany("INSERT OR REPLACE INTO forecasts VALUES (?, ?, ?)", [
                 (client, key, json.dumps(sorted(d.isoformat() for d in days)))
@@ -227,14 +227,14 @@ class Derived:
 
     def forget(self, ids: Iterable[str]) -> None:
         """Evaluate these clients afresh next time (what is kept of them does not read)."""
-        with self._transaction():
+        with self._noting():
             self.db.executemany(_FORGET_ONE, [(i,) for i in ids])
 
     def remember_quiet(self, day: date, quiet: dict[str, date]) -> None:
         """Note who cannot be due from `day` until when; the rest are evaluated every run."""
         # A span found earlier from the same records still holds: one that meets the new one
         # joins it, so asking about tomorrow does not undo what is known about today.
-        with self._transaction():
+        with self._noting():
             self.db.executemany(
                 "UPDATE clients SET"
                 " quiet_from = CASE WHEN quiet_from <= :until AND :from <= quiet_until"
@@ -243,6 +243,13 @@ class Derived:
                 " THEN max(quiet_until, :until) ELSE :until END WHERE id = :id",
                 [{"from": day.isoformat(), "until": until.isoformat(), "id": client_id}
                  for client_id, until in quiet.items()])
+
+    @contextlib.contextmanager
+    def _noting(self) -> Iterator[None]:
+        """A write of what was worked out: if the store cannot take it (a full disk, a
+        store another run replaced), it is worked out again next time; the run goes on."""
+        with contextlib.suppress(sqlite3.Error), self._transaction():
+            yield
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:

@@ -243,3 +243,24 @@ def test_plans_through_the_store(tmp_path: Path, make_salon: Any,
     assert json.loads(plan)["months"], "the plan has no months"
     same_output(salon, monkeypatch, "plan", "year", "2027", today="2026-12-01")
     same_output(salon, monkeypatch, "plan", "year", "2026", "--format", "json")
+
+
+def test_a_store_that_cannot_be_written_costs_nothing_but_time(
+        tmp_path: Path, make_salon: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a run works out is noted in the store; when the store cannot take it (here a
+    read-only connection, as with a full disk), the run goes on and nothing is noted."""
+    from salonctl import derived
+
+    salon = generated(tmp_path, make_salon, 13)
+    day = "2026-11-24"
+    same_sheets(salon, day, monkeypatch)
+    path = salon.root / ".cache" / "derived.sqlite3"
+    read_only = derived.Derived(salon.root, sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+    someone = read_only.all_ids()[0]
+    later = date(2026, 12, 1)
+    read_only.remember(later, {someone: date(2026, 12, 9)}, {})
+    read_only.remember_forecasts("a day|2027-01-01|2027-12-31", {someone: {date(2027, 1, 5)}})
+    read_only.forget([someone])
+    assert read_only.unsettled(later) == derived.Derived(
+        salon.root, sqlite3.connect(path)).unsettled(later), "a read-only store was written"
+    assert not read_only.forecasts("a day|2027-01-01|2027-12-31")
