@@ -21,7 +21,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -272,15 +272,18 @@ class Derived:
         return None if row is None else str(row[0])
 
 
-def synced(salon: Any) -> tuple[Derived, bool] | None:
+def synced(salon: Any, rebuilding: Callable[[int], None] = lambda size: None
+           ) -> tuple[Derived, bool] | None:
     """The salon's derived store brought up to date, and whether it was just rebuilt (its
     clients are then all unsettled, and the salon is read in full already); None when the
-    salon has problems or the store cannot be written: read the files instead."""
+    salon has problems or the store cannot be written: read the files instead. `rebuilding`
+    is told the bytes to read before a rebuild (a large salon takes a while)."""
     path = salon.root / cache.CACHE_DIR / FILE
     try:
         fsutil.ensure_dir(path.parent)
         with contextlib.suppress(Rebuild, sqlite3.DatabaseError):
             return _brought_up_to_date(salon.root, path), False
+        rebuilding(sum(size for size, _ in _scan(salon.root).values()))
         _remove(path)
         derived = _open(salon.root, path)
         return (derived, True) if _rebuild(derived, salon) else None

@@ -83,7 +83,15 @@ def derived_store(salon: store.Salon) -> tuple[derived.Derived, bool] | None:
     files, as a check on the store."""
     if os.environ.get("SALONCTL_NO_DERIVED"):
         return None
-    return derived.synced(salon)
+    return derived.synced(salon, _say_rebuilding)
+
+
+def _say_rebuilding(size: int) -> None:
+    """At a terminal, a word before a large salon is read in full (minutes at 100,000
+    clients); a small one is read before anyone would wonder."""
+    if size > 8_000_000 and sys.stderr.isatty():
+        print("salonctl: reading the whole salon once to index it in .cache/ "
+              "(the next runs are quick)...", file=sys.stderr, flush=True)
 
 
 def find_client(salon: store.Salon, wanted: str, name: str = "CLIENT") -> model.Client:
