@@ -286,7 +286,10 @@ def synced(salon: Any, rebuilding: Callable[[int], None] = lambda size: None
         rebuilding(sum(size for size, _ in _scan(salon.root).values()))
         _remove(path)
         derived = _open(salon.root, path)
-        return (derived, True) if _rebuild(derived, salon) else None
+        # Built only from a lenient reading, which checks across files too (an entry of
+        # nobody, an id used twice): a store must never hold what `check` would refuse.
+        reading = salon if salon.lenient else type(salon)(salon.root, lenient=True)
+        return (derived, reading is salon) if _rebuild(derived, reading) else None
     except (sqlite3.Error, OSError, StoreIOError):
         return None  # a store that cannot be used is no store: the files are read instead
 

@@ -350,17 +350,30 @@ class Salon:
                   f"file(s), set aside {torn} cut-off journal line(s) as <file>.torn",
                   file=sys.stderr)
 
-    def add_client(self, client: model.Client) -> None:
-        self._require_readable_client(client)
-        buckets = self._buckets_or_raise()
-        if buckets and len(buckets[-1].clients) < BUCKET_SIZE:
-            bucket = buckets[-1]
-        else:
-            path = self.root / CLIENTS_DIR / f"{len(buckets):04d}.yaml"
-            bucket = _Bucket(path, fsutil.digest(b""))
-            buckets.append(bucket)
+    def add_client(self, client: model.Client, known_ids: set[str] | None = None) -> None:
+        """Write a new client into the last bucket (or a new one). `known_ids`, every client
+        id there is, spares reading every bucket to check her referrer: then only the last
+        bucket is read."""
+        self._require_readable_client(client, known_ids)
+        bucket, count = self._last_bucket()
+        if bucket is None or len(bucket.clients) >= BUCKET_SIZE:
+            bucket = _Bucket(self.root / CLIENTS_DIR / f"{count:04d}.yaml", fsutil.digest(b""))
+            if self._buckets is not None:
+                self._buckets.append(bucket)
         bucket.clients.append(client)
         self._write_bucket(bucket)
+
+    def _last_bucket(self) -> tuple[_Bucket | None, int]:
+        """The last client file and how many there are."""
+        if self._buckets is not None:
+            return (self._buckets[-1] if self._buckets else None), len(self._buckets)
+        paths = sorted((self.root / CLIENTS_DIR).glob("*.yaml"))
+        if not paths:
+            return None, 0
+        bucket, problems = self._load_bucket(paths[-1])
+        if problems:
+            raise DataError(problems)
+        return bucket, len(paths)
 
     def replace_client(self, client: model.Client) -> None:
         self._require_readable_client(client)
@@ -372,12 +385,15 @@ class Salon:
                     return
         raise AssertionError(f"client {client.id} is not loaded")  # pragma: no cover
 
-    def _require_readable_client(self, client: model.Client) -> None:
+    def _require_readable_client(self, client: model.Client,
+                                 known_ids: set[str] | None = None) -> None:
         """What is written must read back: the same rules for a command as for `check`."""
         raw, problems = yamlio.parse(codec.dump_clients([client]), "client")
         if not problems:
             problems = codec.clients_from(raw, "client")[2]
-        if client.referred_by and not any(c.id == client.referred_by for c in self.clients()):
+        if known_ids is None:
+            known_ids = {c.id for c in self.clients()} if client.referred_by else set()
+        if client.referred_by and client.referred_by not in known_ids:
             problems.append(Problem("client", 1, 1, f"referred_by: {client.referred_by!r} is not "
                                                     "a client"))
         codec.refuse_as_arguments(problems)

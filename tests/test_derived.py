@@ -264,3 +264,20 @@ def test_a_store_that_cannot_be_written_costs_nothing_but_time(
     assert read_only.unsettled(later) == derived.Derived(
         salon.root, sqlite3.connect(path)).unsettled(later), "a read-only store was written"
     assert not read_only.forecasts("a day|2027-01-01|2027-12-31")
+
+
+def test_a_store_built_by_a_strict_command_still_names_an_entry_of_nobody(
+        tmp_path: Path, make_salon: Any) -> None:
+    salon = generated(tmp_path, make_salon, 14)
+    day = "2026-11-24"
+    salon.ok("visit", "add", "c0003", "--service", "补水", today=day)
+    bucket = salon.root / "clients" / "0000.yaml"
+    text = bucket.read_text(encoding="utf-8")
+    start = text.index("- id: c0003\n")
+    end = text.index("- id: c0004\n")
+    bucket.write_text(text[:start] + text[end:], encoding="utf-8")  # her record taken out
+    assert salon("client", "show", "c0005").code == 0  # a strict command reads first
+    sheet_run = salon("due", day)
+    assert sheet_run.code == 65, sheet_run.err
+    assert "'c0003' is not a client" in sheet_run.err
+    assert salon("client", "add", "X", "--phone", "0699999998", "--id", "c0003").code == 2

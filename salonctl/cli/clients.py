@@ -99,22 +99,25 @@ def add(
     new_id = _given(schema.parse_id, client_id, "--id")
     salon = run.salon()
     with salon.lock("client add"):
-        clients = salon.clients()
-        used = salon.used_client_ids()
+        indexed = derived_store(store.Salon(salon.root, lenient=True))
+        # Through the store's index when it serves (every id it holds is every id used: it
+        # serves only a salon whose every record reads); else from every file.
+        used = set(indexed[0].all_ids()) if indexed else salon.used_client_ids()
         if new_id and new_id in used:
             raise UsageError(f"--id: {new_id!r} is or was a client's id; choose another")
         if referred_by is not None:
-            fields["referred_by"] = resolve_client(clients, referred_by, "--referred-by").id
-        _note_shared_phone(clients, fields["phone"])
+            candidates = indexed[0].lookup(referred_by) if indexed else salon.clients()
+            fields["referred_by"] = resolve_client(candidates, referred_by, "--referred-by").id
+        digits = schema.phone_digits(fields["phone"])
+        _note_shared_phone(indexed[0].lookup(digits) if indexed else salon.clients(), digits)
         client = model.Client(
             id=new_id or _next_client_id(used), since=run.today(), **fields)
-        salon.add_client(client)
+        salon.add_client(client, used if indexed else None)
     echo_warnings(salon)
     print(client.id)
 
 
-def _note_shared_phone(clients: list[model.Client], phone: str) -> None:
-    digits = schema.phone_digits(phone)
+def _note_shared_phone(clients: list[model.Client], digits: str) -> None:
     for other in clients:
         if schema.phone_digits(other.phone) == digits:
             print(f"note: {other.id} {other.name} has the same phone number", file=sys.stderr)
