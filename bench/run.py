@@ -90,6 +90,8 @@ class Salon:
             "client find": ([*cli, "client", "find", "Anna"], None),
             "why": ([*cli, "why", middle], None),
             "plan year": ([*cli, "plan", "year", "2027", "--format", "json"], None),
+            "plan year, a day after one": ([*cli, "plan", "year", "2027", "--format", "json"],
+                                           self.plan_the_day_before),
             "mail --dry-run": ([*cli, "mail", "--to", "o@example.com", "--from", "s@example.com",
                                 "--dry-run"], None),
             "check, warm": ([*cli, "check", "--fix"], None),
@@ -101,6 +103,12 @@ class Salon:
         the caches)."""
         subprocess.run([*self.cli, "due", "today", "--format", "json"], check=True,
                        capture_output=True)
+
+    def plan_the_day_before(self) -> None:
+        """Yesterday's plan, so today's finds the forecasts that still hold."""
+        yesterday = (date.fromisoformat(TODAY) - timedelta(days=1)).isoformat()
+        subprocess.run([*self.cli[:-1], yesterday, "plan", "year", "2027", "--format", "json"],
+                       check=True, capture_output=True)
 
     def drop_cache(self) -> None:
         shutil.rmtree(self.root / ".cache", ignore_errors=True)

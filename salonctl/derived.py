@@ -32,7 +32,7 @@ from salonctl import __version__, cache, codec, flowline, fsutil, model, ruleboo
 from salonctl.errors import StoreIOError
 
 FILE = "derived.sqlite3"
-FORMAT = f"salonctl {__version__} derived 5"
+FORMAT = f"salonctl {__version__} derived 6"
 RACY_NS = 3_000_000_000  # an mtime this close to when it was recorded may hide a change
 _FORGET_ALL = "UPDATE clients SET quiet_from = NULL, quiet_until = NULL, day = NULL, result = NULL"
 # A client's evaluated day: the result's text, her caller, must (0/1), priority, days lapsed
@@ -56,8 +56,9 @@ CREATE TABLE entries(id TEXT PRIMARY KEY, owner TEXT NOT NULL, client TEXT NOT N
                      kind TEXT NOT NULL, record TEXT NOT NULL);
 CREATE INDEX entries_by_owner ON entries(owner);
 CREATE INDEX entries_by_client ON entries(client);
-CREATE TABLE forecasts(client TEXT NOT NULL, key TEXT NOT NULL, days TEXT NOT NULL,
-                       PRIMARY KEY (client, key));
+CREATE TABLE forecasts(client TEXT NOT NULL, span TEXT NOT NULL, days TEXT NOT NULL,
+                       valid_from TEXT NOT NULL, valid_until TEXT NOT NULL,
+                       PRIMARY KEY (client, span));
 """
 
 
@@ -204,20 +205,21 @@ class Derived:
     def all_ids(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT id FROM clients ORDER BY seq")]
 
-    def forecasts(self, key: str) -> dict[str, set[date]]:
-        """Each client's forecast call days under `key` (the day it was made from and the
-        span), for the clients it is known of."""
-        return {client: {date.fromisoformat(day) for day in json.loads(days)}
+    def forecasts(self, span: str, day: date) -> dict[str, set[date]]:
+        """Each client's forecast call days over `span` that still hold on `day`."""
+        text = day.isoformat()
+        return {client: {date.fromisoformat(d) for d in json.loads(days)}
                 for client, days in self.db.execute(
-                    "SELECT client, days FROM forecasts WHERE key = ?", (key,))}
+                    "SELECT client, days FROM forecasts WHERE span = ? AND valid_from <= ? "
+                    "AND ? < valid_until", (span, text, text))}
 
-    def remember_forecasts(self, key: str, found: dict[str, set[date]]) -> None:
-        """Keep these forecasts, and only this key's: another day's forecast is stale."""
+    def remember_forecasts(self, span: str, day: date,
+                           found: dict[str, tuple[set[date], date]]) -> None:
+        """Keep these forecasts, made on `day`, each until the day it holds to."""
         with self._noting():
-            self.db.execute("DELETE FROM forecasts WHERE key != ?", (key,))
-            self.db.executemany("INSERT OR REPLACE INTO forecasts VALUES (?, ?, ?)", [
-                (client, key, json.dumps(sorted(d.isoformat() for d in days)))
-                for client, days in found.items()])
+            self.db.executemany("INSERT OR REPLACE INTO forecasts VALUES (?, ?, ?, ?, ?)", [
+                (client, span, json.dumps(sorted(d.isoformat() for d in days)),
+                 day.isoformat(), until.isoformat()) for client, (days, until) in found.items()])
 
     def visit_amounts(self) -> list[tuple[date, Decimal]]:
         """The day and amount of every visit with an amount, for the revenue by month."""

@@ -420,23 +420,48 @@ def call_load(view: SalonView, rules: list[Rule], today: date, low: date,
               high: date) -> dict[date, int]:
     """How many clients the rules will ask to call on each day between `low` and `high`,
     from what is known on `today` (a forecast: later events and calls are not known)."""
-    return load_of(client_days(view, rules, today, low, high).values())
+    return load_of(days for days, _ in client_days(view, rules, today, low, high).values())
+
+
+Forecast = tuple[set[date], date]  # the days she is to be called, and until when that holds
 
 
 def client_days(view: SalonView, rules: list[Rule], today: date, low: date,
-                high: date) -> dict[str, set[date]]:
+                high: date) -> dict[str, Forecast]:
     """For each client of the view, the days between `low` and `high` the rules will ask to
-    call her, from what is known on `today`."""
-    found: dict[str, set[date]] = {}
+    call her, from what is known on `today`, and the first later day that can change them.
+
+    Which occurrences there are does not depend on the day asked on, only their states do,
+    and a state counts here unless the occurrence is suppressed. A state changes only when
+    a window opens or closes or a try comes (the occurrence's days and its status's), and
+    suppression only by a record dated on or before the day asked on: the days hold until
+    the first of those after `today`.
+    """
+    found: dict[str, Forecast] = {}
     for client in view.clients:
         if client.do_not_contact:
-            found[client.id] = set()
+            found[client.id] = (set(), date.max)
             continue
-        found[client.id] = {
-            reason.occurrence.due
-            for reason in client_statuses(client, rules, view, today, low, high)
-            if low <= reason.occurrence.due <= high and reason.status.state != "suppressed"}
+        statuses = client_statuses(client, rules, view, today, low, high)
+        days = {r.occurrence.due for r in statuses
+                if low <= r.occurrence.due <= high and r.status.state != "suppressed"}
+        found[client.id] = (days, _next_change(view, client, statuses, today))
     return found
+
+
+def _next_change(view: SalonView, client: model.Client, statuses: list[Reason],
+                 today: date) -> date:
+    """The first day after `today` on which one of these statuses, or her records, can
+    change: a window opening or closing, a try coming, a record's day."""
+    candidates = list(_record_days(view, client))
+    for reason in statuses:
+        occurrence, status = reason.occurrence, reason.status
+        candidates += [occurrence.earliest, occurrence.due]
+        candidates += [d + timedelta(days=1) for d in (occurrence.latest, status.window_end)
+                       if d is not None and d < date.max]
+        if status.on is not None:
+            candidates += [status.on, status.on + timedelta(days=1)]
+    return min((d for d in candidates if d > today), default=date.max)
 
 
 def load_of(client_days: Iterable[set[date]]) -> dict[date, int]:

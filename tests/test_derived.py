@@ -241,7 +241,9 @@ def test_plans_through_the_store(tmp_path: Path, make_salon: Any,
     salon.ok("appointment", "add", "c0006", "--at", "2027-01-05 10:00", today=day)
     plan = same_output(salon, monkeypatch, "plan", "year", "2027", "--format", "json")
     assert json.loads(plan)["months"], "the plan has no months"
-    same_output(salon, monkeypatch, "plan", "year", "2027", today="2026-12-01")
+    for later in days_from(day, [-60, -31, -7, 0, 1, 5, 30, 45, 3]):  # kept across days
+        for year in ("2026", "2027"):
+            same_output(salon, monkeypatch, "plan", "year", year, "--format", "json", today=later)
     same_output(salon, monkeypatch, "plan", "year", "2026", "--format", "json")
 
 
@@ -259,11 +261,12 @@ def test_a_store_that_cannot_be_written_costs_nothing_but_time(
     someone = read_only.all_ids()[0]
     later = date(2026, 12, 1)
     read_only.remember(later, {someone: date(2026, 12, 9)}, {})
-    read_only.remember_forecasts("a day|2027-01-01|2027-12-31", {someone: {date(2027, 1, 5)}})
+    span = "2027-01-01|2027-12-31"
+    read_only.remember_forecasts(span, later, {someone: ({date(2027, 1, 5)}, date(2027, 1, 1))})
     read_only.forget([someone])
     assert read_only.unsettled(later) == derived.Derived(
         salon.root, sqlite3.connect(path)).unsettled(later), "a read-only store was written"
-    assert not read_only.forecasts("a day|2027-01-01|2027-12-31")
+    assert not read_only.forecasts(span, later)
 
 
 def test_a_store_built_by_a_strict_command_still_names_an_entry_of_nobody(

@@ -56,7 +56,8 @@ def build_year(run: State, year: int, given: Decimal | None = None, fixed: Decim
                forecast_calls: bool = True) -> plan.YearPlan:
     """The year's plan; `forecast_calls=False` skips the call forecast (a whole engine pass
     over the year) when only the targets are wanted. Through the derived store when it can
-    serve: each client's forecast is kept there until her records or the day change."""
+    serve: each client's forecast is kept there until her records change or a day they name
+    comes."""
     salon = run.reading()
     settings = salon.settings()
     span = (date(year, 1, 1), date(year, 12, 31))
@@ -85,10 +86,11 @@ def build_year(run: State, year: int, given: Decimal | None = None, fixed: Decim
 
 def _forecast(store: derived.Derived, settings: model.Settings, rule_set: list[Rule],
               today: date, low: date, high: date) -> dict[date, int]:
-    """`rules.call_load` from each client's kept forecast; the clients without one (new,
-    changed, or a new day) are evaluated and their forecasts kept."""
-    key = f"{today}|{low}|{high}"
-    known = store.forecasts(key)
+    """`rules.call_load` from each client's kept forecast; the clients without one that
+    still holds (new, changed, or past the next day her records name) are evaluated and
+    their forecasts kept."""
+    span = f"{low}|{high}"
+    known = store.forecasts(span, today)
     missing = [client_id for client_id in store.all_ids() if client_id not in known]
     if missing:
         guests = store.guests_of(missing)
@@ -96,8 +98,8 @@ def _forecast(store: derived.Derived, settings: model.Settings, rule_set: list[R
                                  store.history([*missing, *(guest.id for guest in guests)]),
                                  settings.follow_up.max_tries, others=guests)
         fresh = rules.client_days(view, rule_set, today, low, high)
-        store.remember_forecasts(key, fresh)
-        known.update(fresh)
+        store.remember_forecasts(span, today, fresh)
+        known.update((client_id, days) for client_id, (days, _) in fresh.items())
     return rules.load_of(known.values())
 
 
