@@ -321,6 +321,20 @@ def _remove(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
+def recorded_digest(root: Path, path: str) -> str | None:
+    """The digest of a file as the store last read it (and found it sound), if it has."""
+    store = root / cache.CACHE_DIR / FILE
+    if not store.exists():
+        return None
+    try:
+        uri = store.resolve().as_uri() + "?mode=ro"  # percent-encoded: any folder name
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+            row = db.execute("SELECT digest FROM files WHERE path = ?", (path,)).fetchone()
+    except sqlite3.Error:
+        return None
+    return None if row is None else str(row[0])
+
+
 def _update(derived: Derived, root: Path) -> None:
     if derived.format() != FORMAT:
         raise Rebuild

@@ -20,7 +20,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from salonctl import audit, cache, codec, flowline, fsutil, model, outbox, rulebook, salvage, yamlio
+from salonctl import (
+    audit,
+    cache,
+    codec,
+    derived,
+    flowline,
+    fsutil,
+    model,
+    outbox,
+    rulebook,
+    salvage,
+    yamlio,
+)
 from salonctl.errors import DataError, Problem, StoreIOError, UsageError
 from salonctl.ruleset import Rule
 from salonctl.scripts import Template
@@ -429,16 +441,13 @@ class Salon:
         probe = make_entry("")
         path = self.root / codec.journal_file(probe)
         data = self._read_bytes(path) if path.exists() else b""
-        known = self._journal_records(path, data)
+        self._require_parsing(path, data)
         entry = make_entry(_next_id(self._text(path, data), codec.id_stem(probe)))
         line = codec.journal_line(entry).encode("utf-8")
-        read_back = self._require_readable_entry(entry, line.decode("utf-8"))
+        self._require_readable_entry(entry, line.decode("utf-8"))
         warning = fsutil.append_line(path, line)
         if warning:
             self.warnings.append(warning)
-        elif known is not None:  # the file is what was read and this line: the cache stays warm
-            cache.save(self.root, path, fsutil.digest(data + line),
-                       [*known, (read_back, data.count(b"\n") + 1)])
         self._history = self._entries = None
         return entry
 
@@ -471,20 +480,23 @@ class Salon:
                 named.update(_JOURNAL_CLIENT.findall(fsutil.read_bytes(path)))
         return used | {client_id.decode("ascii", "replace") for client_id in named}
 
-    def _journal_records(self, path: Path, data: bytes) -> list[Any] | None:
-        """A journal's entries as cached (None: not cached), once it is known to parse: a
-        line added to a file that does not parse would be lost in it, so that is refused."""
+    def _require_parsing(self, path: Path, data: bytes) -> None:
+        """A line added to a file that does not parse would be lost in it: that is refused.
+        Cheapest first: the file as the derived store last found it (every file it records
+        reads), then salonctl's own lines read fast, then PyYAML."""
         if not data:
-            return []
-        cached = cache.load(self.root, path, fsutil.digest(data))
-        if cached is not None:
-            return cached
+            return
         text = self._text(path, data)
-        _, problems = yamlio.parse(text[: text.rfind("\n") + 1], self.rel(path))
+        complete = text[: text.rfind("\n") + 1]
+        relative = path.relative_to(self.root).as_posix()
+        if derived.recorded_digest(self.root, relative) == fsutil.digest(data):
+            return
+        if flowline.read(complete) is not None:
+            return
+        _, problems = yamlio.parse(complete, self.rel(path))
         if problems:
             raise DataError(problems, hint="nothing was written: fix that file first "
                                            "(salonctl check lists every problem)")
-        return None
 
     def rules(self) -> list[Rule]:
         rules, problems = rulebook.load_rules(
