@@ -166,6 +166,24 @@ class Derived:
                 "lapse = ?, spent_cents = ? WHERE id = ?",
                 [(day.isoformat(), *result, client_id) for client_id, result in results.items()])
 
+    def orderable(self, day: date) -> bool:
+        """Whether every row of `day` can be ordered here (spend in whole cents)."""
+        return self.db.execute(
+            "SELECT 1 FROM clients WHERE day = ? AND result IS NOT NULL AND spent_cents IS NULL "
+            "LIMIT 1", (day.isoformat(),)).fetchone() is None
+
+    def standing(self, day: date, client_id: str, limit: int) -> tuple[str, int, int, bool] | None:
+        """Her caller, rank, the caller's count of rows and whether hers is held, on `day`
+        (None: she is not due then). Ask `orderable` first."""
+        found = self.db.execute(
+            "SELECT caller, rank, count, rank > max(?, musts) FROM (SELECT id, caller, "
+            "ROW_NUMBER() OVER (PARTITION BY caller ORDER BY must DESC, priority, lapse, "
+            "spent_cents DESC, id) AS rank, COUNT(*) OVER (PARTITION BY caller) AS count, "
+            "SUM(must) OVER (PARTITION BY caller) AS musts FROM clients "
+            "WHERE day = ? AND result IS NOT NULL) WHERE id = ?",
+            (limit, day.isoformat(), client_id)).fetchone()
+        return None if found is None else (str(found[0]), found[1], found[2], bool(found[3]))
+
     def placed(self, day: date, limit: int) -> tuple[list[str], dict[str, int]] | None:
         """The clients on each caller's sheet of `day` (the `limit` best placed, and every
         must-call), and how many rows each caller has held; None when a row's terms cannot

@@ -212,6 +212,8 @@ def test_lookups_through_the_store(tmp_path: Path, make_salon: Any,
     assert "matches 2 clients" in twice
     unknown = same_output(salon, monkeypatch, "client", "show", "Ann", code=2)
     assert "did you mean" in unknown and "Anna Lee" in unknown
+    for row in sheet(salon, day, monkeypatch, files_only=True)[:12]:  # on the sheet or held
+        same_output(salon, monkeypatch, "why", row["client"], today=day)
     for text in ("anna", "7777", "Lee", "zzz"):
         same_output(salon, monkeypatch, "client", "find", text, "--format", "json")
 

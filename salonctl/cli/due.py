@@ -307,8 +307,8 @@ def why(
     fmt = check_format(fmt, ("table", "json"))
     run = state(ctx)
     day = arg(lambda v: parse_when(v, run.today()), on, "--date") if on else run.today()
-    work = day_engine(run, day)
-    day_view, rule_set, results = work.view, work.rules, work.results
+    work = day_engine(run, day, run.reading().settings().daily_limit)
+    day_view, rule_set = work.view, work.rules
     affected = run.salon().affected
     if client in affected:  # her own record does not read: say where, not "no such client"
         raise DataError([affected[client]], hint=f"{client}'s record must be fixed first")
@@ -322,7 +322,7 @@ def why(
     columns = (*render.columns("rule", "ref"), state_column)
     title = f"{found.name} ({found.id}) on {day}"
     render.emit(render.Listing(records, columns, title=title), "table", run.console)
-    run.line(_place_text(view.settings, results, found, day))
+    run.line(_place_text(run, work, found, day))
 
 
 def _view_of(run: State, day_view: SalonView, wanted: str) -> SalonView:
@@ -340,25 +340,47 @@ def _view_of(run: State, day_view: SalonView, wanted: str) -> SalonView:
                      settings.follow_up.max_tries, others=guests)
 
 
-def _place_text(settings: model.Settings, results: list[DayResult], client: model.Client,
-                day: date) -> str:
+def _place_text(run: State, work: DayWork, client: model.Client, day: date) -> str:
     """Where her row stands in her caller's day, and why there."""
-    placed = worklist.place_ranked(((r.row, r.terms) for r in results), settings,
-                                   settings.daily_limit)
-    mine = next((p for p in placed if p.row.client.id == client.id), None)
-    if mine is None:
+    settings = work.view.settings
+    standing = _standing(run, work, client, day)
+    if standing is None:
         return f"sheet: she is not on the sheet of {day}"
-    count = sum(p.caller == mine.caller for p in placed)
-    terms = mine.terms
+    caller, rank, count, held, terms = standing
     why = [("a must-call" if terms.must else "not a must-call"), f"priority {terms.priority}"]
     if terms.lapsed_days is not None:
         why.append(f"lapsed {terms.lapsed_days} days (fewer ranks higher)")
     why.append(f"spent {terms.spent:,} in the last 12 months")
-    place = f"rank {mine.rank} of {count} on {mine.caller}'s sheet of {day}"
-    if mine.held:
+    place = f"rank {rank} of {count} on {caller}'s sheet of {day}"
+    if held:
         place += (f", held: beyond the {settings.daily_limit} calls a day; she stays due "
                   "while her window lasts")
     return f"sheet: {place} ({'; '.join(why)})"
+
+
+Standing = tuple[str, int, int, bool, "worklist.RankTerms"]
+
+
+def _standing(run: State, work: DayWork, client: model.Client, day: date) -> Standing | None:
+    """Her caller, rank, the caller's count, held or not, and her terms: from the store when
+    it placed the day (only the rows on the sheet were read back), else from every row."""
+    limit = work.view.settings.daily_limit
+    found = derived_store(run.reading()) if work.held is not None else None
+    if found is not None and found[0].orderable(day):
+        place = found[0].standing(day, client.id, limit)
+        if place is None:
+            return None
+        mine = _known_results(found[0], day, [client.id], work.rules).get(client.id)
+        if mine is not None:
+            return (*place, mine.terms)
+    if work.held is not None:  # every row, then
+        work = day_engine(run, day)
+    placed = worklist.place_ranked(((r.row, r.terms) for r in work.results),
+                                   work.view.settings, limit)
+    row = next((p for p in placed if p.row.client.id == client.id), None)
+    if row is None:
+        return None
+    return row.caller, row.rank, sum(p.caller == row.caller for p in placed), row.held, row.terms
 
 
 def _explain(client: model.Client, view: SalonView, rule_set: list[Rule],
