@@ -19,13 +19,14 @@ from salonctl import flowline, yamlio
 from tests.conftest import Salon
 
 
-def shape(value: Any) -> Any:
-    """A value with its type and, for a mapping, where it starts: what the reader must keep."""
+def shape(value: Any, where: bool = True) -> Any:
+    """A value with its type and, for a mapping, where it starts (unless `where` is False):
+    what the reader must keep."""
     if isinstance(value, dict):
-        return ("map", getattr(value, "position", None),
-                [(shape(k), shape(v)) for k, v in value.items()])
+        return ("map", getattr(value, "position", None) if where else None,
+                [(shape(k, where), shape(v, where)) for k, v in value.items()])
     if isinstance(value, list):
-        return ("list", [shape(item) for item in value])
+        return ("list", [shape(item, where) for item in value])
     return (type(value).__name__, value)
 
 
@@ -206,15 +207,7 @@ def block_agrees(text: str) -> bool:
 
 def shape_top(record: Any) -> Any:
     """A record's line and its values (where a nested value starts is PyYAML's to say)."""
-    return (record.position, [(k, _untyped_positions(v)) for k, v in record.items()])
-
-
-def _untyped_positions(value: Any) -> Any:
-    if isinstance(value, dict):
-        return ("map", [(k, _untyped_positions(v)) for k, v in value.items()])
-    if isinstance(value, list):
-        return ("list", [_untyped_positions(v) for v in value])
-    return (type(value).__name__, value)
+    return (record.position, [(k, shape(v, where=False)) for k, v in record.items()])
 
 
 def test_a_client_file_as_salonctl_writes_it_is_read_fast_and_alike() -> None:

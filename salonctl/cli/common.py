@@ -12,11 +12,16 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar
 
 import typer
 
-from salonctl import clock, derived, model, schema, store
+from salonctl import clock, derived, lazy, model, schema, store
 from salonctl.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from salonctl import anchors
+    from salonctl.anchors import SalonView
+else:  # the engine is loaded by the commands that run it
+    anchors = lazy.module("salonctl.anchors")
 
 T = TypeVar("T")
 
@@ -92,6 +97,15 @@ def _say_rebuilding(size: int) -> None:
     if size > 8_000_000 and sys.stderr.isatty():
         print("salonctl: reading the whole salon once to index it in .cache/ "
               "(the next runs are quick)...", file=sys.stderr, flush=True)
+
+
+def partial_view(indexed: derived.Derived, settings: model.Settings, ids: list[str]) -> SalonView:
+    """These clients as the engine sees them, from the derived store: with their guests and
+    every entry that bears on them."""
+    guests = indexed.guests_of(ids)
+    return anchors.SalonView(settings, indexed.clients(ids),
+                             indexed.history([*ids, *(guest.id for guest in guests)]),
+                             settings.follow_up.max_tries, others=guests)
 
 
 def find_client(salon: store.Salon, wanted: str, name: str = "CLIENT") -> model.Client:

@@ -17,6 +17,7 @@ from salonctl.cli.common import (
     arg,
     check_format,
     derived_store,
+    partial_view,
     resolve_client,
     state,
 )
@@ -80,7 +81,7 @@ def day_engine(run: State, day: date, limit: int | None = None) -> DayWork:
     store, rebuilt = found
     unsettled = [] if rebuilt else store.unsettled(day)
     evaluated = store.evaluated(day, unsettled)
-    view = engine(run)[0] if rebuilt else _view_of_ids(
+    view = engine(run)[0] if rebuilt else partial_view(
         store, settings, [i for i in unsettled if i not in evaluated])
     due_rows, quiet = rules.due_and_quiet(view, rule_set, day)
     fresh = {r.row.client.id: r for r in day_results(view, due_rows, day)}
@@ -94,14 +95,6 @@ def day_engine(run: State, day: date, limit: int | None = None) -> DayWork:
     return DayWork(view, rule_set, [*known.values(), *fresh.values()] if placed is None else
                    [known[i] if i in known else fresh[i] for i in placed[0]],
                    None if placed is None else placed[1])
-
-
-def _view_of_ids(store: derived.Derived, settings: model.Settings, ids: list[str]) -> SalonView:
-    """A view holding these clients, their guests and everything they bear on."""
-    guests = store.guests_of(ids)
-    return anchors.SalonView(settings, store.clients(ids),
-                             store.history([*ids, *(guest.id for guest in guests)]),
-                             settings.follow_up.max_tries, others=guests)
 
 
 def _kept(result: DayResult, settings: model.Settings) -> derived.Result:
@@ -331,13 +324,8 @@ def _view_of(run: State, day_view: SalonView, wanted: str) -> SalonView:
     found = derived_store(run.salon())
     if found is None or found[1]:
         return day_view
-    store = found[0]
-    ids = [resolve_client(store.lookup(wanted), wanted).id]
-    guests = store.guests_of(ids)
-    settings = day_view.settings
-    return anchors.SalonView(settings, store.clients(ids),
-                     store.history([*ids, *(guest.id for guest in guests)]),
-                     settings.follow_up.max_tries, others=guests)
+    return partial_view(found[0], day_view.settings,
+                        [resolve_client(found[0].lookup(wanted), wanted).id])
 
 
 def _place_text(run: State, work: DayWork, client: model.Client, day: date) -> str:

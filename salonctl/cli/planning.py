@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from salonctl import derived, lazy, model, rulebook
-from salonctl.cli.common import State, derived_store
+from salonctl.cli.common import State, derived_store, partial_view
 from salonctl.errors import DataError, UsageError
 from salonctl.ruleset import Rule
 
@@ -93,11 +93,8 @@ def _forecast(store: derived.Derived, settings: model.Settings, rule_set: list[R
     known = store.forecasts(span, today)
     missing = [client_id for client_id in store.all_ids() if client_id not in known]
     if missing:
-        guests = store.guests_of(missing)
-        view = anchors.SalonView(settings, store.clients(missing),
-                                 store.history([*missing, *(guest.id for guest in guests)]),
-                                 settings.follow_up.max_tries, others=guests)
-        fresh = rules.client_days(view, rule_set, today, low, high)
+        fresh = rules.client_days(partial_view(store, settings, missing), rule_set, today,
+                                  low, high)
         store.remember_forecasts(span, today, fresh)
         known.update((client_id, days) for client_id, (days, _) in fresh.items())
     return rules.load_of(known.values())
