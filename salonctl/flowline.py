@@ -131,12 +131,9 @@ def _mapping(line: str, at: int, depth: int, number: int) -> tuple[LocatedDict, 
         if name in data:
             raise _Unknown  # a key twice: PyYAML words the problem
         data[name], at = _value(line, colon + 2, depth + 1, number)
-        if line.startswith(", ", at):
-            at += 2
-        elif line[at] == "}":
-            return data, at + 1
-        else:
-            raise _Unknown
+        at, closed = _after_item(line, at, "}")
+        if closed:
+            return data, at
 
 
 @functools.lru_cache(maxsize=4096)
@@ -157,12 +154,18 @@ def _sequence(line: str, at: int, depth: int, number: int) -> tuple[list[Any], i
     while True:
         item, at = _value(line, at, depth + 1, number)
         items.append(item)
-        if line.startswith(", ", at):
-            at += 2
-        elif line[at] == "]":
-            return items, at + 1
-        else:
-            raise _Unknown
+        at, closed = _after_item(line, at, "]")
+        if closed:
+            return items, at
+
+
+def _after_item(line: str, at: int, closer: str) -> tuple[int, bool]:
+    """Past the ", " before the next item, or past the closing bracket (True)."""
+    if line.startswith(", ", at):
+        return at + 2, False
+    if line[at] == closer:
+        return at + 1, True
+    raise _Unknown
 
 
 @functools.lru_cache(maxsize=65536)  # journals repeat their words: dates, names, services
