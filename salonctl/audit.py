@@ -40,7 +40,11 @@ def check_entries(entries: list[tuple[Any, str, int]], known: set[str]) -> list[
         if entry.id in ids:
             problems.append(Problem(where, line, 3, f"id {entry.id!r} is used twice"))
         ids[entry.id] = type(entry).__name__
+    clients_of = {entry.id: entry.client for entry, _, _ in entries}
     for entry, where, line in entries:
+        if isinstance(entry, model.Correction):
+            problems += _correction_problems(entry, where, line, ids, clients_of)
+            continue
         target = getattr(entry, "cancels", None) or getattr(entry, "closes", None)
         wanted = "Appointment" if isinstance(entry, model.Cancellation) else "Complaint"
         if target and ids.get(target) != wanted:
@@ -48,6 +52,18 @@ def check_entries(entries: list[tuple[Any, str, int]], known: set[str]) -> list[
                 where, line, 3, f"{target!r} is not the id of a {wanted.lower()}",
             ))
     return problems
+
+
+def _correction_problems(correction: model.Correction, where: str, line: int,
+                         kinds: dict[str, str], clients_of: dict[str, str]) -> list[Problem]:
+    target = correction.corrects
+    if kinds.get(target) in (None, "Correction", "Cancellation", "ComplaintClosed"):
+        return [Problem(where, line, 3, f"corrects {target!r}, which is not an entry of the "
+                                        "journals; check the id with salonctl ... list")]
+    if clients_of[target] != correction.client:
+        return [Problem(where, line, 3, f"client {correction.client!r}, but {target!r} is "
+                                        f"{clients_of[target]}'s")]
+    return []
 
 
 def wrong_numbers(clients: list[tuple[model.Client, str, int]], entries: list[Any]) -> list[Problem]:

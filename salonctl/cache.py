@@ -28,7 +28,7 @@ CACHE_DIR = ".cache"
 _FORMAT = f"salonctl {__version__} cache 1"
 TYPES: dict[str, type[Any]] = {cls.__name__: cls for cls in (
     model.Client, model.Visit, model.Appointment, model.Cancellation, model.Card,
-    model.Course, model.Call, model.Complaint, model.ComplaintClosed,
+    model.Course, model.Call, model.Complaint, model.ComplaintClosed, model.Correction,
 )}
 
 Record = tuple[Any, int]  # a model value and the line its record starts on

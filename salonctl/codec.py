@@ -5,6 +5,8 @@ files' own layout. Pure: text and values in, values and text out; `store` does t
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -45,6 +47,7 @@ JOURNALS: tuple[JournalKind, ...] = (
         (model.ComplaintClosed, schema.CLOSURE_FIELDS, "closes", "cpx"),
         (model.Complaint, schema.COMPLAINT_FIELDS, None, "cp"),
     )),
+    JournalKind("corrections", ((model.Correction, schema.CORRECTION_FIELDS, None, "fix"),)),
 )
 
 
@@ -55,7 +58,12 @@ HISTORY_FIELD = {
     model.Visit: "visits", model.Appointment: "appointments",
     model.Cancellation: "cancellations", model.Card: "cards", model.Course: "courses",
     model.Call: "calls", model.Complaint: "complaints", model.ComplaintClosed: "closures",
+    model.Correction: "corrections",
 }
+# What a correction may correct, by its id's prefix (v-20261124-1 is a visit), and how.
+CORRECTABLE = {prefix: (cls, fields) for kind in JOURNALS for cls, fields, marker, prefix
+               in kind.variants if marker is None and cls is not model.Correction}
+FIXED_FIELDS = ("id", "client")  # a visit given to the wrong client is voided, not moved
 
 
 MONTH_FILE = re.compile(r"(\d{4})-(\d{2})\.yaml")
@@ -88,6 +96,8 @@ def id_stem(entry: model.Entry) -> str:
 
 def journal_line(entry: model.Entry) -> str:
     data = schema.without_defaults(schema.plain(entry), schema.entry_defaults(type(entry)))
+    if isinstance(entry, model.Correction) and entry.changes:
+        data["changes"] = json.loads(entry.changes)  # written as a mapping, as a person would
     return yamlio.dump_line(data)
 
 
@@ -190,13 +200,64 @@ def _entry_order(entry: Any, item: yamlio.LocatedDict, where: str) -> list[Probl
     if isinstance(entry, model.Course) and entry.end < entry.start:
         return [Problem(where, *item.where("end"),
                         f"end: {entry.end} is before the course's start {entry.start}")]
+    if isinstance(entry, model.Correction):
+        try:
+            corrected_fields(entry)
+        except schema.InvalidValue as error:
+            return [Problem(where, *item.where("changes" if entry.changes else "corrects"),
+                            str(error))]
     return []
+
+
+def corrected_fields(correction: model.Correction) -> dict[str, Any]:
+    """The values a correction sets, read by the corrected entry's own fields."""
+    prefix = correction.corrects.split("-", 1)[0]
+    if prefix not in CORRECTABLE:
+        raise schema.InvalidValue(
+            f"corrects: {correction.corrects!r} is not the id of a visit, appointment, card, "
+            "course, call or complaint")
+    if correction.void == bool(correction.changes):
+        raise schema.InvalidValue("a correction either voids (void: true) or sets changes")
+    _, fields = CORRECTABLE[prefix]
+    known = {spec.name: spec for spec in fields if spec.name not in FIXED_FIELDS}
+    values: dict[str, Any] = {}
+    for name, written in json.loads(correction.changes or "{}").items():
+        if name not in known:
+            raise schema.InvalidValue(f"changes: {name!r} cannot be set; it can set: "
+                                      f"{', '.join(known)}")
+        try:
+            values[name] = known[name].read(written) if written is not None else None
+        except schema.InvalidValue as error:
+            raise schema.InvalidValue(f"changes: {name}: {error}") from None
+        if values[name] is None and known[name].required:
+            raise schema.InvalidValue(f"changes: {name} is needed; it cannot be emptied")
+    return values
+
+
+def apply_corrections(entries: list[Any], corrections: list[model.Correction]) -> list[Any]:
+    """The entries as corrected, in order: a voided one gone, an edited one changed."""
+    by_target: dict[str, list[model.Correction]] = {}
+    for correction in corrections:
+        by_target.setdefault(correction.corrects, []).append(correction)
+    kept = []
+    for entry in entries:
+        for correction in by_target.get(entry.id, ()):
+            if correction.void:
+                break
+            entry = dataclasses.replace(entry, **corrected_fields(correction))
+        else:
+            kept.append(entry)
+    return kept
 
 
 def history_from(entries: list[tuple[Any, str, int]]) -> model.History:
     grouped: dict[str, list[Any]] = {name: [] for name in HISTORY_FIELD.values()}
     for entry, _, _ in entries:
         grouped[HISTORY_FIELD[type(entry)]].append(entry)
+    corrections = sorted(grouped["corrections"], key=_entry_key)
+    if corrections:
+        grouped = {name: items if name == "corrections" else apply_corrections(items, corrections)
+                   for name, items in grouped.items()}
     ordered = {name: tuple(sorted(items, key=_entry_key)) for name, items in grouped.items()}
     return model.History(**ordered)
 

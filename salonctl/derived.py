@@ -32,7 +32,7 @@ from salonctl import __version__, cache, codec, flowline, fsutil, model, ruleboo
 from salonctl.errors import StoreIOError
 
 FILE = "derived.sqlite3"
-FORMAT = f"salonctl {__version__} derived 6"
+FORMAT = f"salonctl {__version__} derived 7"
 RACY_NS = 3_000_000_000  # an mtime this close to when it was recorded may hide a change
 _FORGET_ALL = "UPDATE clients SET quiet_from = NULL, quiet_until = NULL, day = NULL, result = NULL"
 # A client's evaluated day: the result's text, her caller, must (0/1), priority, days lapsed
@@ -219,6 +219,11 @@ class Derived:
     @staticmethod
     def _decoded(rows: Iterable[tuple[Any, ...]]) -> list[model.Client]:
         return [cache.decode(model.Client, json.loads(record)) for (record,) in rows]
+
+    def consultants(self) -> set[str]:
+        """Every consultant named in a client file."""
+        return {row[0] for row in self.db.execute(
+            "SELECT DISTINCT json_extract(record, '$.consultant') FROM clients") if row[0]}
 
     def all_ids(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT id FROM clients ORDER BY seq")]
@@ -453,11 +458,10 @@ def _owner(derived: Derived, entry: Any) -> str:
     target = _target(entry)
     if not target:
         return str(entry.client)
-    wanted = "Appointment" if isinstance(entry, model.Cancellation) else "Complaint"
-    found = derived.db.execute("SELECT owner FROM entries WHERE id = ? AND kind = ?",
-                               (target, wanted)).fetchone()
-    if found is None:
-        raise Rebuild  # a cancellation or closure of nothing
+    found = derived.db.execute("SELECT owner, kind FROM entries WHERE id = ?",
+                               (target,)).fetchone()
+    if found is None or not _ends_kind(entry, found[1]):
+        raise Rebuild  # a cancellation, closure or correction of nothing
     return str(found[0])
 
 
@@ -546,8 +550,18 @@ def _rebuild(derived: Derived, salon: Any) -> bool:
 
 
 def _target(entry: Any) -> str:
-    """The appointment a cancellation ends, the complaint a closure ends; else ""."""
-    return str(getattr(entry, "cancels", None) or getattr(entry, "closes", None) or "")
+    """The appointment a cancellation ends, the complaint a closure ends, the entry a
+    correction corrects; else ""."""
+    return str(getattr(entry, "cancels", None) or getattr(entry, "closes", None)
+               or getattr(entry, "corrects", None) or "")
+
+
+def _ends_kind(entry: Any, kind: str) -> bool:
+    if isinstance(entry, model.Cancellation):
+        return kind == "Appointment"
+    if isinstance(entry, model.ComplaintClosed):
+        return kind == "Complaint"
+    return kind in {cls.__name__ for cls, _ in codec.CORRECTABLE.values()}
 
 
 def _give_up(derived: Derived) -> bool:

@@ -18,26 +18,22 @@ look-up otherwise.
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import fcntl
-import getpass
 import hashlib
 import os
 import signal
-import socket
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-from salonctl.errors import ConflictError, LockBusyError, StoreIOError
+from salonctl.errors import ConflictError, StoreIOError
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
-NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-LOCK_NOTICE_SECONDS = 2.0  # a writer kept waiting for the lock says so after this long
+# O_BINARY keeps Windows from turning "\n" into "\r\n" under a journal's feet; POSIX has
+# neither it nor a need for it, and Windows has no O_NOFOLLOW (nor symbolic links in use).
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 FAULT_POINTS = ("after-temp-write", "after-fsync", "before-rename", "mid-append")
 
 
@@ -53,7 +49,21 @@ def fault(point: str, path: Path) -> None:
     if action == "pause":
         time.sleep(float(os.environ.get("SALONCTL_FAULT_PAUSE", "5")))
     else:
-        os.kill(os.getpid(), signal.SIGKILL)
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+
+
+def private(fd: int) -> None:
+    """Make an open file readable by the salon's user only, where the system has modes
+    (Windows keeps access in the folder's ACL instead)."""
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, FILE_MODE)
+
+
+def read_at(fd: int, size: int, offset: int) -> bytes:
+    """`size` bytes from `offset` (os.pread is POSIX only; every caller holds the salon's
+    lock, so moving the file position is safe, and appends still go to the end)."""
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.read(fd, size)
 
 
 def refuse_link(path: Path) -> None:
@@ -80,12 +90,14 @@ def ensure_dir(path: Path) -> None:
         except FileExistsError:
             continue
         except OSError as error:
-            raise StoreIOError(folder, _reason(error)) from error
+            raise StoreIOError(folder, reason(error)) from error
         folder.chmod(DIR_MODE)
         fsync_dir(folder.parent)
 
 
 def fsync_dir(path: Path) -> None:
+    if os.name == "nt":  # Windows cannot open a folder as a file; its renames are durable
+        return
     try:
         fd = os.open(path, os.O_RDONLY)
         try:
@@ -93,7 +105,7 @@ def fsync_dir(path: Path) -> None:
         finally:
             os.close(fd)
     except OSError as error:
-        raise StoreIOError(path, _reason(error)) from error
+        raise StoreIOError(path, reason(error)) from error
 
 
 def settle(folder: Path) -> None:
@@ -106,7 +118,7 @@ def settle(folder: Path) -> None:
               "it: check the disk", file=sys.stderr)
 
 
-def _reason(error: OSError) -> str:
+def reason(error: OSError) -> str:
     if error.errno == errno.ENOSPC:
         return "the disk is full; free some space and run again (nothing was changed)"
     if error.errno in (errno.EACCES, errno.EPERM):
@@ -121,7 +133,7 @@ def read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise StoreIOError(path, _reason(error)) from error
+        raise StoreIOError(path, reason(error)) from error
 
 
 def write_atomic(path: Path, data: bytes, expected_digest: str | None = None) -> None:
@@ -135,11 +147,11 @@ def write_atomic(path: Path, data: bytes, expected_digest: str | None = None) ->
     try:
         fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:
-        raise StoreIOError(path, _reason(error)) from error
+        raise StoreIOError(path, reason(error)) from error
     temp = Path(temp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), FILE_MODE)
+            private(handle.fileno())
             handle.write(data)
             handle.flush()
             fault("after-temp-write", path)
@@ -152,7 +164,7 @@ def write_atomic(path: Path, data: bytes, expected_digest: str | None = None) ->
         settle(path.parent)
     except OSError as error:
         temp.unlink(missing_ok=True)
-        raise StoreIOError(path, _reason(error)) from error
+        raise StoreIOError(path, reason(error)) from error
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
@@ -175,13 +187,13 @@ def append_line(path: Path, line: bytes) -> str | None:
     try:
         fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | NOFOLLOW, FILE_MODE)
     except OSError as error:
-        raise StoreIOError(path, _reason(error)) from error
+        raise StoreIOError(path, reason(error)) from error
     try:
         warning = _append(fd, path, line)
     except OSError as error:
         if created:
             path.unlink(missing_ok=True)
-        raise StoreIOError(path, _reason(error)) from error
+        raise StoreIOError(path, reason(error)) from error
     finally:
         os.close(fd)
     if created:
@@ -190,7 +202,7 @@ def append_line(path: Path, line: bytes) -> str | None:
 
 
 def _append(fd: int, path: Path, line: bytes) -> str | None:
-    os.fchmod(fd, FILE_MODE)
+    private(fd)
     warning = set_aside_torn_line(fd, path)
     size = os.fstat(fd).st_size
     try:
@@ -212,7 +224,7 @@ def remove_last_line(path: Path, line: bytes) -> None:
         fd = os.open(path, os.O_RDWR | NOFOLLOW)
         try:
             size = os.fstat(fd).st_size
-            if size >= len(line) and os.pread(fd, len(line), size - len(line)) == line:
+            if size >= len(line) and read_at(fd, len(line), size - len(line)) == line:
                 os.ftruncate(fd, size - len(line))
                 os.fsync(fd)
                 size -= len(line)
@@ -221,7 +233,7 @@ def remove_last_line(path: Path, line: bytes) -> None:
         if size == 0:
             path.unlink()
     except OSError as error:
-        raise StoreIOError(path, _reason(error)) from error
+        raise StoreIOError(path, reason(error)) from error
 
 
 def tidy_tail(path: Path) -> int:
@@ -241,7 +253,7 @@ def tidy_tail(path: Path) -> int:
         finally:
             os.close(fd)
     except OSError as error:
-        raise StoreIOError(path, _reason(error)) from error
+        raise StoreIOError(path, reason(error)) from error
     return 1
 
 
@@ -255,14 +267,14 @@ def _write_all(fd: int, data: bytes) -> None:
 def set_aside_torn_line(fd: int, path: Path) -> str | None:
     """A last line with no newline was cut off mid-write: move it to `<file>.torn`."""
     size = os.fstat(fd).st_size
-    if size == 0 or os.pread(fd, 1, size - 1) == b"\n":
+    if size == 0 or read_at(fd, 1, size - 1) == b"\n":
         return None
-    content = os.pread(fd, size, 0)
+    content = read_at(fd, size, 0)
     keep = content.rfind(b"\n") + 1
     torn_path = path.with_name(path.name + ".torn")
     torn_fd = os.open(torn_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | NOFOLLOW, FILE_MODE)
     try:
-        os.fchmod(torn_fd, FILE_MODE)
+        private(torn_fd)
         _write_all(torn_fd, content[keep:] + b"\n")
         os.fsync(torn_fd)
     finally:
@@ -273,53 +285,3 @@ def set_aside_torn_line(fd: int, path: Path) -> str | None:
         f"warning: {path}: its last line was cut off (a crash while writing?); "
         f"it was moved to {torn_path} for you to check"
     )
-
-
-@contextlib.contextmanager
-def locked(folder: Path, command: str, wait_seconds: float, name: str = ".lock") -> Iterator[None]:
-    """Hold one of the salon's locks; after `wait_seconds` say who holds it."""
-    lock_path = folder / name
-    try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | NOFOLLOW, FILE_MODE)
-    except OSError as error:
-        raise StoreIOError(lock_path, _reason(error)) from error
-    try:
-        _acquire(fd, lock_path, wait_seconds)
-        try:
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, _holder(command).encode(), 0)
-        except OSError as error:
-            raise StoreIOError(lock_path, _reason(error)) from error
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
-def _acquire(fd: int, lock_path: Path, wait_seconds: float) -> None:
-    start = time.monotonic()
-    told = False
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            waited = time.monotonic() - start
-            holder = os.pread(fd, 400, 0).decode(errors="replace").strip() or "another run"
-            if waited >= wait_seconds:
-                raise LockBusyError(
-                    f"the salon is busy: {holder} is writing to it ({lock_path}); "
-                    "try again in a moment"
-                ) from None
-            if waited >= min(LOCK_NOTICE_SECONDS, wait_seconds) and not told:
-                print(f"salonctl: waiting for {holder} to finish writing "
-                      f"(giving up after {wait_seconds:.0f} s)", file=sys.stderr)
-                told = True
-            time.sleep(0.02)
-
-
-def _holder(command: str) -> str:
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = str(os.getuid())
-    return f"'salonctl {command}' (pid {os.getpid()}, user {user} on {socket.gethostname()})"

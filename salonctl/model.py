@@ -163,7 +163,23 @@ class ComplaintClosed:
     note: str | None = None
 
 
-Entry = Visit | Appointment | Cancellation | Card | Course | Call | Complaint | ComplaintClosed
+@dataclass(frozen=True)
+class Correction:
+    """Voids or corrects an earlier entry, which stays in its journal as it was written:
+    the history shows the entry as corrected (or not at all), the file keeps both."""
+
+    id: str
+    client: str  # the corrected entry's client
+    date: dt.date  # the day the correction was made
+    corrects: str  # the entry's id
+    void: bool = False
+    changes: str | None = None  # the fields set, as canonical JSON of their written values
+    reason: str | None = None
+    by: str | None = None
+
+
+Entry = (Visit | Appointment | Cancellation | Card | Course | Call | Complaint | ComplaintClosed
+         | Correction)
 _E = TypeVar("_E", bound=Entry)
 
 
@@ -283,6 +299,7 @@ class History:
     calls: tuple[Call, ...] = ()
     complaints: tuple[Complaint, ...] = ()
     closures: tuple[ComplaintClosed, ...] = ()
+    corrections: tuple[Correction, ...] = ()
 
     def cancelled_ids(self) -> frozenset[str]:
         return frozenset(c.cancels for c in self.cancellations)
@@ -302,5 +319,5 @@ class History:
         return History(
             mine(self.visits), mine(self.appointments), mine(self.cancellations),
             mine(self.cards), mine(self.courses), mine(self.calls), mine(self.complaints),
-            mine(self.closures),
+            mine(self.closures), mine(self.corrections),
         )

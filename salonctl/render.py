@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -47,6 +48,10 @@ class Listing:
     title: str | None = None
     empty: str = "nothing to list"
     extra: dict[str, Any] = field(default_factory=dict)
+    fields: Sequence[str] = ()  # the records' keys, for a CSV header when there are none
+
+    def field_names(self) -> Sequence[str]:
+        return self.fields or [column.header for column in self.columns]
 
 
 def _json_default(value: Any) -> Any:
@@ -78,21 +83,40 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def to_csv(records: list[dict[str, Any]]) -> str:
+BOM = "\ufeff"  # how Excel on a Chinese Windows knows a CSV is UTF-8, not GBK
+
+
+def to_csv(records: list[dict[str, Any]], fields: Sequence[str] = (), bom: bool = False) -> str:
+    """CSV with a header row (the field names, even when there are no records); `bom` starts
+    it with the byte-order mark Excel needs to read Chinese right."""
     out = io.StringIO()
-    if not records:
-        return ""
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(records[0].keys())
+    out.write(BOM if bom else "")
+    writer = csv.writer(out, lineterminator="\r\n" if bom else "\n")
+    header = list(records[0].keys()) if records else list(fields)
+    if header:
+        writer.writerow(header)
     for record in records:
-        writer.writerow(_csv_safe(cell_text(value)) for value in record.values())
+        writer.writerow(_csv_safe(csv_cell(value)) for value in record.values())
     return out.getvalue()
 
 
+def csv_cell(value: Any) -> str:
+    """A cell as a spreadsheet reads it back: yes/no as true/false, not "yes" and blank."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return cell_text(value)
+
+
+_NUMBER_LIKE = re.compile(r"[+-]?[0-9][0-9 ().-]*")
+
+
 def _csv_safe(text: str) -> str:
-    # A cell starting with = + - @ is run as a formula by spreadsheets; a phone like
-    # +8613800138000 must stay text, and a note must never become a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    # A cell starting with = + - @ is run as a formula by spreadsheets, so a note must never
+    # start with one; a phone (+8613800138000) or a number (-5) cannot run anything and is
+    # kept exactly as it is.
+    if text[:1] in ("=", "+", "-", "@") and not _NUMBER_LIKE.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def table(listing: Listing) -> Table:
@@ -102,22 +126,34 @@ def table(listing: Listing) -> Table:
 
     grid = Table(title=listing.title, box=box.SIMPLE_HEAD, title_justify="left",
                  show_edge=False, pad_edge=False)
-    for column in listing.columns:
+    cells = [[cell_text(c.value(record)) for c in listing.columns] for record in listing.records]
+    for index, column in enumerate(listing.columns):
         grid.add_column(
             column.header, justify=column.justify,  # type: ignore[arg-type]
             no_wrap=not column.wrap, overflow="fold" if column.wrap else "ellipsis",
+            min_width=None if column.wrap else _kept_width(column.header, cells, index),
         )
-    for record in listing.records:
-        grid.add_row(*(Text(cell_text(c.value(record))) for c in listing.columns))
+    for row in cells:
+        grid.add_row(*(Text(cell) for cell in row))
     return grid
 
 
-def emit(listing: Listing, fmt: str, console: Console) -> None:
+KEPT_WIDTH = 18  # ids, dates, amounts and short names are never cut; longer text may be
+
+
+def _kept_width(header: str, cells: list[list[str]], index: int) -> int:
+    from rich.cells import cell_len
+
+    widest = max((cell_len(row[index]) for row in cells), default=0)
+    return min(max(widest, cell_len(header)), KEPT_WIDTH)
+
+
+def emit(listing: Listing, fmt: str, console: Console, bom: bool = False) -> None:
     """Print a listing in the chosen format; data only, on the console given (stdout)."""
     if fmt == "json":
         console.file.write(to_json(listing.records))
     elif fmt == "csv":
-        console.file.write(to_csv(listing.records))
+        console.file.write(to_csv(listing.records, listing.field_names(), bom))
     elif not listing.records:
         from rich.text import Text
 

@@ -8,6 +8,7 @@ line arguments, so a date or a phone is judged the same way wherever it comes fr
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -384,6 +385,39 @@ CALL_FIELDS = (
 )
 COMPLAINT_FIELDS = (*_ENTRY_HEAD, Field("text", text, required=True))
 CLOSURE_FIELDS = (*_ENTRY_HEAD, Field("closes", identifier, required=True), Field("note", text))
+
+
+def change_set(value: Any) -> str:
+    """The fields a correction sets, `{amount: 680}`, kept as canonical JSON of the values
+    as written; each is read by its entry's own field when the correction is applied."""
+    if not isinstance(value, Mapping) or not value:
+        raise InvalidValue("must be the fields to set, e.g. {amount: 680}")
+    return json.dumps({str(k): written(v) for k, v in value.items()}, ensure_ascii=False,
+                      sort_keys=True, separators=(",", ":"))
+
+
+def written(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): written(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [written(v) for v in value]
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):  # an amount with cents: read again by the amount's field
+        return repr(value)
+    raise InvalidValue(f"cannot set a field to {_describe(value)}")
+
+
+CORRECTION_FIELDS = (
+    *_ENTRY_HEAD,
+    Field("corrects", identifier, required=True),
+    Field("void", boolean),
+    Field("changes", change_set),
+    Field("reason", text),
+    Field("by", text),
+)
 
 T = TypeVar("T")
 

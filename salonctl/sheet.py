@@ -20,6 +20,10 @@ if TYPE_CHECKING:  # rich is imported by the table that needs it, not by every r
     from rich.table import Table
 
 
+REASON_FIELDS = ("rule", "ref", "title", "anchor", "anchor_date", "window", "offset", "due",
+                 "overdue_days", "tries", "deadline", "last_day", "must")
+
+
 def reason_record(reason: Reason) -> dict[str, Any]:
     occurrence, status = reason.occurrence, reason.status
     rule = occurrence.rule
@@ -44,6 +48,10 @@ def row_record(placed: Placed, script: str | None) -> dict[str, Any]:
         "consultant": row.client.consultant,
         "caller": placed.caller, "rank": placed.rank, "held": placed.held,
     }
+
+
+CSV_FIELDS = ("date", "client", "name", "phone", "channel", "consultant", "caller", "rank", "held",
+              "overdue_days", "rules", "refs", "titles", "script")
 
 
 def csv_record(record: dict[str, Any]) -> dict[str, Any]:

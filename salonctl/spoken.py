@@ -54,33 +54,64 @@ def say_days(count: int, language: str) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
 
-_ZH_NAMED = {"今天": 0, "明天": 1, "后天": 2, "大后天": 3}
-_EN_NAMED = {"today": 0, "tomorrow": 1}
+_ZH_NAMED = {"前天": -2, "昨天": -1, "今天": 0, "明天": 1, "后天": 2, "大后天": 3}
+_EN_NAMED = {"yesterday": -1, "today": 0, "tomorrow": 1}
 _ZH_WEEKDAY_NAMES = {**{w: i for i, w in enumerate(_ZH_WEEKDAYS)},
                      **{f"星期{c}": i for i, c in enumerate("一二三四五六日")}, "星期天": 6, "周天": 6}
-_SHIFT = re.compile(r"\+(\d{1,3})\s*(d|day|days|天|w|week|weeks|周)?", re.IGNORECASE)
+_SHIFT = re.compile(r"([+-])(\d{1,4})\s*(d|day|days|天|w|week|weeks|周)?", re.IGNORECASE)
+_CLOCK = re.compile(r"(\d{1,2})[:：](\d{2})")
 
 
 def parse_day(text: str, today: date) -> date:
-    """明天, 后天, tomorrow, +3d, +2w, a weekday (the next one after today: friday, 周五,
-    星期五), or YYYY-MM-DD."""
+    """The one reading of a day on the command line: YYYY-MM-DD; today, tomorrow,
+    yesterday, 今天, 明天, 后天, 昨天, 前天; +3d, -2w (天, 周 too); a weekday, meaning the next
+    one after today (friday, fri, 周五, 星期五)."""
     word = text.strip()
     lowered = word.lower()
     if word in _ZH_NAMED or lowered in _EN_NAMED:
-        return today + timedelta(days=_ZH_NAMED.get(word, _EN_NAMED.get(lowered, 0)))
+        return _within(today + timedelta(days=_ZH_NAMED.get(word, _EN_NAMED.get(lowered, 0))))
     shift = _SHIFT.fullmatch(lowered)
     if shift:
-        unit = (shift.group(2) or "d")[0]
-        return today + timedelta(days=int(shift.group(1)) * (7 if unit in "w周" else 1))
+        sign, count, unit = shift.group(1), int(shift.group(2)), (shift.group(3) or "d")[0]
+        days = count * (7 if unit in "w周" else 1)
+        return _within(today + timedelta(days=days if sign == "+" else -days))
     weekday = _weekday(lowered)
     if weekday is not None:
-        return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
-    try:
-        return schema.parse_date(word)
-    except schema.InvalidValue:
+        return _within(today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1))
+    if _looks_iso(word):
+        return schema.parse_date(word)  # its own message: the month must be 01-12, ...
+    raise schema.InvalidValue(
+        f"{text!r} is not a day; give YYYY-MM-DD, today, tomorrow, 明天, +3d, -2w or a weekday "
+        "(friday, 周五)")
+
+
+def parse_moment(text: str, today: date) -> tuple[date, str]:
+    """A day and a time of day: "2026-11-26 9:00", "明天 14:30", "friday 10:00"; a time
+    alone is today. The time is written back as HH:MM."""
+    day_text, _, clock_text = text.strip().rpartition(" ")
+    if not day_text and _CLOCK.fullmatch(clock_text.strip()):
+        return today, parse_clock(clock_text)
+    if not day_text:
         raise schema.InvalidValue(
-            f"{text!r} is not a day; give 明天, tomorrow, +3d, a weekday (friday, 周五) "
-            "or YYYY-MM-DD") from None
+            f"{text!r} is not a day and time; give e.g. '2026-11-26 9:00' or '明天 14:30'")
+    return parse_day(day_text, today), parse_clock(clock_text)
+
+
+def parse_clock(text: str) -> str:
+    """9:00, 09:00 or 9：00 as HH:MM, 00:00-23:59."""
+    found = _CLOCK.fullmatch(text.strip())
+    if not found or int(found[1]) > 23 or int(found[2]) > 59:
+        raise schema.InvalidValue(f"{text!r} is not a time; give H:MM on a 24-hour clock, "
+                                  "e.g. 9:00 or 14:30")
+    return f"{int(found[1]):02d}:{found[2]}"
+
+
+def _within(day: date) -> date:
+    return schema.in_range(day)
+
+
+def _looks_iso(word: str) -> bool:
+    return len(word) == 10 and word[4] == "-" and word[7] == "-"
 
 
 def _weekday(lowered: str) -> int | None:

@@ -34,6 +34,7 @@ from salonctl import (
     yamlio,
 )
 from salonctl.errors import DataError, Problem, StoreIOError, UsageError
+from salonctl.lock import locked
 from salonctl.ruleset import Rule
 from salonctl.scripts import Template
 
@@ -45,13 +46,26 @@ MAX_FILE_BYTES = 32 * 1024 * 1024
 LOCK_WAIT_SECONDS = 30.0
 
 
+_TAGGED_CLIENT = re.compile(r"c\d+([a-z]{1,3})")
+_TAGGED_ENTRY = re.compile(rb"\bid: [a-z]+-\d{8}-\d+([a-z]{1,3})\b")
 _JOURNAL_CLIENT = re.compile(rb"client: ['\"]?([A-Za-z0-9_-]{1,64})")
 
 
-def _next_id(text: str, stem: str) -> str:
-    """One past the highest number of the day's ids in the journal: v-20261124-3 -> -4."""
-    taken = [int(found[1]) for found in re.finditer(rf"\bid: {re.escape(stem)}(\d+)\b", text)]
-    return f"{stem}{max(taken, default=0) + 1}"
+DESK_FILE = ".desk"
+DESK_TAG = re.compile(r"[a-z]{1,3}")
+GIT_IGNORED = (".lock", ".lock-holder", ".mail.lock", ".mail.lock-holder", ".cache/", "*.tmp",
+               DESK_FILE)
+# Journals only grow and client files gain whole blocks, so a line-wise union keeps what
+# both desks wrote; a client edited on both shows as a repeated field that `check` names.
+GIT_ATTRIBUTES = ("journal/**/*.yaml merge=union", "clients/*.yaml merge=union")
+
+
+def _next_id(text: str, stem: str, desk: str = "") -> str:
+    """One past the highest number of the day's ids this desk gave in the journal:
+    v-20261124-3 -> -4 (at desk b: v-20261124-3b -> -4b)."""
+    pattern = rf"\bid: {re.escape(stem)}(\d+){desk}\b"
+    taken = [int(found[1]) for found in re.finditer(pattern, text)]
+    return f"{stem}{max(taken, default=0) + 1}{desk}"
 
 
 def find_salon(explicit: str | None, env: str | None, cwd: Path) -> Path:
@@ -132,6 +146,10 @@ class Salon:
             raise DataError([Problem(
                 self.rel(path), line, 1, "not UTF-8 text; save the file as UTF-8",
             )]) from None
+
+    def desk(self) -> str:
+        """This copy's desk tag, which ends every id made here ("" for the only desk)."""
+        return read_desk(self.root)
 
     def settings(self) -> model.Settings:
         if self._settings is None:
@@ -341,7 +359,7 @@ class Salon:
     def lock(self, command: str) -> Iterator[None]:
         """The salon's write lock; whoever takes it first tidies what a crash left."""
         wait = float(os.environ.get("SALONCTL_LOCK_WAIT", LOCK_WAIT_SECONDS))
-        with fsutil.locked(self.root, command, wait):
+        with locked(self.root, command, wait):
             self._recover()
             yield
 
@@ -442,7 +460,7 @@ class Salon:
         path = self.root / codec.journal_file(probe)
         data = self._read_bytes(path) if path.exists() else b""
         self._require_parsing(path, data)
-        entry = make_entry(_next_id(self._text(path, data), codec.id_stem(probe)))
+        entry = make_entry(_next_id(self._text(path, data), codec.id_stem(probe), self.desk()))
         line = codec.journal_line(entry).encode("utf-8")
         self._require_readable_entry(entry, line.decode("utf-8"))
         warning = fsutil.append_line(path, line)
@@ -479,6 +497,15 @@ class Salon:
             for path in self._journal_files(kind):
                 named.update(_JOURNAL_CLIENT.findall(fsutil.read_bytes(path)))
         return used | {client_id.decode("ascii", "replace") for client_id in named}
+
+    def desks_seen(self) -> set[str]:
+        """The desk tags that end ids anywhere in the salon (read as text, like ids)."""
+        tags = {m[1] for client_id in self.used_client_ids()
+                if (m := _TAGGED_CLIENT.fullmatch(client_id))}
+        for kind in codec.JOURNALS:
+            for path in self._journal_files(kind):
+                tags.update(tag.decode() for tag in _TAGGED_ENTRY.findall(fsutil.read_bytes(path)))
+        return tags
 
     def _require_parsing(self, path: Path, data: bytes) -> None:
         """A line added to a file that does not parse would be lost in it: that is refused.
@@ -552,6 +579,27 @@ class Salon:
         return problems + cycle_problems + rulebook.script_problems(rules, self.scripts(), shown)
 
 
+def read_desk(root: Path) -> str:
+    """This copy's desk tag (`salonctl desk add`), "" for a salon kept in one place. Ids made
+    here end in it, so two copies merged by git never give one id twice."""
+    path = root / DESK_FILE
+    try:
+        tag = path.read_text("utf-8").strip()
+    except FileNotFoundError:
+        return ""
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{path}: cannot read this desk's tag ({error}); "
+                         "set it again with: salonctl desk add TAG") from None
+    if not DESK_TAG.fullmatch(tag):
+        raise UsageError(f"{path}: {tag!r} is not a desk tag (1-3 letters a-z); "
+                         "set it again with: salonctl desk add TAG")
+    return tag
+
+
+def write_desk(root: Path, tag: str) -> None:
+    fsutil.write_atomic(root / DESK_FILE, f"{tag}\n".encode())
+
+
 def init_salon(root: Path, name: str, language: str) -> None:
     """A new, empty salon folder; refuses to touch a folder that already holds a salon."""
     if (root / SALON_FILE).exists():
@@ -563,7 +611,9 @@ def init_salon(root: Path, name: str, language: str) -> None:
     root.chmod(fsutil.DIR_MODE)
     for folder in (CLIENTS_DIR, *(f"{JOURNAL_DIR}/{kind.folder}" for kind in codec.JOURNALS)):
         fsutil.ensure_dir(root / folder)
-    fsutil.write_atomic(root / ".gitignore", b".lock\n.mail.lock\n.cache/\n*.tmp\n")
+    fsutil.write_atomic(root / ".gitignore", "".join(f"{line}\n" for line in GIT_IGNORED).encode())
+    fsutil.write_atomic(root / ".gitattributes",
+                        "".join(f"{line}\n" for line in GIT_ATTRIBUTES).encode())
     fsutil.write_atomic(root / SALON_FILE, codec.render_settings(settings).encode("utf-8"))
     rulebook.write_defaults(root, language)
 

@@ -57,7 +57,12 @@ class Placed:
 
 def caller_of(client: model.Client, settings: model.Settings) -> str:
     """Her consultant, else the front desk (its name in salon.yaml's contact.caller)."""
-    return client.consultant or settings.contact.caller or FRONT_DESK[settings.language]
+    return client.consultant or front_desk(settings)
+
+
+def front_desk(settings: model.Settings) -> str:
+    """Who calls the clients no consultant has: salon.yaml's contact.caller, else 前台."""
+    return settings.contact.caller or FRONT_DESK[settings.language]
 
 
 def rank_terms(row: DueRow, view: SalonView) -> RankTerms:

@@ -117,6 +117,14 @@ def test_edits_through_the_commands(tmp_path: Path, make_salon: Any,
     same_sheets(salon, "2026-11-27", monkeypatch)
     salon.ok("appointment", "cancel", "c0010", "--at", "2026-11-28 14:00", today=day)
     same_sheets(salon, "2026-11-27", monkeypatch)
+    reached = json.loads(salon.ok("call", "list", first, "--format", "json", today=day))[-1]
+    salon.ok("call", "void", reached["id"], "--reason", "logged against the wrong client",
+             today=day)
+    same_sheets(salon, day, monkeypatch)
+    visit = json.loads(salon.ok("visit", "list", "c0005", "--format", "json", today=day))[-1]
+    salon.ok("visit", "edit", visit["id"], "--set", "date=2026-11-20", today=day)
+    for later in days_from(day, [0, 1, 3]):
+        same_sheets(salon, later, monkeypatch)
 
 
 def test_edits_by_hand(tmp_path: Path, make_salon: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -132,7 +132,7 @@ def test_the_lock_held_by_another_run_is_exit_75_naming_it(salon: Salon, monkeyp
     salon.ok("client", "add", "王丽", "--phone", "0612345670")
     holder = subprocess.Popen(
         [sys.executable, "-c", (
-            "import sys, time; from pathlib import Path; from salonctl.fsutil import locked\n"
+            "import sys, time; from pathlib import Path; from salonctl.lock import locked\n"
             "with locked(Path(sys.argv[1]), 'visit add', 1):\n"
             "    print('held', flush=True); time.sleep(30)\n"
         ), str(salon.root)],

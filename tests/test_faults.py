@@ -27,7 +27,7 @@ COMMANDS = [
 def _data(root: Path) -> dict[str, bytes]:
     """Every file a person keeps (the cache and the lock are not data)."""
     return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*")
-            if p.is_file() and ".cache" not in p.parts and p.name != ".lock"}
+            if p.is_file() and ".cache" not in p.parts and not p.name.startswith(".lock")}
 
 
 class Failing:

@@ -51,7 +51,7 @@ def test_an_emptied_client_file_never_gives_her_history_to_someone_new(salon: Sa
     (("client", "edit", "c0001", "--set", "referred_by=c9999"), "'c9999' is not a client"),
     (("--today", "9999-12-31", "due"), "--today: 9999-12-31 is outside the days"),
     (("--today", "0001-01-01", "due"), "--today: 0001-01-01 is outside the days"),
-    (("--today", "", "due"), "--today: '' is not a date"),
+    (("--today", "", "due"), "--today: '' is not a day"),
     (("due", "--missed", "--since", "0001-01-01"), "--since: 0001-01-01 is outside the days"),
     (("plan", "month", "9999-12"), "9999-12-01 is outside the days"),
     (("plan", "month", "2199-12"), "2199-12 is outside the plans' years"),
@@ -202,10 +202,10 @@ def test_a_waiting_writer_says_so_and_gives_up(salon: Salon, monkeypatch: pytest
     import fcntl
 
     clients(salon, WANG)
-    monkeypatch.setattr("salonctl.fsutil.LOCK_NOTICE_SECONDS", 0.1)
+    monkeypatch.setattr("salonctl.lock.NOTICE_SECONDS", 0.1)
     monkeypatch.setenv("SALONCTL_LOCK_WAIT", "0.5")
     fd = os.open(salon.root / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
-    os.write(fd, b"'salonctl visit add' (pid 1)")
+    (salon.root / ".lock-holder").write_bytes(b"'salonctl visit add' (pid 1)")
     fcntl.flock(fd, fcntl.LOCK_EX)
     try:
         busy = salon("visit", "add", "c0001", "--service", "补水")
@@ -218,9 +218,9 @@ def test_a_waiting_writer_says_so_and_gives_up(salon: Salon, monkeypatch: pytest
 
 
 def test_the_default_wait_is_thirty_seconds_with_a_word_after_two() -> None:
-    from salonctl import fsutil, store
+    from salonctl import lock, store
 
-    assert store.LOCK_WAIT_SECONDS == 30 and fsutil.LOCK_NOTICE_SECONDS == 2
+    assert store.LOCK_WAIT_SECONDS == 30 and lock.NOTICE_SECONDS == 2
 
 
 def test_a_new_salon_made_from_a_copy_keeps_working(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ GOLDEN = Path(__file__).parent / "golden"
 def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Salon:
     monkeypatch.setenv("COLUMNS", "80")
     root = tmp_path / "demo"
-    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns(".cache", ".lock"))
+    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns(".cache", ".lock*"))
     return Salon(root)
 
 
@@ -80,14 +80,15 @@ def test_due_over_several_days_and_in_csv(salon: Salon) -> None:
     lines = salon.ok("due", "2026-11-03", "--format", "csv").splitlines()
     assert lines[0] == ("date,client,name,phone,channel,consultant,caller,rank,held,overdue_days,"
                         "rules,refs,titles,script")
-    assert lines[1].startswith("2026-11-03,c0001,王丽,13800000001,phone,,前台,1,,0,purchase-1-3-7,R1,")
+    assert lines[1].startswith("2026-11-03,c0001,王丽,13800000001,phone,,前台,1,false,0,purchase-1-3-7,R1,")
 
 
 def test_due_names_a_bad_day(salon: Salon) -> None:
     result = salon("due", "2026-02-30")
     assert result.err == "salonctl: WHEN: '2026-02-30' is not a real date (that month has fewer days)\n"
-    assert salon("due", "--format", "pdf").err == (
-        "salonctl: --format: 'pdf' is not one of: table, json, csv, markdown, ics\n")
+    refused = salon("due", "--format", "pdf")
+    assert refused.code == 2
+    assert "'pdf' is not one of 'table', 'json', 'csv', 'markdown', 'ics'" in refused.err
 
 
 def test_english_salon_gets_english_scripts(tmp_path: Path) -> None:

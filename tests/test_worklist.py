@@ -210,7 +210,7 @@ def test_call_next_asks_the_callback_day_and_skips(salon: Salon, monkeypatch: py
 def test_call_next_from_a_pipe_through_the_installed_command(tmp_path: Path) -> None:
     root = tmp_path / "demo"
     shutil.copytree(Path(__file__).parents[1] / "data", root,
-                    ignore=shutil.ignore_patterns(".cache", ".lock"))
+                    ignore=shutil.ignore_patterns(".cache", ".lock*"))
     command = shutil.which("salonctl", path=str(Path(sys.executable).parent))
     assert command
     base = [command, "--data", str(root), "--today", "2026-11-24"]

@@ -11,7 +11,18 @@ import traceback
 import typer
 from typer.exceptions import TyperException
 
-from salonctl.cli import calling, clients, due, mail, plans, records, salon  # noqa: F401 - they register commands
+from salonctl import i18n
+from salonctl.cli import (  # noqa: F401 - they register commands
+    calling,
+    clients,
+    corrections,
+    due,
+    language,
+    mail,
+    plans,
+    records,
+    salon,
+)
 from salonctl.cli.app import app
 from salonctl.cli.common import State
 from salonctl.errors import EXIT_BUG, EXIT_DATA, EXIT_IO, DataError, SalonError
@@ -31,7 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run salonctl; returns the exit code (the console script exits with it)."""
     args = sys.argv[1:] if argv is None else argv
     run = State()
+    i18n.use(language.choose(args, os.environ))
     command = typer.main.get_command(app)
+    language.speak(command)
     try:
         result = command.main(args=args, prog_name="salonctl", standalone_mode=False, obj=run)
         code = result if isinstance(result, int) else 0

@@ -13,7 +13,7 @@ app = typer.Typer(
     name="salonctl",
     help="Follow-up calls, call sheets and plans for a beauty salon, over plain YAML files.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # salonctl --install-completion: commands and options on Tab
     # A traceback with local variables would put client data into a cron e-mail.
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
@@ -41,6 +41,15 @@ def global_options(
     debug: Annotated[bool, typer.Option(
         "--debug", help="Show a traceback when something goes wrong.",
     )] = False,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", metavar="zh-CN|en",
+        help="The language to speak in this run (default: the salon's, else $LANG).",
+    )] = None,
+    bom: Annotated[bool, typer.Option(
+        "--bom", envvar="SALONCTL_CSV_BOM",
+        help="Start CSV output with a byte-order mark, so Excel reads Chinese right "
+             "(or set SALONCTL_CSV_BOM=1 once).",
+    )] = False,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version and exit.",
     )] = False,
@@ -48,5 +57,6 @@ def global_options(
     """Follow-up calls, call sheets and plans for a beauty salon, over plain YAML files."""
     current = ctx.obj if isinstance(ctx.obj, State) else State()
     current.data, current.today_text, current.debug = data, today, debug
+    current.bom = bom
     current.today()  # a bad --today is an error whatever the command
     ctx.obj = current

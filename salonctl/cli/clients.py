@@ -18,8 +18,8 @@ from salonctl import model, render, schema, store, yamlio
 from salonctl.cli.app import app
 from salonctl.cli.common import (
     FormatOption,
+    RecordFormatOption,
     arg,
-    check_format,
     derived_store,
     echo_warnings,
     resolve_client,
@@ -31,16 +31,17 @@ T = TypeVar("T")
 client_app = typer.Typer(help="Add, list, show, find and edit clients.", no_args_is_help=True)
 app.add_typer(client_app, name="client")
 
-_GENERATED_ID = re.compile(r"c(\d+)")
+_GENERATED_ID = re.compile(r"c(\d+)([a-z]{0,3})")
 _BOOLEAN_FIELDS = {"key", "do_not_contact", "lunar_leap"}
 _TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
 
 
-def _next_client_id(used: set[str]) -> str:
-    """One past the highest id ever used: a client file emptied by mistake must not hand an
-    old client's history to someone new."""
+def _next_client_id(used: set[str], desk: str = "") -> str:
+    """One past the highest id ever used at any desk, ending in this desk's tag: a client
+    file emptied by mistake must not hand an old client's history to someone new, and two
+    desks adding clients the same day must not give one id twice."""
     numbers = [int(m[1]) for client_id in used if (m := _GENERATED_ID.fullmatch(client_id))]
-    return f"c{max(numbers, default=0) + 1:04d}"
+    return f"c{max(numbers, default=0) + 1:04d}{desk}"
 
 
 def _given(parse: Callable[[str], T], value: str | None, name: str) -> T | None:
@@ -86,7 +87,7 @@ def add(
         "name": arg(schema.text, name, "NAME").strip(),
         "phone": arg(schema.parse_phone, phone, "--phone"),
         "gender": _choice(gender, model.GENDERS, "--gender"),
-        "birthday": _given(schema.parse_date, birthday, "--birthday"),
+        "birthday": _given(schema.parse_date, birthday, "--birthday"),  # a birthday is a date, not "+3d"
         "lunar_birthday": _given(
             lambda v: schema.parse_lunar(v, lunar_leap), lunar_birthday, "--lunar-birthday"),
         "category": _choice(category, model.CATEGORIES, "--category"),
@@ -111,7 +112,7 @@ def add(
         digits = schema.phone_digits(fields["phone"])
         _note_shared_phone(indexed[0].lookup(digits) if indexed else salon.clients(), digits)
         client = model.Client(
-            id=new_id or _next_client_id(used), since=run.today(), **fields)
+            id=new_id or _next_client_id(used, salon.desk()), since=run.today(), **fields)
         salon.add_client(client, used if indexed else None)
     echo_warnings(salon)
     print(client.id)
@@ -127,16 +128,19 @@ def client_record(client: model.Client) -> dict[str, Any]:
     return schema.client_fields(client)
 
 
-_LIST_COLUMNS = render.columns("id", "name", "phone", "category", "key", "consultant", "channel")
+CLIENT_FIELDS = tuple(schema.client_fields(model.Client("", "", "")))
+_LIST_COLUMNS = (*render.columns("id", "name", "phone"),
+                 render.Column("category", lambda r: f"{r['category']}{' ★' if r['key'] else ''}"),
+                 *render.columns("consultant"))
 
 
 @client_app.command("list")
 def list_clients(ctx: typer.Context, fmt: FormatOption = "table") -> None:
     """Every client, in the order they were added."""
-    fmt = check_format(fmt, render.FORMATS)
     run = state(ctx)
     records = [client_record(c) for c in run.salon().clients()]
-    render.emit(render.Listing(records, _LIST_COLUMNS, empty="no clients yet"), fmt, run.console)
+    listing = render.Listing(records, _LIST_COLUMNS, empty="no clients yet", fields=CLIENT_FIELDS)
+    render.emit(listing, fmt, run.console, run.bom)
 
 
 @client_app.command("find")
@@ -146,7 +150,6 @@ def find(
     fmt: FormatOption = "table",
 ) -> None:
     """Clients whose name, phone or note contains TEXT."""
-    fmt = check_format(fmt, render.FORMATS)
     run = state(ctx)
     wanted, digits = text.casefold(), schema.phone_digits(text)
     indexed = derived_store(run.salon())
@@ -159,19 +162,18 @@ def find(
     ]
     listing = render.Listing([client_record(c) for c in found], _LIST_COLUMNS,
                              empty=f"no client matches {text!r}")
-    render.emit(listing, fmt, run.console)
+    render.emit(listing, fmt, run.console, run.bom)
 
 
 @client_app.command("show")
 def show(
     ctx: typer.Context,
     client: Annotated[str, typer.Argument(metavar="CLIENT", help="Id, phone number or exact name.")],
-    fmt: FormatOption = "table",
+    fmt: RecordFormatOption = "table",
 ) -> None:
     """A client's profile and her history: visits, sales, appointments, calls, complaints."""
     from salonctl.cli.profile import client_profile, print_profile
 
-    fmt = check_format(fmt, ("table", "json"))
     run = state(ctx)
     salon = run.salon()
     indexed = derived_store(salon)

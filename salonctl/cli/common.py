@@ -8,11 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TextIO, TypeVar
 
 import typer
 
-from salonctl import clock, derived, lazy, model, schema, store
+from salonctl import clock, derived, lazy, model, schema, spoken, store
 from salonctl.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ class State:
     data: str | None = None
     today_text: str | None = None
     debug: bool = False
+    bom: bool = False  # CSV for Excel: starts with a byte-order mark
     _console: Console | None = None
     _salon: store.Salon | None = None
 
@@ -75,10 +76,10 @@ class State:
 
     def today(self) -> date:
         if self.today_text is not None:
-            return arg(schema.parse_date, self.today_text, "--today")
+            return arg_date(self.today_text, "--today", clock.local_today())
         env = os.environ.get("SALONCTL_TODAY")
         if env:
-            return arg(schema.parse_date, env, "SALONCTL_TODAY")
+            return arg_date(env, "SALONCTL_TODAY", clock.local_today())
         return clock.local_today()
 
 
@@ -137,8 +138,10 @@ def arg(parse: Callable[[str], T], value: str, name: str) -> T:
         raise UsageError(f"{name}: {error}") from None
 
 
-def arg_date(value: str | None, name: str, default: date) -> date:
-    return default if value is None else arg(schema.parse_date, value, name)
+def arg_date(value: str | None, name: str, today: date) -> date:
+    """A date option, read the one way every date option is (`spoken.parse_day`): an ISO
+    date, a named day, +3d/-2w or a weekday, counted from `today`; absent, `today`."""
+    return today if value is None else arg(lambda text: spoken.parse_day(text, today), value, name)
 
 
 def not_in_future(day: date, today: date, name: str, what: str) -> date:
@@ -149,17 +152,22 @@ def not_in_future(day: date, today: date, name: str, what: str) -> date:
     return day
 
 
-FormatOption = Annotated[
-    str,
-    typer.Option("--format", "-f", help="Output format: table, json or csv."),
-]
+# Each command's formats are a type, so what --help lists is what the command accepts.
+ListFormat = Literal["table", "json", "csv"]
+RecordFormat = Literal["table", "json"]
+PlanFormat = Literal["table", "json", "csv", "markdown"]
+SheetFormat = Literal["table", "json", "csv", "markdown", "ics"]
 
 
-def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
-    fmt = fmt.lower()
-    if fmt not in allowed:
-        raise UsageError(f"--format: {fmt!r} is not one of: {', '.join(allowed)}")
-    return fmt
+def format_option(what: str = "Output format.") -> Any:
+    return typer.Option("--format", "-f", case_sensitive=False, help=what)
+
+
+FormatOption = Annotated[ListFormat, format_option()]
+RecordFormatOption = Annotated[RecordFormat, format_option()]
+PlanFormatOption = Annotated[PlanFormat, format_option()]
+SheetFormatOption = Annotated[SheetFormat, format_option(
+    "Output format (ics: a calendar file).")]
 
 
 def _masked(phone: str) -> str:

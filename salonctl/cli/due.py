@@ -9,13 +9,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salonctl import derived, lazy, model, render, rulebook, schema, scripts
+from salonctl import derived, lazy, model, render, rulebook, scripts, spoken, store
 from salonctl.cli.app import app
 from salonctl.cli.common import (
     FormatOption,
+    RecordFormatOption,
+    SheetFormatOption,
     State,
     arg,
-    check_format,
+    arg_date,
     derived_store,
     partial_view,
     resolve_client,
@@ -37,15 +39,13 @@ else:  # the engine is loaded by the commands that run it, not by --help
     sheet = lazy.module("salonctl.sheet")
     worklist = lazy.module("salonctl.worklist")
 
-SHEET_FORMATS = ("table", "json", "csv", "markdown", "ics")
-WhenArg = Annotated[str, typer.Argument(metavar="[today|tomorrow|YYYY-MM-DD]",
-                                        help="The day of the sheet (default today).")]
+WhenArg = Annotated[str, typer.Argument(
+    metavar="[DAY]", help="The day of the sheet (default today): YYYY-MM-DD, tomorrow, 明天, "
+                          "+3d, friday, 周五.")]
 
 
 def parse_when(text: str, today: date) -> date:
-    named = {"today": today, "tomorrow": today + timedelta(days=1),
-             "yesterday": today - timedelta(days=1)}
-    return named[text] if text in named else schema.parse_date(text)
+    return spoken.parse_day(text, today)
 
 
 def engine(run: State) -> tuple[SalonView, list[Rule]]:
@@ -173,6 +173,20 @@ def day_sheet(view: SalonView, rule_set: list[Rule], library: dict[str, scripts.
     return DaySheet(day, records, {} if include_held else held)
 
 
+def require_known_caller(run: State, name: str) -> None:
+    """A name no client's file gives (nor the front desk) is a typo, not a quiet day:
+    refused with the names there are."""
+    salon = run.salon()
+    settings = salon.settings()
+    indexed = derived_store(store.Salon(salon.root, lenient=True))
+    known = indexed[0].consultants() if indexed else \
+        {c.consultant for c in salon.clients() if c.consultant}
+    known |= {worklist.front_desk(settings)}
+    if name not in known:
+        raise UsageError(f"--consultant: no client has {name!r} as her consultant; "
+                         f"the salon's are: {', '.join(sorted(known))}")
+
+
 @app.command("due")
 def due(
     ctx: typer.Context,
@@ -189,17 +203,20 @@ def due(
         "--missed", help="Calls whose window closed without a call, instead.")] = False,
     since: Annotated[str | None, typer.Option(
         help="With --missed: from this day (default 30 days before).")] = None,
-    fmt: Annotated[str, typer.Option(
-        "--format", "-f", help="table, json, csv, markdown or ics (a calendar file).")] = "table",
+    fmt: SheetFormatOption = "table",
 ) -> None:
     """The call sheet: who to call on a day, why, and what to say, in the order to call."""
-    fmt = check_format(fmt, SHEET_FORMATS)
     run = state(ctx)
+    if show_missed and fmt == "ics":
+        raise UsageError("--format: a missed call has no time to put in a calendar; "
+                         "give table, json, csv or markdown with --missed")
     day = arg(lambda v: parse_when(v, run.today()), when, "WHEN")
     if show_missed:
         view, rule_set = engine(run)
-        start = arg(schema.parse_date, since, "--since") if since else day - timedelta(days=30)
+        start = arg_date(since, "--since", day) if since else day - timedelta(days=30)
         found = rules.missed(view, rule_set, start, day)
+        if consultant is not None:
+            require_known_caller(run, consultant)
         _print_missed(run, view, rule_set, found, consultant, fmt, limit)
         return
     if days == 1:
@@ -212,6 +229,8 @@ def due(
         library = checked_scripts(run, rule_set)
         sheets = [day_sheet(view, rule_set, library, d, consultant, limit, show_all)
                   for d in (day + timedelta(days=n) for n in range(days))]
+    if consultant is not None and not any(sheet.records for sheet in sheets):
+        require_known_caller(run, consultant)
     sheets[0].unreadable = unreadable(run, view)
     _print_sheets(run, view, sheets, fmt)
 
@@ -226,7 +245,8 @@ def _print_sheets(run: State, view: SalonView, sheets: list[DaySheet], fmt: str)
     elif fmt == "json":
         out.write(render.to_json(records))
     elif fmt == "csv":
-        out.write(render.to_csv([sheet.csv_record(r) for r in records]))
+        out.write(render.to_csv([sheet.csv_record(r) for r in records], sheet.CSV_FIELDS,
+                                run.bom))
     else:
         for line in sheets[0].unreadable:  # unwrapped: the path is copied from here
             run.line(line, style="bold", soft_wrap=True)
@@ -267,10 +287,13 @@ def _print_missed(run: State, view: SalonView, rule_set: list[Rule],
          "held": client.id in held.get(reason.status.on, set())}
         for client, reason in found
     ]
-    if fmt in ("markdown", "ics"):
-        fmt = "table"
     columns = render.columns("missed_on", "name", "ref", "title", "due", "why", wrap=("title", "why"))
-    render.emit(render.Listing(records, columns, empty="no missed calls"), fmt, run.console)
+    if fmt == "markdown":
+        run.out.write(render.to_markdown(records, columns))
+        return
+    fields = ("client", "name", "phone", *sheet.REASON_FIELDS, "missed_on", "why", "held")
+    listing = render.Listing(records, columns, empty="no missed calls", fields=fields)
+    render.emit(listing, fmt, run.console, run.bom)
 
 
 def _held_when_missed(view: SalonView, rule_set: list[Rule],
@@ -294,10 +317,9 @@ def why(
     client: Annotated[str, typer.Argument(metavar="CLIENT", help="Id, phone number or exact name.")],
     on: Annotated[str | None, typer.Option("--date", help="The day to ask about (default today).")
                   ] = None,
-    fmt: FormatOption = "table",
+    fmt: RecordFormatOption = "table",
 ) -> None:
     """Every rule against one client: when it fires and where it stands."""
-    fmt = check_format(fmt, ("table", "json"))
     run = state(ctx)
     day = arg(lambda v: parse_when(v, run.today()), on, "--date") if on else run.today()
     work = day_engine(run, day, run.reading().settings().daily_limit)
@@ -314,7 +336,7 @@ def why(
     state_column = render.Column("state", lambda r: _state_text(r, day), wrap=True)
     columns = (*render.columns("rule", "ref"), state_column)
     title = f"{found.name} ({found.id}) on {day}"
-    render.emit(render.Listing(records, columns, title=title), "table", run.console)
+    render.emit(render.Listing(records, columns, title=title), "table", run.console, run.bom)
     run.line(_place_text(run, work, found, day))
 
 
@@ -444,21 +466,19 @@ def _rule_record(rule: Rule) -> dict[str, Any]:
 @rules_app.command("list")
 def rules_list(ctx: typer.Context, fmt: FormatOption = "table") -> None:
     """Every rule, with the row of DOMAIN.md it implements."""
-    fmt = check_format(fmt, render.FORMATS)
     run = state(ctx)
     records = [_rule_record(r) for r in run.salon().rules()]
     columns = render.columns("id", "ref", "title", "offsets", "enabled", wrap=("title",))
-    render.emit(render.Listing(records, columns, empty="no rules"), fmt, run.console)
+    render.emit(render.Listing(records, columns, empty="no rules"), fmt, run.console, run.bom)
 
 
 @rules_app.command("show")
 def rules_show(
     ctx: typer.Context,
     rule_id: Annotated[str, typer.Argument(metavar="RULE", help="The rule's id.")],
-    fmt: FormatOption = "table",
+    fmt: RecordFormatOption = "table",
 ) -> None:
     """One rule and the scripts it reads."""
-    fmt = check_format(fmt, ("table", "json"))
     run = state(ctx)
     rule_set = run.salon().rules()
     rule = next((r for r in rule_set if r.id == rule_id), None)

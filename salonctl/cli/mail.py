@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salonctl import clock, fsutil, lazy, model, outbox, schema
+from salonctl import clock, lazy, lock, model, outbox, schema
 from salonctl.cli.app import app
 from salonctl.cli.common import State, arg, echo_warnings, state
 from salonctl.cli.due import (
@@ -159,7 +159,7 @@ def _send_all(run: State, day: date, sender: str, messages: list[tuple[mail.Reci
     salon = run.salon()
     wait = float(os.environ.get("SALONCTL_LOCK_WAIT", 10))
     failures: list[str] = []
-    with fsutil.locked(salon.root, "mail", wait, name=MAIL_LOCK):
+    with lock.locked(salon.root, "mail", wait, name=MAIL_LOCK):
         sent_before = outbox.states(salon.root, day)
         waiting = [(r, m) for r, m in messages if _due_to_send(sent_before.get(r.address), resend,
                                                                day, r, failures)]

@@ -122,7 +122,7 @@ def print_month(run: State, record: dict[str, Any], fmt: str) -> None:
     if fmt == "json":
         out.write(render.to_json(record))
     elif fmt == "csv":
-        out.write(render.to_csv(record["calls"]))
+        out.write(render.to_csv(record["calls"], ("date", "open", "calls"), bom=run.bom))
     elif fmt == "markdown":
         parts = [f"## {_header(record)[0]}", *_header(record)[1:]]
         for title, listing in _sections(record):

@@ -10,7 +10,7 @@ import typer
 
 from salonctl import lazy, render, schema
 from salonctl.cli.app import app
-from salonctl.cli.common import FormatOption, State, arg, check_format, state
+from salonctl.cli.common import PlanFormatOption, State, arg, state
 from salonctl.cli.month import month_record, print_month
 from salonctl.cli.planning import build_year, month_days
 from salonctl.errors import UsageError
@@ -21,7 +21,6 @@ else:  # loaded by the command that runs them, not by --help
     calendar = lazy.module("salonctl.calendar")
     plan = lazy.module("salonctl.plan")
 
-PLAN_FORMATS = ("table", "json", "csv", "markdown")
 plan_app = typer.Typer(help="Yearly and monthly business plans.", invoke_without_command=True)
 app.add_typer(plan_app, name="plan")
 
@@ -82,10 +81,9 @@ def plan_year(
     variable_share: Annotated[str | None, typer.Option(
         "--variable-share", help="Variable costs as a share of revenue, e.g. 0.35.")] = None,
     profit: Annotated[str | None, typer.Option(help="Target profit for the year.")] = None,
-    fmt: FormatOption = "table",
+    fmt: PlanFormatOption = "table",
 ) -> None:
     """The year's plan: target, break-even, and the target spread over the months."""
-    fmt = check_format(fmt, PLAN_FORMATS)
     run = state(ctx)
     chosen = year if year is not None else _default_year(run.today())
     if not calendar.FIRST_YEAR < chosen < calendar.LAST_YEAR:
@@ -105,7 +103,8 @@ def _print_year(run: State, record: dict[str, Any], fmt: str) -> None:
              "holidays": [f"{h['name']} {h['date']:%m-%d}" for h in m["holidays"]]}
             for m in record["months"]]
     if fmt == "csv":
-        out.write(render.to_csv([{k: v for k, v in r.items() if k != "history"} for r in rows]))
+        out.write(render.to_csv([{k: v for k, v in r.items() if k != "history"} for r in rows],
+                                bom=run.bom))
         return
     columns = (
         *render.columns("month", "demand"),
@@ -189,10 +188,9 @@ def plan_month(
     ctx: typer.Context,
     month: Annotated[str | None, typer.Argument(
         metavar="[YYYY-MM]", help="Default: next month from the 25th on, else this month.")] = None,
-    fmt: FormatOption = "table",
+    fmt: PlanFormatOption = "table",
 ) -> None:
     """The month's action plan: target by week, birthdays, bookings, call load, who to approach."""
-    fmt = check_format(fmt, PLAN_FORMATS)
     run = state(ctx)
     today = run.today()
     year, number = arg(lambda v: _month_of(v, today), month or "", "YYYY-MM") if month \

@@ -3,6 +3,7 @@ calls and complaints. Each appends one journal entry under the salon's lock."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
@@ -18,7 +19,6 @@ from salonctl.cli.common import (
     State,
     arg,
     arg_date,
-    check_format,
     echo_warnings,
     find_client,
     not_in_future,
@@ -27,14 +27,17 @@ from salonctl.cli.common import (
 from salonctl.cli.due import known_rule_ids
 from salonctl.errors import NotFoundError, UsageError
 
-E = TypeVar("E", model.Visit, model.Call)
+E = TypeVar("E", model.Visit, model.Call, model.Card, model.Course)
 ClientArg = Annotated[str, typer.Argument(metavar="CLIENT", help="Id, phone number or exact name.")]
 OneClientArg = Annotated[
     str | None, typer.Argument(metavar="[CLIENT]", help="Only this client's records.")]
-FromOption = Annotated[str | None, typer.Option("--from", help="From this day, YYYY-MM-DD.")]
-ToOption = Annotated[str | None, typer.Option("--to", help="Up to this day, YYYY-MM-DD.")]
+FromOption = Annotated[str | None, typer.Option(
+    "--from", help="From this day: YYYY-MM-DD, yesterday, -30d, -2w.")]
+ToOption = Annotated[str | None, typer.Option(
+    "--to", help="Up to this day: YYYY-MM-DD, today, +7d.")]
 ByOption = Annotated[str | None, typer.Option("--by", help="The staff member.")]
-DateOption = Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD; default today.")]
+DateOption = Annotated[str | None, typer.Option(
+    "--date", help="The day: YYYY-MM-DD, yesterday, 昨天, -2d; default today.")]
 
 
 def _group(name: str, help_text: str) -> typer.Typer:
@@ -73,8 +76,9 @@ def _record(
 
 
 def _window(run: State, start: str | None, end: str | None) -> tuple[date | None, date | None]:
-    low = arg(schema.parse_date, start, "--from") if start else None
-    high = arg(schema.parse_date, end, "--to") if end else None
+    today = run.today()
+    low = arg_date(start, "--from", today) if start else None
+    high = arg_date(end, "--to", today) if end else None
     if low and high and high < low:
         raise UsageError(f"--to: {high} is before --from {low}")
     return low, high
@@ -98,8 +102,9 @@ def _names(run: State) -> dict[str, str]:
 
 
 def _emit(run: State, fmt: str, records: list[dict[str, Any]], columns: Iterable[render.Column],
-          empty: str) -> None:
-    render.emit(render.Listing(records, tuple(columns), empty=empty), fmt, run.console)
+          empty: str, fields: Sequence[str]) -> None:
+    listing = render.Listing(records, tuple(columns), empty=empty, fields=fields)
+    render.emit(listing, fmt, run.console, run.bom)
     echo_warnings(run.salon())
 
 
@@ -139,6 +144,12 @@ def visit_add(
         entry_id, c.id, when, done, sold, paid, by))
 
 
+VISIT_FIELDS = ("id", "client", "name", "date", "services", "products", "amount", "by")
+APPOINTMENT_FIELDS = ("id", "client", "name", "date", "time", "service", "status")
+COMPLAINT_FIELDS = ("id", "client", "name", "date", "text", "status", "closed")
+CALL_FIELDS = (*(f.name for f in dataclasses.fields(model.Call)), "name")
+
+
 def visit_record(visit: model.Visit, names: dict[str, str]) -> dict[str, Any]:
     return {
         "id": visit.id, "client": visit.client, "name": names.get(visit.client),
@@ -155,21 +166,20 @@ def visit_list(
     start: FromOption = None, end: ToOption = None, fmt: FormatOption = "table",
 ) -> None:
     """Visits in date order, optionally for one client and between two days."""
-    fmt = check_format(fmt, render.FORMATS)
     run = state(ctx)
     names = _names(run)
     visits = _selected(run, run.salon().history().visits, client, start, end)
     records = [visit_record(v, names) for v in visits]
-    columns = (*render.columns("date", "name", "services"),
-               render.Column("products", lambda r: [p["name"] for p in r["products"]]),
-               render.Column("amount", lambda r: r["amount"], justify="right"),
-               *render.columns("by"))
-    _emit(run, fmt, records, columns, "no visits")
+    columns = (*render.columns("id", "date", "name", "services", wrap=("services",)),
+               render.Column("products", lambda r: [p["name"] for p in r["products"]], wrap=True),
+               render.Column("amount", lambda r: r["amount"], justify="right"))
+    _emit(run, fmt, records, columns, "no visits", VISIT_FIELDS)
 
 
 # --- appointments ----------------------------------------------------------------------
 
-AtOption = Annotated[str, typer.Option("--at", help="'YYYY-MM-DD HH:MM'.")]
+AtOption = Annotated[str, typer.Option(
+    "--at", help="Day and time: '2026-11-26 9:00', '明天 14:30', 'friday 10:00'.")]
 
 
 @appointment_app.command("add")
@@ -180,7 +190,7 @@ def appointment_add(
 ) -> None:
     """Book an appointment; prints its id."""
     run = state(ctx)
-    day, time = arg(schema.parse_datetime, at, "--at")
+    day, time = arg(lambda text: spoken.parse_moment(text, run.today()), at, "--at")
 
     def make(found: model.Client, entry_id: str) -> model.Appointment:
         if _booked(run, found.id, day, time):
@@ -199,7 +209,7 @@ def _booked(run: State, client_id: str, day: date, time: str) -> model.Appointme
 def appointment_cancel(ctx: typer.Context, client: ClientArg, at: AtOption) -> None:
     """Cancel a booked appointment (it stays in the journal, marked cancelled)."""
     run = state(ctx)
-    day, time = arg(schema.parse_datetime, at, "--at")
+    day, time = arg(lambda text: spoken.parse_moment(text, run.today()), at, "--at")
 
     def make(found: model.Client, entry_id: str) -> model.Cancellation:
         booked = _booked(run, found.id, day, time)
@@ -222,7 +232,6 @@ def appointment_list(
     fmt: FormatOption = "table",
 ) -> None:
     """Appointments from today on (or between --from and --to), in time order."""
-    fmt = check_format(fmt, render.FORMATS)
     run = state(ctx)
     low, high = _window(run, start, end)
     low = low or (None if end else run.today())
@@ -236,7 +245,7 @@ def appointment_list(
         if _within(a.date, low, high) and (cancelled or a.id not in gone)
     ]
     _emit(run, fmt, records, render.columns("date", "time", "name", "service", "status"),
-          "no appointments")
+          "no appointments", APPOINTMENT_FIELDS)
 
 
 # --- cards and courses ---------------------------------------------------------------
@@ -246,7 +255,8 @@ def appointment_list(
 def card_add(
     ctx: typer.Context, client: ClientArg,
     card_type: Annotated[str, typer.Option("--type", help="The card, e.g. 年卡, 10次卡.")],
-    until: Annotated[str | None, typer.Option(help="Valid until, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(
+        help="Valid until: YYYY-MM-DD, or days from today (+365d, +52w).")] = None,
     sessions: Annotated[int | None, typer.Option(help="Sessions on the card.", min=0)] = None,
     balance: Annotated[str | None, typer.Option(help="Money on the card.")] = None,
     trial: Annotated[bool, typer.Option(
@@ -259,7 +269,7 @@ def card_add(
         raise UsageError("--sessions, --balance: a card holds sessions or a balance, not both")
     today = run.today()
     sold = not_in_future(arg_date(day, "--date", today), today, "--date", "card")
-    valid = arg(schema.parse_date, until, "--until") if until else None
+    valid = arg_date(until, "--until", run.today()) if until else None
     money = arg(schema.parse_money, balance, "--balance") if balance is not None else None
     kind = arg(schema.text, card_type, "--type")
     _record(run, "card add", client, lambda c, entry_id: model.Card(
@@ -288,22 +298,69 @@ def _check_days(text: str) -> tuple[int, ...]:
 def course_add(
     ctx: typer.Context, client: ClientArg,
     name: Annotated[str, typer.Option("--name", help="The course, e.g. 祛斑疗程.")],
-    start: Annotated[str, typer.Option("--start", help="First day, YYYY-MM-DD.")],
-    end: Annotated[str, typer.Option("--end", help="Last day, YYYY-MM-DD.")],
+    start: Annotated[str, typer.Option("--start", help="First day: YYYY-MM-DD, today, +3d.")],
+    end: Annotated[str, typer.Option("--end", help="Last day: YYYY-MM-DD, +8w.")],
     check_days: Annotated[str, typer.Option(
         "--check-days", help="Check-in days of the month; 30 means the month's end.")
     ] = "10,20,30",
 ) -> None:
     """Record a treatment course in progress, with its check-in days (R17, R18)."""
     run = state(ctx)
-    first = arg(schema.parse_date, start, "--start")
-    last = arg(schema.parse_date, end, "--end")
+    first = arg_date(start, "--start", run.today())
+    last = arg_date(end, "--end", run.today())
     if last < first:
         raise UsageError(f"--end: {last} is before --start {first}")
     days = arg(_check_days, check_days, "--check-days")
     title = arg(schema.text, name, "--name")
     _record(run, "course add", client, lambda c, entry_id: model.Course(
         entry_id, c.id, first, title, first, last, days))
+
+
+CARD_FIELDS = ("id", "client", "name", "date", "type", "until", "sessions", "balance", "trial",
+               "status")
+COURSE_FIELDS = ("id", "client", "name", "date", "course", "start", "end", "check_days", "status")
+
+
+@card_app.command("list")
+def card_list(
+    ctx: typer.Context, client: OneClientArg = None,
+    start: FromOption = None, end: ToOption = None, fmt: FormatOption = "table",
+) -> None:
+    """Cards sold or given, in date order, with whether each is still valid today."""
+    run = state(ctx)
+    names, today = _names(run), run.today()
+    cards = _selected(run, run.salon().history().cards, client, start, end)
+    records = [{**schema.plain(c), "name": names.get(c.client),
+                "status": "expired" if c.until and c.until < today else "valid"} for c in cards]
+    records = [{key: record[key] for key in CARD_FIELDS} for record in records]
+    columns = (*render.columns("id", "name", "type", "until"),
+               render.Column("left", _card_left, justify="right"),
+               render.Column("status", lambda r: f"{r['status']}{' (trial)' if r['trial'] else ''}"))
+    _emit(run, fmt, records, columns, "no cards", CARD_FIELDS)
+
+
+def _card_left(record: dict[str, Any]) -> str:
+    if record["sessions"] is not None:
+        return f"{record['sessions']}x"
+    return render.cell_text(record["balance"])
+
+
+@course_app.command("list")
+def course_list(
+    ctx: typer.Context, client: OneClientArg = None,
+    start: FromOption = None, end: ToOption = None, fmt: FormatOption = "table",
+) -> None:
+    """Treatment courses in date order, with whether each is under way, ahead or over."""
+    run = state(ctx)
+    names, today = _names(run), run.today()
+    courses = _selected(run, run.salon().history().courses, client, start, end)
+    records = [
+        {"id": c.id, "client": c.client, "name": names.get(c.client), "date": c.date,
+         "course": c.name, "start": c.start, "end": c.end, "check_days": list(c.check_days),
+         "status": "over" if c.end < today else "ahead" if c.start > today else "under way"}
+        for c in courses]
+    _emit(run, fmt, records, render.columns("id", "name", "course", "start", "end", "status"),
+          "no courses", COURSE_FIELDS)
 
 
 # --- calls -------------------------------------------------------------------------
@@ -352,13 +409,20 @@ def call_list(
     start: FromOption = None, end: ToOption = None, fmt: FormatOption = "table",
 ) -> None:
     """The callback log, in date order."""
-    fmt = check_format(fmt, render.FORMATS)
     run = state(ctx)
     names = _names(run)
     calls = _selected(run, run.salon().history().calls, client, start, end)
     records = [{**schema.plain(c), "name": names.get(c.client)} for c in calls]
-    _emit(run, fmt, records, render.columns("date", "name", "outcome", "rules", "callback", "note", "by"),
-          "no calls logged")
+    columns = (*render.columns("id", "date", "name"),
+               render.Column("outcome", _outcome_shown),
+               *render.columns("rules", "note", wrap=("rules", "note")))
+    _emit(run, fmt, records, columns,
+          "no calls logged", CALL_FIELDS)
+
+
+def _outcome_shown(record: dict[str, Any]) -> str:
+    callback = record["callback"]
+    return f"{record['outcome']} → {callback:%m-%d}" if callback else str(record["outcome"])
 
 
 # --- complaints --------------------------------------------------------------------
@@ -409,7 +473,6 @@ def complaint_list(
     fmt: FormatOption = "table",
 ) -> None:
     """Complaints in date order, with whether each is still open."""
-    fmt = check_format(fmt, render.FORMATS)
     run = state(ctx)
     history, names = run.salon().history(), _names(run)
     still_open = set(history.open_complaints())
@@ -420,4 +483,5 @@ def complaint_list(
          "closed": closures[c.id].date if c.id in closures else None}
         for c in history.complaints if c in still_open or not only_open
     ]
-    _emit(run, fmt, records, render.columns("id", "date", "name", "text", "status"), "no complaints")
+    _emit(run, fmt, records, render.columns("id", "date", "name", "text", "status"), "no complaints",
+          COMPLAINT_FIELDS)

@@ -1,0 +1,124 @@
+"""Which language the command line speaks in this run, and its help in that language.
+
+Help texts are written in English beside the options (so they cannot drift from them) and
+are looked up in the catalog when the command tree is built for a run; Typer's own words
+(Options, Commands, [default: ...]) are set the same way.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.util
+import os
+import re
+import sys
+from collections.abc import Iterator
+from importlib.machinery import ModuleSpec
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from salonctl import i18n
+from salonctl.i18n import _
+
+_LANGUAGE_LINE = re.compile(rb"^language:\s*['\"]?([A-Za-z-]+)", re.MULTILINE)
+
+# Typer's own words and where they live: (module, attribute, the English text)
+TYPER_WORDS = (
+    ("ARGUMENTS_PANEL_TITLE", "Arguments"), ("OPTIONS_PANEL_TITLE", "Options"),
+    ("COMMANDS_PANEL_TITLE", "Commands"), ("ERRORS_PANEL_TITLE", "Error"),
+    ("DEFAULT_STRING", "[default: {}]"), ("ENVVAR_STRING", "[env var: {}]"),
+    ("REQUIRED_LONG_STRING", "[required]"), ("ABORTED_TEXT", "Aborted."),
+    ("RICH_HELP", "Try [blue]'{command_path} {help_option}'[/] for help."),
+)
+
+
+def choose(args: list[str], environ: dict[str, str] | os._Environ[str]) -> str:
+    """`--lang X` on the command line, else the salon's language, else the system's."""
+    given = _option(args, "--lang")
+    if given in i18n.LANGUAGES:
+        return given
+    salon = _salon_folder(args, environ)
+    if salon is not None:
+        try:
+            found = _LANGUAGE_LINE.search((salon / "salon.yaml").read_bytes()[:65536])
+        except OSError:
+            found = None
+        if found and found[1].decode() in i18n.LANGUAGES:
+            return found[1].decode()
+    return i18n.from_environment(environ)
+
+
+def _option(args: list[str], name: str) -> str | None:
+    for index, arg in enumerate(args):
+        if arg == "--":
+            return None
+        if arg == name and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith(f"{name}="):
+            return arg.partition("=")[2]
+    return None
+
+
+def _salon_folder(args: list[str], environ: dict[str, str] | os._Environ[str]) -> Path | None:
+    given = _option(args, "--data") or environ.get("SALONCTL_DATA")
+    if given:
+        return Path(given)
+    here = Path.cwd()
+    return next((folder for folder in (here, *here.parents)
+                 if (folder / "salon.yaml").is_file()), None)
+
+
+def speak(command: Any) -> None:
+    """Put the command tree's help, and Typer's words, in the active language."""
+    loaded = sys.modules.get("typer.rich_utils")
+    if loaded is not None:
+        _typer_words(loaded)
+    elif not any(isinstance(finder, _WhenImported) for finder in sys.meta_path):
+        # Typer loads its help formatter only to show help or an error (a tenth of a second):
+        # its words are set when it loads, not by loading it on every run.
+        sys.meta_path.insert(0, _WhenImported())
+    for item in walk(command):
+        for attribute in ("help", "short_help"):
+            text = getattr(item, attribute, None)
+            if text:
+                setattr(item, attribute, _(text))
+
+
+def _typer_words(module: ModuleType) -> None:
+    for attribute, english in TYPER_WORDS:
+        setattr(module, attribute, _(english))
+
+
+class _WhenImported(importlib.abc.MetaPathFinder):
+    """Sets Typer's words in its help formatter as it is imported."""
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> ModuleSpec | None:
+        if name != "typer.rich_utils":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        load = spec.loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            load(module)
+            _typer_words(module)
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def walk(command: Any) -> Iterator[Any]:
+    """Every command of the tree and every parameter of each."""
+    yield command
+    yield from getattr(command, "params", ())
+    for sub in getattr(command, "commands", {}).values():
+        yield from walk(sub)
+
+
+def help_texts(command: Any) -> set[str]:
+    """Every help text of the tree, in English: the catalog must have them all."""
+    return {text for item in walk(command) for attribute in ("help", "short_help")
+            if (text := getattr(item, attribute, None))}
