@@ -8,6 +8,7 @@ from typing import Any
 
 from salonctl import model
 from salonctl.errors import Problem
+from salonctl.i18n import _
 
 
 def cross_check(
@@ -19,13 +20,15 @@ def cross_check(
     for client_id, where, line in ids:
         if client_id in known:
             problems.append(Problem(
-                where, line, 3, f"client id {client_id!r} is used twice (also at {known[client_id]})",
+                where, line, 3, _("client id {id} is used twice (also at {where})").format(
+                    id=repr(client_id), where=known[client_id]),
             ))
         known.setdefault(client_id, f"{where}:{line}")
     for client, where, line in clients:
         if client.referred_by and client.referred_by not in known:
             problems.append(Problem(
-                where, line, 3, f"referred_by {client.referred_by!r} is not a client",
+                where, line, 3, _("referred_by {id} is not a client").format(
+                    id=repr(client.referred_by)),
             ))
     problems += check_entries(entries, set(known))
     return problems
@@ -36,9 +39,11 @@ def check_entries(entries: list[tuple[Any, str, int]], known: set[str]) -> list[
     ids: dict[str, str] = {}
     for entry, where, line in entries:
         if entry.client not in known:
-            problems.append(Problem(where, line, 3, f"client {entry.client!r} is not a client"))
+            problems.append(Problem(where, line, 3, _("client {id} is not a client").format(
+                id=repr(entry.client))))
         if entry.id in ids:
-            problems.append(Problem(where, line, 3, f"id {entry.id!r} is used twice"))
+            problems.append(Problem(where, line, 3, _("id {id} is used twice").format(
+                id=repr(entry.id))))
         ids[entry.id] = type(entry).__name__
     clients_of = {entry.id: entry.client for entry, _, _ in entries}
     for entry, where, line in entries:

@@ -17,11 +17,26 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from salonctl.i18n import N_, _
+
 if TYPE_CHECKING:  # rich is imported by the output that needs it, not by every run
     from rich.console import Console
     from rich.table import Table
 
 FORMATS = ("table", "json", "csv")
+
+# The column headers tables show (JSON and CSV keep the field names as they are).
+HEADERS = (
+    N_("amount"), N_("appointments"), N_("approach"), N_("balance"), N_("birthdays"), N_("by"),
+    N_("callback"), N_("calls"), N_("cards"), N_("category"), N_("check_days"), N_("closed"),
+    N_("complaints"), N_("consultant"), N_("course"), N_("courses"), N_("date"), N_("demand"),
+    N_("due"), N_("enabled"), N_("end"), N_("from"), N_("holidays"), N_("id"),
+    N_("last year"), N_("left"), N_("lunar"), N_("missed_on"), N_("month"), N_("name"),
+    N_("note"), N_("offsets"), N_("outcome"), N_("phone"), N_("products"), N_("ref"),
+    N_("rule"), N_("rules"), N_("service"), N_("services"), N_("sessions"), N_("start"),
+    N_("state"), N_("status"), N_("target"), N_("text"), N_("time"), N_("title"), N_("to"),
+    N_("trial"), N_("type"), N_("until"), N_("weeks"), N_("why"),
+)
 
 
 @dataclass(frozen=True)
@@ -129,7 +144,7 @@ def table(listing: Listing) -> Table:
     cells = [[cell_text(c.value(record)) for c in listing.columns] for record in listing.records]
     for index, column in enumerate(listing.columns):
         grid.add_column(
-            column.header, justify=column.justify,  # type: ignore[arg-type]
+            _(column.header), justify=column.justify,  # type: ignore[arg-type]
             no_wrap=not column.wrap, overflow="fold" if column.wrap else "ellipsis",
             min_width=None if column.wrap else _kept_width(column.header, cells, index),
         )
@@ -157,7 +172,7 @@ def emit(listing: Listing, fmt: str, console: Console, bom: bool = False) -> Non
     elif not listing.records:
         from rich.text import Text
 
-        console.print(Text(listing.empty), style="dim")
+        console.print(Text(_(listing.empty)), style="dim")
     else:
         console.print(table(listing))
 
@@ -169,7 +184,7 @@ def to_markdown(records: list[dict[str, Any]], columns: Sequence[Column],
         return _md_escape(cell_text(value)).replace("\n", "<br>")
 
     lines = [f"{line}  " for line in header] + ([""] if header else [])
-    lines.append("| " + " | ".join(c.header for c in columns) + " |")
+    lines.append("| " + " | ".join(_(c.header) for c in columns) + " |")
     lines.append("|" + "|".join("---:" if c.justify == "right" else "---" for c in columns) + "|")
     lines += ["| " + " | ".join(cell(c.value(r)) for c in columns) + " |" for r in records]
     return "\n".join(lines) + "\n"

@@ -26,7 +26,7 @@ from typing import Literal
 
 from dateutil.relativedelta import relativedelta
 
-from salonctl import model
+from salonctl import details, model
 from salonctl.anchors import Event, SalonView, events
 from salonctl.calendar import OpenDays
 from salonctl.ruleset import Rule
@@ -147,15 +147,16 @@ def applies(rule: Rule, client: model.Client) -> str | None:
     """None if the rule is for this client, else why not."""
     when = rule.when
     if not rule.enabled:
-        return "the rule is disabled"
+        return details.RULE_DISABLED
     if client.do_not_contact:
-        return "she is marked do-not-contact"
+        return details.DO_NOT_CONTACT
     if when.categories and client.category not in when.categories:
-        return f"it is for {'/'.join(when.categories)} clients; she is {client.category}"
+        return details.FOR_CATEGORIES.format(categories="/".join(when.categories),
+                                              category=client.category)
     if when.key is not None and client.key != when.key:
-        return "it is for key clients" if when.key else "it is not for key clients"
+        return details.FOR_KEY if when.key else details.NOT_FOR_KEY
     if when.gender and client.gender != when.gender:
-        return f"it is for {when.gender} clients"
+        return details.FOR_GENDER.format(gender=when.gender)
     return None
 
 
@@ -186,7 +187,7 @@ def evaluate(occurrence: Occurrence, calls: list[model.Call], view: SalonView, d
         if call.outcome == "no-answer":
             tries += 1
             if tries >= view.max_tries:
-                return Status("missed", call.date, f"no answer {tries} times", tries,
+                return Status("missed", call.date, details.NO_ANSWER.format(tries=tries), tries,
                               window_end=window_end)
             start = view.open_days.next_open(call.date + timedelta(days=1))
         elif call.outcome == "not-convenient":
@@ -227,7 +228,7 @@ def _until_closed(occurrence: Occurrence, calls: list[model.Call], view: SalonVi
     """A complaint: due every day until she is reached, then again every few days until it is
     closed. Before its deadline the script promises a reply by then; after it, an apology."""
     if closed_on is not None and closed_on <= day:
-        return Status("done", closed_on, "closed")
+        return Status("done", closed_on, details.CLOSED)
     reached = [c.date for c in _answering(occurrence, calls, day)
                if c.outcome == "reached" and c.date >= occurrence.event.date]
     if reached:
@@ -248,7 +249,7 @@ def _open_status(occurrence: Occurrence, start: date, end: date | None, window_e
         state: State = "upcoming" if start == occurrence.due else "waiting"
         return Status(state, start, "", tries, window_end=window_end)
     if end is not None and day > end:
-        return Status("missed", end, "its window closed", tries, window_end=window_end)
+        return Status("missed", end, details.WINDOW_CLOSED, tries, window_end=window_end)
     overdue = max(0, (day - window_end).days) if window_end is not None else 0
     return Status("due", start, "", tries, overdue, window_end, last_day=day == window_end)
 
@@ -260,12 +261,12 @@ def _stopped(occurrence: Occurrence, client_id: str, view: SalonView, day: date)
     if "visited" in occurrence.rule.stop_if:
         later = [v for v in book.visits if since < v.date <= day and v.id != occurrence.event.visit]
         if later:
-            return f"she visited on {later[0].date}"
+            return details.VISITED_ON.format(day=later[0].date)
     if "booked" in occurrence.rule.stop_if:
         booked = [a for a in book.appointments
                   if a.booked is not None and since <= a.booked <= day and a.date >= since]
         if booked:
-            return f"she booked for {booked[0].date}"
+            return details.BOOKED_FOR.format(day=booked[0].date)
     return None
 
 
@@ -308,7 +309,7 @@ def _after_reached(reasons: list[Reason]) -> list[Reason]:
             key = (r.occurrence.rule.id, r.occurrence.event.key)
             reached[key] = min(reached.get(key, r.status.on), r.status.on)
     return [
-        Reason(r.occurrence, Status("suppressed", None, f"she was reached on {reached[key]}"))
+        Reason(r.occurrence, Status("suppressed", None, details.REACHED_ON.format(day=reached[key])))
         if (key := (r.occurrence.rule.id, r.occurrence.event.key)) in reached
         and r.status.state != "done" and r.occurrence.planned > reached[key]
         else r
@@ -323,7 +324,7 @@ def _during_complaint(reasons: list[Reason], complaints: list[model.Complaint], 
                  if c.date <= day and not (c.id in view.closed and view.closed[c.id] <= day)]
     if not open_ones:
         return reasons
-    detail = f"held while her complaint {open_ones[0].id} is open"
+    detail = details.HELD_FOR_COMPLAINT.format(complaint=open_ones[0].id)
     return [Reason(r.occurrence, Status("suppressed", None, detail))
             if r.occurrence.rule.sales and r.status.state == "due" else r for r in reasons]
 
@@ -333,7 +334,7 @@ def _after_refusals(reasons: list[Reason]) -> list[Reason]:
     refused = {r.occurrence.event.key: r.status.on for r in reasons
                if r.status.state == "done" and r.status.detail == "refused"}
     return [
-        Reason(r.occurrence, Status("suppressed", None, f"she declined on {refused[key]}"))
+        Reason(r.occurrence, Status("suppressed", None, details.DECLINED_ON.format(day=refused[key])))
         if (key := r.occurrence.event.key) in refused and r.status.state != "done"
         else r
         for r in reasons
@@ -345,7 +346,7 @@ def _after_wrong_number(reasons: list[Reason], client: model.Client, calls: list
     wrong = _wrong_number(client, calls, day)
     if wrong is None:
         return reasons
-    detail = f"her number was logged as wrong on {wrong.date}; change her phone to call again"
+    detail = details.WRONG_NUMBER.format(day=wrong.date)
     return [r if r.status.state in ("done", "missed") else
             Reason(r.occurrence, Status("suppressed", None, detail)) for r in reasons]
 

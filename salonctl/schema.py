@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from salonctl import model
 from salonctl.errors import Problem
+from salonctl.i18n import _
 from salonctl.yamlio import Invalid as BadScalar
 from salonctl.yamlio import LocatedDict, OddNumber
 
@@ -49,11 +50,12 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 def parse_date(text: str) -> date:
     """A calendar date written YYYY-MM-DD, and only that (no 20261124, no weekdays)."""
     if not _ISO_DATE.fullmatch(text):
-        raise InvalidValue(f"{text!r} is not a date; expected YYYY-MM-DD")
+        raise InvalidValue(_("{text} is not a date; expected YYYY-MM-DD").format(text=repr(text)))
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise InvalidValue(f"{text!r} is not a real date ({_month_day_hint(text)})") from None
+        raise InvalidValue(_("{text} is not a real date ({hint})").format(
+            text=repr(text), hint=_month_day_hint(text))) from None
     return in_range(day)
 
 
@@ -66,7 +68,7 @@ def in_range(day: date) -> date:
 
 def _month_day_hint(text: str) -> str:
     month = int(text[5:7])
-    return "the month must be 01-12" if not 1 <= month <= 12 else "that month has fewer days"
+    return _("the month must be 01-12") if not 1 <= month <= 12 else _("that month has fewer days")
 
 
 def parse_time(text: str) -> str:
@@ -93,10 +95,9 @@ def parse_id(text: str) -> str:
 
 def parse_phone(text: str) -> str:
     if not _PHONE.fullmatch(text.strip()):
-        raise InvalidValue(
-            f"{text!r} is not a phone number; use digits, optionally a leading '+', "
-            "spaces, '-' or parentheses"
-        )
+        raise InvalidValue(_(
+            "{text} is not a phone number; use digits, optionally a leading '+', "
+            "spaces, '-' or parentheses").format(text=repr(text)))
     return text.strip()
 
 
@@ -126,11 +127,12 @@ def parse_money(text: str, high: Decimal = MAX_AMOUNT, places: int = 2) -> Decim
     (a refund is not a negative amount: record it as its own entry)."""
     shown = text if len(text) <= 40 else text[:40] + "…"
     if len(text) > 40 or not re.fullmatch(_AMOUNT.pattern % places, text.strip()):
-        raise InvalidValue(f"{shown!r} is not an amount; expected a number like 380 or 99.5, "
-                           f"at most {places} decimals")
+        raise InvalidValue(_("{shown} is not an amount; expected a number like 380 or 99.5, "
+                             "at most {places} decimals").format(shown=repr(shown), places=places))
     amount = Decimal(text.strip())
     if amount > high:
-        raise InvalidValue(f"{shown} is more than {high:,}; check the amount")
+        raise InvalidValue(_("{shown} is more than {high}; check the amount").format(
+            shown=shown, high=f"{high:,}"))
     return amount
 
 
@@ -143,7 +145,8 @@ def parse_count(text: str) -> int:
 
 def parse_choice(text: str, choices: tuple[str, ...]) -> str:
     if text not in choices:
-        raise InvalidValue(f"{text!r} is not one of: {', '.join(choices)}")
+        raise InvalidValue(_("{text} is not one of: {choices}").format(
+            text=repr(text), choices=", ".join(choices)))
     return text
 
 
@@ -154,15 +157,15 @@ Reader = Callable[[Any], Any]
 
 def _describe(value: Any) -> str:
     if isinstance(value, OddNumber):
-        return f"a number written as {value.text}"
+        return _("a number written as {text}").format(text=value.text)
     if isinstance(value, bool):
-        return "a yes/no value"
+        return _("a yes/no value")
     if isinstance(value, int | float):
-        return "a number"
+        return _("a number")
     if isinstance(value, date):
-        return "a date"
+        return _("a date")
     if value is None:
-        return "empty"
+        return _("empty")
     return f"a {type(value).__name__}"
 
 
@@ -179,7 +182,7 @@ def text(value: Any) -> str:
             f"must be text, but YAML read {_describe(value)}; put the value in quotes"
         )
     if not value.strip():
-        raise InvalidValue("must not be empty")
+        raise InvalidValue(_("must not be empty"))
     if len(value) > MAX_TEXT:
         raise InvalidValue(f"is {len(value):,} characters long; at most {MAX_TEXT:,}")
     bad = _CONTROL.search(value)
@@ -205,19 +208,24 @@ def _from_text(parse: Callable[[str], Any], what: str) -> Reader:
 
 def a_date(value: Any) -> date:
     if isinstance(value, BadScalar):
-        raise InvalidValue(f"{value.text} is not a real date ({value.reason})")
+        hint = _("the month must be 01-12") if "month must be" in value.reason else \
+            _("that month has fewer days")
+        raise InvalidValue(_("{text} is not a real date ({hint})").format(text=value.text,
+                                                                         hint=hint))
     if isinstance(value, datetime):
-        raise InvalidValue("must be a date (YYYY-MM-DD), without a time")
+        raise InvalidValue(_("must be a date (YYYY-MM-DD), without a time"))
     if isinstance(value, date):
         return in_range(value)
     if isinstance(value, str):
         return parse_date(value)
-    raise InvalidValue(f"must be a date (YYYY-MM-DD), but YAML read {_describe(value)}")
+    raise InvalidValue(_("must be a date (YYYY-MM-DD), but YAML read {what}").format(
+        what=_describe(value)))
 
 
 def boolean(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise InvalidValue(f"must be true or false, but YAML read {_describe(value)}")
+        raise InvalidValue(_("must be true or false, but YAML read {what}").format(
+            what=_describe(value)))
     return value
 
 
@@ -235,7 +243,7 @@ def money(value: Any, high: Decimal = MAX_AMOUNT, places: int = 2) -> Decimal:
     if isinstance(value, OddNumber):
         raise InvalidValue(f"{value.text} is not an amount; write it in plain digits")
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise InvalidValue(f"must be an amount, but YAML read {_describe(value)}")
+        raise InvalidValue(_("must be an amount, but YAML read {what}").format(what=_describe(value)))
     shown = repr(value) if isinstance(value, float) else str(value)
     return parse_money(shown, high, places)
 
@@ -247,7 +255,8 @@ def choice(choices: tuple[str, ...]) -> Reader:
 def list_of(item: Reader) -> Reader:
     def read(value: Any) -> tuple[Any, ...]:
         if not isinstance(value, list):
-            raise InvalidValue(f"must be a list like [a, b], but YAML read {_describe(value)}")
+            raise InvalidValue(_("must be a list like [a, b], but YAML read {what}").format(
+                what=_describe(value)))
         return tuple(item(element) for element in value)
 
     return read
@@ -279,20 +288,23 @@ def read_record(
 ) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Check one mapping against its fields; every problem found, each at its line."""
     if not isinstance(raw, LocatedDict):
-        return None, [Problem(path, *at, f"expected a record of fields, found {_describe(raw)}")]
+        return None, [Problem(path, *at, _("expected a record of fields, found {what}").format(
+            what=_describe(raw)))]
     problems: list[Problem] = []
     known = {f.name: f for f in fields}
     for key in raw:
         if key not in known:
             problems.append(Problem(
                 path, *raw.key_positions.get(key, raw.position),
-                f"unknown field {key!r}; known fields: {', '.join(known)}",
+                _("unknown field {key}; known fields: {known}").format(
+                    key=repr(key), known=", ".join(known)),
             ))
     values: dict[str, Any] = {}
     for spec in fields:
         if spec.name not in raw or raw[spec.name] is None:
             if spec.required:
-                problems.append(Problem(path, *raw.position, f"missing field {spec.name!r}"))
+                problems.append(Problem(path, *raw.position, _("missing field {name}").format(
+                    name=repr(spec.name))))
             continue
         try:
             values[spec.name] = spec.read(raw[spec.name])

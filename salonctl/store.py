@@ -147,6 +147,11 @@ class Salon:
                 self.rel(path), line, 1, "not UTF-8 text; save the file as UTF-8",
             )]) from None
 
+    def size(self) -> int:
+        """The bytes of the client files and journals: how long a full reading will take."""
+        files = [*(self.root / CLIENTS_DIR).glob("*.yaml"), *(self.root / JOURNAL_DIR).glob("*/*.yaml")]
+        return sum(path.stat().st_size for path in files if path.is_file())
+
     def desk(self) -> str:
         """This copy's desk tag, which ends every id made here ("" for the only desk)."""
         return read_desk(self.root)
@@ -392,6 +397,26 @@ class Salon:
                 self._buckets.append(bucket)
         bucket.clients.append(client)
         self._write_bucket(bucket)
+
+    def add_clients(self, clients: list[model.Client], known_ids: set[str]) -> None:
+        """Write many new clients at once (an import): each bucket file rewritten once.
+        Every one is checked before any file is written."""
+        everyone = known_ids | {client.id for client in clients}
+        for client in clients:
+            self._require_readable_client(client, everyone)
+        bucket, count = self._last_bucket()
+        touched: list[_Bucket] = []
+        for client in clients:
+            if bucket is None or len(bucket.clients) >= BUCKET_SIZE:
+                bucket = _Bucket(self.root / CLIENTS_DIR / f"{count:04d}.yaml", fsutil.digest(b""))
+                count += 1
+                if self._buckets is not None:
+                    self._buckets.append(bucket)
+            bucket.clients.append(client)
+            if not any(each is bucket for each in touched):
+                touched.append(bucket)
+        for each in touched:
+            self._write_bucket(each)
 
     def _last_bucket(self) -> tuple[_Bucket | None, int]:
         """The last client file and how many there are."""

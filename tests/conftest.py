@@ -40,9 +40,13 @@ class Salon:
 
     root: Path
     today: str = TODAY
+    # The interface's language; tests read English messages unless they are about language
+    # (the salon's own language still decides its sheets and scripts).
+    lang: str | None = "en"
 
     def __call__(self, *args: str, today: str | None = None) -> Result:
-        return run("--data", str(self.root), "--today", today or self.today, *args)
+        speak = ("--lang", self.lang) if self.lang else ()
+        return run("--data", str(self.root), "--today", today or self.today, *speak, *args)
 
     def ok(self, *args: str, today: str | None = None) -> str:
         result = self(*args, today=today)
@@ -89,8 +93,10 @@ class Salon:
 
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("SALONCTL_DATA", "SALONCTL_TODAY", "SALONCTL_LOCK_WAIT", "EDITOR", "VISUAL"):
+    for name in ("SALONCTL_DATA", "SALONCTL_TODAY", "SALONCTL_LOCK_WAIT", "SALONCTL_CSV_BOM",
+                 "EDITOR", "VISUAL", "LANGUAGE", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")  # messages in English unless a test asks otherwise
     monkeypatch.chdir(tmp_path)
     os.umask(0o022)
 

@@ -154,14 +154,15 @@ def test_salutation_can_be_set_later_and_plurals_are_right(tmp_path: Path) -> No
 
 
 def test_every_interface_word_is_in_both_languages() -> None:
-    from salonctl.words import CATALOG, say
+    from salonctl.words import JOINERS, WORDS, say
 
-    assert set(CATALOG["zh-CN"]) == set(CATALOG["en"])
+    assert set(JOINERS["zh-CN"]) == set(JOINERS["en"])
     values = {"salon": "S", "day": "2026-11-24", "caller": "Li", "title": "T", "rank": 3,
               "deadline": "d", "notes": "n", "topics": "t", "name": "N", "phone": "P",
               "made": 2, "reached": 1, "left": 0, "who": "W", "where": "f:1"}
-    for language, messages in CATALOG.items():
-        for key in messages:
+    for language in ("zh-CN", "en"):
+        for key in [*WORDS, *JOINERS[language]]:
             assert "{" not in say(language, key, 2, **values), (language, key)
+    assert say("zh-CN", "nothing-due", title="T") != say("en", "nothing-due", title="T")
     assert say("en", "waiting", 1, caller="Li").startswith("Li: 1 more call waits")
     assert say("en", "overdue", 1) == "1 day overdue" and say("en", "tries", 2).startswith("2 tries")

@@ -55,3 +55,37 @@ def test_an_unknown_consultant_is_named_with_the_known_ones(one: Salon) -> None:
     assert "'小王'" in refused.err and "小陈" in refused.err and "前台" in refused.err
     assert one("due", "--consultant", "小陈").code == 0
     assert one("due", "--missed", "--consultant", "小王").code == 2
+
+
+def _at_a_terminal(args: list[str], env: dict[str, str]) -> str:
+    """Run salonctl with its output on a pseudo-terminal, as at the desk; what it showed."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    done = subprocess.run([sys.executable, "-m", "salonctl", *args], stdout=follower,
+                          stderr=subprocess.DEVNULL, stdin=follower,
+                          env={**os.environ, **env}, check=False, timeout=60)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert done.returncode == 0
+    return shown.decode("utf-8", "replace")
+
+
+def test_a_long_table_goes_through_the_pager_at_a_terminal_only(one: Salon) -> None:
+    args = ["--data", str(one.root), "--today", "2026-11-24", "visit", "list"]
+    marked = {"PAGER": "sed s/^/PAGED:/", "COLUMNS": "100"}
+    assert "PAGED:" in _at_a_terminal(args, marked)
+    assert "PAGED:" not in _at_a_terminal(["--no-pager", *args], marked)
+    assert "PAGED:" not in one.ok("visit", "list")  # piped: printed as it is

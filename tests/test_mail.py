@@ -237,6 +237,12 @@ def test_starttls_with_a_test_certificate_and_auth(busy: Salon, smtp: Any, tmp_p
     refused = busy("mail", "tomorrow")
     assert refused.code == 69 and "login refused for salon" in refused.err
     assert "wrong" not in refused.err
+    # salon.yaml as `init` writes it names no variable: the README's crontab variable serves
+    configure(busy, port, consultants={}, smtp={
+        "security": "starttls", "user": "salon", "password_env": None, "ca_file": str(cert)})
+    monkeypatch.setenv("SALONCTL_SMTP_PASSWORD", "s3cret")
+    assert busy("mail", "2026-11-25").code == 0
+    assert logins[-1] == (b"salon", b"s3cret") and len(inbox.messages) == 2
 
 
 def test_header_injection_is_refused_before_connecting(busy: Salon, smtp: Any) -> None:

@@ -22,6 +22,8 @@ from salonctl.cli import (  # noqa: F401 - they register commands
     plans,
     records,
     salon,
+    transfer,
+    why,
 )
 from salonctl.cli.app import app
 from salonctl.cli.common import State

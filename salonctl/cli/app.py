@@ -45,6 +45,10 @@ def global_options(
         "--lang", metavar="zh-CN|en",
         help="The language to speak in this run (default: the salon's, else $LANG).",
     )] = None,
+    no_pager: Annotated[bool, typer.Option(
+        "--no-pager", envvar="SALONCTL_NO_PAGER",
+        help="Print long tables straight to the terminal instead of through a pager.",
+    )] = False,
     bom: Annotated[bool, typer.Option(
         "--bom", envvar="SALONCTL_CSV_BOM",
         help="Start CSV output with a byte-order mark, so Excel reads Chinese right "
@@ -57,6 +61,6 @@ def global_options(
     """Follow-up calls, call sheets and plans for a beauty salon, over plain YAML files."""
     current = ctx.obj if isinstance(ctx.obj, State) else State()
     current.data, current.today_text, current.debug = data, today, debug
-    current.bom = bom
+    current.bom, current.no_pager = bom, no_pager
     current.today()  # a bad --today is an error whatever the command
     ctx.obj = current

@@ -26,6 +26,7 @@ from salonctl.cli.common import (
     state,
 )
 from salonctl.errors import ConflictError, DataError, UsageError
+from salonctl.i18n import N_
 
 T = TypeVar("T")
 client_app = typer.Typer(help="Add, list, show, find and edit clients.", no_args_is_help=True)
@@ -36,7 +37,7 @@ _BOOLEAN_FIELDS = {"key", "do_not_contact", "lunar_leap"}
 _TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
 
 
-def _next_client_id(used: set[str], desk: str = "") -> str:
+def next_client_id(used: set[str], desk: str = "") -> str:
     """One past the highest id ever used at any desk, ending in this desk's tag: a client
     file emptied by mistake must not hand an old client's history to someone new, and two
     desks adding clients the same day must not give one id twice."""
@@ -112,7 +113,7 @@ def add(
         digits = schema.phone_digits(fields["phone"])
         _note_shared_phone(indexed[0].lookup(digits) if indexed else salon.clients(), digits)
         client = model.Client(
-            id=new_id or _next_client_id(used, salon.desk()), since=run.today(), **fields)
+            id=new_id or next_client_id(used, salon.desk()), since=run.today(), **fields)
         salon.add_client(client, used if indexed else None)
     echo_warnings(salon)
     print(client.id)
@@ -139,7 +140,7 @@ def list_clients(ctx: typer.Context, fmt: FormatOption = "table") -> None:
     """Every client, in the order they were added."""
     run = state(ctx)
     records = [client_record(c) for c in run.salon().clients()]
-    listing = render.Listing(records, _LIST_COLUMNS, empty="no clients yet", fields=CLIENT_FIELDS)
+    listing = render.Listing(records, _LIST_COLUMNS, empty=N_("no clients yet"), fields=CLIENT_FIELDS)
     render.emit(listing, fmt, run.console, run.bom)
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ import typer
 
 from salonctl import clock, derived, lazy, model, schema, spoken, store
 from salonctl.errors import NotFoundError, UsageError
+from salonctl.i18n import _
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -34,6 +36,7 @@ class State:
     today_text: str | None = None
     debug: bool = False
     bom: bool = False  # CSV for Excel: starts with a byte-order mark
+    no_pager: bool = False
     _console: Console | None = None
     _salon: store.Salon | None = None
 
@@ -54,6 +57,18 @@ class State:
         from rich.text import Text
 
         self.console.print(Text(text, style=style), soft_wrap=soft_wrap, end=end)
+
+    @contextlib.contextmanager
+    def paged(self, table: bool = True) -> Iterator[None]:
+        """A long table through the pager ($PAGER, else less) when a person reads it at a
+        terminal; piped, redirected or with --no-pager it is printed as it is. less is told
+        to quit at once when the table fits the screen."""
+        if not table or self.no_pager or not sys.stdout.isatty():
+            yield
+            return
+        os.environ.setdefault("LESS", "-FRX")
+        with self.console.pager(styles=True):
+            yield
 
     def salon(self) -> store.Salon:
         if self._salon is None:
@@ -92,12 +107,19 @@ def derived_store(salon: store.Salon) -> tuple[derived.Derived, bool] | None:
     return derived.synced(salon, _say_rebuilding)
 
 
+LONG_WORK_BYTES = 8_000_000  # about 20,000 clients with a year of history
+
+
 def _say_rebuilding(size: int) -> None:
+    say_long_work(size, _("reading the whole salon once to index it in .cache/ "
+                          "(the next runs are quick)..."))
+
+
+def say_long_work(size: int, message: str) -> None:
     """At a terminal, a word before a large salon is read in full (minutes at 100,000
-    clients); a small one is read before anyone would wonder."""
-    if size > 8_000_000 and sys.stderr.isatty():
-        print("salonctl: reading the whole salon once to index it in .cache/ "
-              "(the next runs are quick)...", file=sys.stderr, flush=True)
+    clients); a small one is read before anyone would wonder, and cron hears nothing."""
+    if size > LONG_WORK_BYTES and sys.stderr.isatty():
+        print(f"salonctl: {message}", file=sys.stderr, flush=True)
 
 
 def partial_view(indexed: derived.Derived, settings: model.Settings, ids: list[str]) -> SalonView:
@@ -146,9 +168,8 @@ def arg_date(value: str | None, name: str, today: date) -> date:
 
 def not_in_future(day: date, today: date, name: str, what: str) -> date:
     if day > today:
-        raise UsageError(
-            f"{name}: {day} is after today ({today}); a {what} is recorded once it has happened"
-        )
+        raise UsageError(_("{name}: {day} is after today ({today}); a {what} is recorded once it "
+                           "has happened").format(name=name, day=day, today=today, what=_(what)))
     return day
 
 
@@ -187,16 +208,18 @@ def resolve_client(clients: list[model.Client], wanted: str, name: str = "CLIENT
     if len(matches) == 1:
         return matches[0]
     if matches:
-        raise NotFoundError(f"{name}: {wanted!r} matches {len(matches)} clients; "
-                            f"give the id instead:\n{_candidates(matches)}")
+        raise NotFoundError(_("{name}: {wanted} matches {count} clients; give the id "
+                              "instead:").format(name=name, wanted=repr(wanted), count=len(matches))
+                            + f"\n{_candidates(matches)}")
     close = [c for c in clients if wanted.strip().casefold() in c.name.casefold()][:10]
-    hint = f"; did you mean:\n{_candidates(close)}" if close else \
-        "; `salonctl client find TEXT` searches names, phones and notes"
-    raise NotFoundError(f"{name}: no client {wanted!r}{hint}")
+    hint = _("; did you mean:") + f"\n{_candidates(close)}" if close else \
+        _("; `salonctl client find TEXT` searches names, phones and notes")
+    raise NotFoundError(_("{name}: no client {wanted}").format(name=name, wanted=repr(wanted))
+                        + hint)
 
 
 def _candidates(clients: list[model.Client]) -> str:
-    return "\n".join(f"  {c.id}  {c.name}  phone {_masked(c.phone)}" for c in clients)
+    return "\n".join(f"  {c.id}  {c.name}  {_('phone')} {_masked(c.phone)}" for c in clients)
 
 
 def echo_warnings(salon: store.Salon) -> None:

@@ -1,4 +1,4 @@
-"""`salonctl due`, `why` and `rules`: the call sheet and the reasons behind it."""
+"""`salonctl due` and `rules`: the call sheet and the rules behind it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salonctl import derived, lazy, model, render, rulebook, scripts, spoken, store
+from salonctl import derived, details, i18n, lazy, model, render, rulebook, scripts, spoken, store
 from salonctl.cli.app import app
 from salonctl.cli.common import (
     FormatOption,
@@ -20,10 +20,10 @@ from salonctl.cli.common import (
     arg_date,
     derived_store,
     partial_view,
-    resolve_client,
     state,
 )
-from salonctl.errors import DataError, NotFoundError, UsageError
+from salonctl.errors import NotFoundError, UsageError
+from salonctl.i18n import N_, _
 from salonctl.ruleset import Rule
 from salonctl.words import say
 
@@ -88,7 +88,7 @@ def day_engine(run: State, day: date, limit: int | None = None) -> DayWork:
     store.remember(day, quiet, {i: _kept(r, settings) for i, r in fresh.items()})
     placed = store.placed(day, limit) if limit is not None else None
     wanted = [i for i in (placed[0] if placed else evaluated) if i not in fresh]
-    known = _known_results(store, day, wanted, rule_set)
+    known = known_results(store, day, wanted, rule_set)
     if len(known) < len(wanted):  # kept results that no longer read: evaluate them again
         store.forget(set(wanted) - set(known))
         return day_engine(run, day, limit)
@@ -106,7 +106,7 @@ def _kept(result: DayResult, settings: model.Settings) -> derived.Result:
             int(cents) if cents == cents.to_integral_value() else None)
 
 
-def _known_results(store: derived.Derived, day: date, ids: list[str],
+def known_results(store: derived.Derived, day: date, ids: list[str],
                    rule_set: list[Rule]) -> dict[str, DayResult]:
     """The results of clients already evaluated on `day` whose records have not changed
     (one that does not read back is left out)."""
@@ -183,8 +183,8 @@ def require_known_caller(run: State, name: str) -> None:
         {c.consultant for c in salon.clients() if c.consultant}
     known |= {worklist.front_desk(settings)}
     if name not in known:
-        raise UsageError(f"--consultant: no client has {name!r} as her consultant; "
-                         f"the salon's are: {', '.join(sorted(known))}")
+        raise UsageError(_("--consultant: no client has {name} as her consultant; the salon's "
+                           "are: {known}").format(name=repr(name), known=", ".join(sorted(known))))
 
 
 @app.command("due")
@@ -248,10 +248,11 @@ def _print_sheets(run: State, view: SalonView, sheets: list[DaySheet], fmt: str)
         out.write(render.to_csv([sheet.csv_record(r) for r in records], sheet.CSV_FIELDS,
                                 run.bom))
     else:
-        for line in sheets[0].unreadable:  # unwrapped: the path is copied from here
-            run.line(line, style="bold", soft_wrap=True)
-        for one in sheets:
-            _print_day(run, view, one, fmt)
+        with run.paged(fmt == "table"):
+            for line in sheets[0].unreadable:  # unwrapped: the path is copied from here
+                run.line(line, style="bold", soft_wrap=True)
+            for one in sheets:
+                _print_day(run, view, one, fmt)
 
 
 def _print_day(run: State, view: SalonView, one: DaySheet, fmt: str) -> None:
@@ -287,12 +288,14 @@ def _print_missed(run: State, view: SalonView, rule_set: list[Rule],
          "held": client.id in held.get(reason.status.on, set())}
         for client, reason in found
     ]
-    columns = render.columns("missed_on", "name", "ref", "title", "due", "why", wrap=("title", "why"))
+    language = i18n.active()
+    columns = (*render.columns("missed_on", "name", "ref", "title", "due", wrap=("title",)),
+               render.Column("why", lambda r: details.spoken(r["why"], language), wrap=True))
     if fmt == "markdown":
         run.out.write(render.to_markdown(records, columns))
         return
     fields = ("client", "name", "phone", *sheet.REASON_FIELDS, "missed_on", "why", "held")
-    listing = render.Listing(records, columns, empty="no missed calls", fields=fields)
+    listing = render.Listing(records, columns, empty=N_("no missed calls"), fields=fields)
     render.emit(listing, fmt, run.console, run.bom)
 
 
@@ -307,146 +310,8 @@ def _held_when_missed(view: SalonView, rule_set: list[Rule],
 
 def _missed_why(reason: rules.Reason, held: bool) -> str:
     if held:
-        return "its window closed while the day's limit held it (salonctl due --all lists those)"
+        return details.HELD_BY_LIMIT
     return reason.status.detail
-
-
-@app.command("why")
-def why(
-    ctx: typer.Context,
-    client: Annotated[str, typer.Argument(metavar="CLIENT", help="Id, phone number or exact name.")],
-    on: Annotated[str | None, typer.Option("--date", help="The day to ask about (default today).")
-                  ] = None,
-    fmt: RecordFormatOption = "table",
-) -> None:
-    """Every rule against one client: when it fires and where it stands."""
-    run = state(ctx)
-    day = arg(lambda v: parse_when(v, run.today()), on, "--date") if on else run.today()
-    work = day_engine(run, day, run.reading().settings().daily_limit)
-    day_view, rule_set = work.view, work.rules
-    affected = run.salon().affected
-    if client in affected:  # her own record does not read: say where, not "no such client"
-        raise DataError([affected[client]], hint=f"{client}'s record must be fixed first")
-    view = _view_of(run, day_view, client)
-    found = resolve_client(view.clients, client)
-    records = _explain(found, view, rule_set, day)
-    if fmt == "json":
-        run.out.write(render.to_json(records))
-        return
-    state_column = render.Column("state", lambda r: _state_text(r, day), wrap=True)
-    columns = (*render.columns("rule", "ref"), state_column)
-    title = f"{found.name} ({found.id}) on {day}"
-    render.emit(render.Listing(records, columns, title=title), "table", run.console, run.bom)
-    run.line(_place_text(run, work, found, day))
-
-
-def _view_of(run: State, day_view: SalonView, wanted: str) -> SalonView:
-    """A view holding the client `wanted` names (and her guests): the day's own view when
-    it was read from the files, else hers from the derived store."""
-    found = derived_store(run.salon())
-    if found is None or found[1]:
-        return day_view
-    return partial_view(found[0], day_view.settings,
-                        [resolve_client(found[0].lookup(wanted), wanted).id])
-
-
-def _place_text(run: State, work: DayWork, client: model.Client, day: date) -> str:
-    """Where her row stands in her caller's day, and why there."""
-    settings = work.view.settings
-    standing = _standing(run, work, client, day)
-    if standing is None:
-        return f"sheet: she is not on the sheet of {day}"
-    caller, rank, count, held, terms = standing
-    why = [("a must-call" if terms.must else "not a must-call"), f"priority {terms.priority}"]
-    if terms.lapsed_days is not None:
-        why.append(f"lapsed {terms.lapsed_days} days (fewer ranks higher)")
-    why.append(f"spent {terms.spent:,} in the last 12 months")
-    place = f"rank {rank} of {count} on {caller}'s sheet of {day}"
-    if held:
-        place += (f", held: beyond the {settings.daily_limit} calls a day; she stays due "
-                  "while her window lasts")
-    return f"sheet: {place} ({'; '.join(why)})"
-
-
-Standing = tuple[str, int, int, bool, "worklist.RankTerms"]
-
-
-def _standing(run: State, work: DayWork, client: model.Client, day: date) -> Standing | None:
-    """Her caller, rank, the caller's count, held or not, and her terms: from the store when
-    it placed the day (only the rows on the sheet were read back), else from every row."""
-    limit = work.view.settings.daily_limit
-    found = derived_store(run.reading()) if work.held is not None else None
-    if found is not None and found[0].orderable(day):
-        place = found[0].standing(day, client.id, limit)
-        if place is None:
-            return None
-        mine = _known_results(found[0], day, [client.id], work.rules).get(client.id)
-        if mine is not None:
-            return (*place, mine.terms)
-    if work.held is not None:  # every row, then
-        work = day_engine(run, day)
-    placed = worklist.place_ranked(((r.row, r.terms) for r in work.results),
-                                   work.view.settings, limit)
-    row = next((p for p in placed if p.row.client.id == client.id), None)
-    if row is None:
-        return None
-    return row.caller, row.rank, sum(p.caller == row.caller for p in placed), row.held, row.terms
-
-
-def _explain(client: model.Client, view: SalonView, rule_set: list[Rule],
-             day: date) -> list[dict[str, Any]]:
-    low, high = day - timedelta(days=60), day + timedelta(days=366)
-    statuses = rules.client_statuses(client, rule_set, view, day, low, high)
-    records = []
-    for rule in rule_set:
-        record: dict[str, Any] = {"rule": rule.id, "ref": rule.ref, "title": rule.title,
-                                  "anchor": rule.anchor, "applies": True, "because": None,
-                                  "occurrences": []}
-        reason = rules.applies(rule, client)
-        if reason is not None:
-            record.update(applies=False, because=reason)
-        else:
-            record["occurrences"] = [_occurrence_record(r) for r in statuses
-                                     if r.occurrence.rule.id == rule.id]
-        records.append(record)
-    return records
-
-
-def _occurrence_record(reason: rules.Reason) -> dict[str, Any]:
-    occurrence, status = reason.occurrence, reason.status
-    return {
-        "anchor_date": occurrence.event.date, "due": occurrence.due,
-        "window": [occurrence.earliest, occurrence.latest], "state": status.state,
-        "on": status.on, "detail": status.detail, "tries": status.tries,
-    }
-
-
-def _worth_showing(occurrences: list[dict[str, Any]], day: date) -> list[dict[str, Any]]:
-    """The occurrences due on the day, whatever their age; the two before; the next one."""
-    due = [o for o in occurrences if o["state"] == "due"]
-    others = sorted((o for o in occurrences if o["state"] != "due"), key=lambda o: o["due"])
-    before = [o for o in others if o["due"] <= day][-2:]
-    after = [o for o in others if o["due"] > day][:1]
-    return sorted(due + before + after, key=lambda o: (o["due"], o["anchor_date"]))
-
-
-_STATE_WORDS = {
-    "due": "due", "done": "done on {on} ({detail})", "missed": "missed on {on}: {detail}",
-    "suppressed": "suppressed: {detail}", "upcoming": "fires on {on}",
-    "waiting": "due again on {on}",
-}
-
-
-def _state_text(record: dict[str, Any], day: date) -> str:
-    if not record["applies"]:
-        return f"not applicable: {record['because']}"
-    if not record["occurrences"]:
-        return f"no {record['anchor']} event from 60 days ago to a year ahead"
-    lines = []
-    for occurrence in _worth_showing(record["occurrences"], day):
-        words = _STATE_WORDS[occurrence["state"]].format(**occurrence)
-        lines.append(f"{occurrence['anchor_date']} → {occurrence['due']}: {words}")
-    return "\n".join(lines)
 
 
 rules_app = typer.Typer(help="The salon's follow-up rules.", no_args_is_help=True)
@@ -469,7 +334,7 @@ def rules_list(ctx: typer.Context, fmt: FormatOption = "table") -> None:
     run = state(ctx)
     records = [_rule_record(r) for r in run.salon().rules()]
     columns = render.columns("id", "ref", "title", "offsets", "enabled", wrap=("title",))
-    render.emit(render.Listing(records, columns, empty="no rules"), fmt, run.console, run.bom)
+    render.emit(render.Listing(records, columns, empty=N_("no rules")), fmt, run.console, run.bom)
 
 
 @rules_app.command("show")

@@ -136,10 +136,15 @@ def _server(smtp: model.SmtpSettings, host: str | None, port: int | None, securi
     )
 
 
+DEFAULT_PASSWORD_ENV = "SALONCTL_SMTP_PASSWORD"  # noqa: S105 - a variable's name, not a password
+
+
 def _password(smtp: model.SmtpSettings) -> str:
-    """From the variable named in smtp.password_env, or a file only its owner may read."""
-    if smtp.password_env and os.environ.get(smtp.password_env):
-        return os.environ[smtp.password_env]
+    """From the variable named in smtp.password_env (SALONCTL_SMTP_PASSWORD when none is
+    named, as the README's crontab sets it), or a file only its owner may read."""
+    variable = smtp.password_env or DEFAULT_PASSWORD_ENV
+    if os.environ.get(variable):
+        return os.environ[variable]
     if smtp.password_file:
         path = Path(smtp.password_file).expanduser()
         try:
@@ -150,8 +155,8 @@ def _password(smtp: model.SmtpSettings) -> str:
             return path.read_text(encoding="utf-8").strip()
         except OSError as error:
             raise UsageError(f"smtp.password_file: cannot read {path}: {error.strerror}") from None
-    raise UsageError("smtp.user is set but there is no password: set the variable named in "
-                     "smtp.password_env, or smtp.password_file")
+    raise UsageError(f"smtp.user is set but there is no password: set {variable} (or the "
+                     "variable named in smtp.password_env), or smtp.password_file")
 
 
 def _send_all(run: State, day: date, sender: str, messages: list[tuple[mail.Recipient, EmailMessage]],

@@ -26,6 +26,7 @@ from salonctl.cli.common import (
 )
 from salonctl.cli.due import known_rule_ids
 from salonctl.errors import NotFoundError, UsageError
+from salonctl.i18n import N_
 
 E = TypeVar("E", model.Visit, model.Call, model.Card, model.Course)
 ClientArg = Annotated[str, typer.Argument(metavar="CLIENT", help="Id, phone number or exact name.")]
@@ -104,7 +105,8 @@ def _names(run: State) -> dict[str, str]:
 def _emit(run: State, fmt: str, records: list[dict[str, Any]], columns: Iterable[render.Column],
           empty: str, fields: Sequence[str]) -> None:
     listing = render.Listing(records, tuple(columns), empty=empty, fields=fields)
-    render.emit(listing, fmt, run.console, run.bom)
+    with run.paged(fmt == "table"):
+        render.emit(listing, fmt, run.console, run.bom)
     echo_warnings(run.salon())
 
 
@@ -136,7 +138,7 @@ def visit_add(
     """Record a visit: services done and/or products sold; prints the visit's id."""
     run = state(ctx)
     today = run.today()
-    when = not_in_future(arg_date(day, "--date", today), today, "--date", "visit")
+    when = not_in_future(arg_date(day, "--date", today), today, "--date", N_("visit"))
     sold = tuple(arg(_product, p, "--product") for p in products or ())
     paid = arg(schema.parse_money, amount, "--amount") if amount is not None else None
     done = tuple(s.strip() for s in services or () if s.strip())
@@ -173,7 +175,7 @@ def visit_list(
     columns = (*render.columns("id", "date", "name", "services", wrap=("services",)),
                render.Column("products", lambda r: [p["name"] for p in r["products"]], wrap=True),
                render.Column("amount", lambda r: r["amount"], justify="right"))
-    _emit(run, fmt, records, columns, "no visits", VISIT_FIELDS)
+    _emit(run, fmt, records, columns, N_("no visits"), VISIT_FIELDS)
 
 
 # --- appointments ----------------------------------------------------------------------
@@ -245,7 +247,7 @@ def appointment_list(
         if _within(a.date, low, high) and (cancelled or a.id not in gone)
     ]
     _emit(run, fmt, records, render.columns("date", "time", "name", "service", "status"),
-          "no appointments", APPOINTMENT_FIELDS)
+          N_("no appointments"), APPOINTMENT_FIELDS)
 
 
 # --- cards and courses ---------------------------------------------------------------
@@ -268,7 +270,7 @@ def card_add(
     if sessions is not None and balance is not None:
         raise UsageError("--sessions, --balance: a card holds sessions or a balance, not both")
     today = run.today()
-    sold = not_in_future(arg_date(day, "--date", today), today, "--date", "card")
+    sold = not_in_future(arg_date(day, "--date", today), today, "--date", N_("card"))
     valid = arg_date(until, "--until", run.today()) if until else None
     money = arg(schema.parse_money, balance, "--balance") if balance is not None else None
     kind = arg(schema.text, card_type, "--type")
@@ -336,7 +338,7 @@ def card_list(
     columns = (*render.columns("id", "name", "type", "until"),
                render.Column("left", _card_left, justify="right"),
                render.Column("status", lambda r: f"{r['status']}{' (trial)' if r['trial'] else ''}"))
-    _emit(run, fmt, records, columns, "no cards", CARD_FIELDS)
+    _emit(run, fmt, records, columns, N_("no cards"), CARD_FIELDS)
 
 
 def _card_left(record: dict[str, Any]) -> str:
@@ -360,7 +362,7 @@ def course_list(
          "status": "over" if c.end < today else "ahead" if c.start > today else "under way"}
         for c in courses]
     _emit(run, fmt, records, render.columns("id", "name", "course", "start", "end", "status"),
-          "no courses", COURSE_FIELDS)
+          N_("no courses"), COURSE_FIELDS)
 
 
 # --- calls -------------------------------------------------------------------------
@@ -383,7 +385,7 @@ def call_log(
     """Write a call's outcome in the callback log; prints the call's id."""
     run = state(ctx)
     today = run.today()
-    when = not_in_future(arg_date(day, "--date", today), today, "--date", "call")
+    when = not_in_future(arg_date(day, "--date", today), today, "--date", N_("call"))
     result = arg(lambda v: schema.parse_choice(v, model.OUTCOMES), outcome, "--outcome")
     again = arg(lambda v: spoken.parse_day(v, when), callback, "--callback") if callback else None
     if again is not None and again <= when:
@@ -417,7 +419,7 @@ def call_list(
                render.Column("outcome", _outcome_shown),
                *render.columns("rules", "note", wrap=("rules", "note")))
     _emit(run, fmt, records, columns,
-          "no calls logged", CALL_FIELDS)
+          N_("no calls logged"), CALL_FIELDS)
 
 
 def _outcome_shown(record: dict[str, Any]) -> str:
@@ -437,7 +439,7 @@ def complaint_add(
     """Record a complaint (a reply is owed within 48 hours); prints its id."""
     run = state(ctx)
     today = run.today()
-    when = not_in_future(arg_date(day, "--date", today), today, "--date", "complaint")
+    when = not_in_future(arg_date(day, "--date", today), today, "--date", N_("complaint"))
     said = arg(schema.text, text, "--text")
     _record(run, "complaint add", client, lambda c, entry_id: model.Complaint(
         entry_id, c.id, when, said))
@@ -483,5 +485,5 @@ def complaint_list(
          "closed": closures[c.id].date if c.id in closures else None}
         for c in history.complaints if c in still_open or not only_open
     ]
-    _emit(run, fmt, records, render.columns("id", "date", "name", "text", "status"), "no complaints",
+    _emit(run, fmt, records, render.columns("id", "date", "name", "text", "status"), N_("no complaints"),
           COMPLAINT_FIELDS)

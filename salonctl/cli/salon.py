@@ -10,8 +10,9 @@ import typer
 
 from salonctl import fsutil, model, schema, store
 from salonctl.cli.app import app
-from salonctl.cli.common import arg, state
+from salonctl.cli.common import arg, say_long_work, state
 from salonctl.errors import DataError, UsageError
+from salonctl.i18n import _
 
 
 @app.command("init")
@@ -96,6 +97,7 @@ def check(
         print(f"warning: {len(loose)} file(s) and folder(s) of the salon may be read by others "
               f"(e.g. {loose[0]}, mode {mode:o}); they hold phone numbers and birthdays: "
               "salonctl check --fix makes them private", file=sys.stderr)
+    say_long_work(salon.size(), _("checking every file of the salon..."))
     problems = salon.problems()
     if problems:
         raise DataError(problems)

@@ -1,0 +1,271 @@
+"""`salonctl import` and `salonctl export`: a salon's records in from spreadsheets, and out
+as tables a spreadsheet opens. An export imported into a new salon gives the same salon."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+
+from salonctl import importing, model, render, schema, spreadsheet, store
+from salonctl.cli.app import app
+from salonctl.cli.clients import CLIENT_FIELDS, client_record, next_client_id
+from salonctl.cli.common import State, echo_warnings, state
+from salonctl.cli.records import CALL_FIELDS, VISIT_FIELDS
+from salonctl.errors import DataError, UsageError
+
+import_app = typer.Typer(help="Bring a salon's existing records in from a spreadsheet "
+                              "(CSV or XLSX).", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+FileArg = Annotated[Path, typer.Argument(metavar="FILE", help="A .csv or .xlsx file.")]
+MapOption = Annotated[list[str] | None, typer.Option(
+    "--map", help="COLUMN=FIELD for a column whose header is not recognised (repeatable).")]
+DryRunOption = Annotated[bool, typer.Option(
+    "--dry-run", help="Show what would be added and every problem; write nothing.")]
+
+
+def _register(kind: str) -> None:
+    @import_app.command(kind, help=f"Import {kind} from a spreadsheet: all rows or none.")
+    def command(ctx: typer.Context, path: FileArg, mapping: MapOption = None,
+                dry_run: DryRunOption = False) -> None:
+        _import(state(ctx), kind, path, _pairs(mapping or []), dry_run)
+
+
+def _pairs(given: list[str]) -> dict[str, str]:
+    pairs = {}
+    for text in given:
+        column, equals, name = text.partition("=")
+        if not equals or not column.strip() or not name.strip():
+            raise UsageError(f"--map: {text!r} is not COLUMN=FIELD, e.g. --map 会员卡号=id")
+        pairs[column.strip()] = name.strip()
+    return pairs
+
+
+def _import(run: State, kind: str, path: Path, given: dict[str, str], dry_run: bool) -> None:
+    headers, rows = spreadsheet.read_table(path)
+    mapping = importing.column_map(kind, headers, given)
+    unknown = [f for f in given.values() if f not in mapping.values()]
+    if unknown:
+        raise UsageError(f"--map: {unknown[0]!r} is not a field of {kind}; they are: "
+                         f"{', '.join(s.name for s in importing.FIELDS[kind])}")
+    if kind != "clients":  # an entry's id is given anew, in the salon's own numbering
+        mapping = {header: name for header, name in mapping.items() if name != "id"}
+    where = path.name
+    reading = importing.read_rows(kind, rows, mapping, where)
+    closures = _closures(rows, headers) if kind == "complaints" else {}
+    salon = run.salon()
+    with salon.lock(f"import {kind}"):
+        plan = _clients_plan(salon, reading, where) if kind == "clients" else \
+            _entries_plan(salon, kind, reading, where, closures)
+        _report(run, kind, path, headers, mapping, reading.problems + plan.problems, plan)
+        if reading.problems or plan.problems:
+            raise DataError([], hint=f"nothing was imported: fix the rows above in {path.name} "
+                                     "(or map their columns with --map) and run again")
+        if not dry_run:
+            if len(plan.new) > 1000 and sys.stderr.isatty():
+                print(f"salonctl: writing {len(plan.new)} records...", file=sys.stderr, flush=True)
+            plan.write(salon)
+    echo_warnings(salon)
+
+
+class _Plan:
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self.new: list[Any] = []
+        self.matched: list[str] = []
+
+    def write(self, salon: store.Salon) -> None:
+        raise NotImplementedError
+
+
+class _ClientsPlan(_Plan):
+    known: set[str]
+
+    def write(self, salon: store.Salon) -> None:
+        salon.add_clients(self.new, self.known)
+
+
+class _EntriesPlan(_Plan):
+    def __init__(self) -> None:
+        super().__init__()
+        self.closes: dict[int, tuple[str, str | None]] = {}  # complaint's place -> close
+
+    def write(self, salon: store.Salon) -> None:
+        written: list[model.Entry] = []
+        try:
+            for index, entry in enumerate(self.new):
+                written.append(salon.append(_with_id(entry)))
+                if index in self.closes:
+                    day, note = self.closes[index]
+                    written.append(salon.append(_closure(written[-1], day, note)))
+        except BaseException:
+            for entry in reversed(written):  # all of the file, or none of it
+                salon.retract(entry)
+            raise
+
+
+def _closure(complaint: model.Entry, day: str, note: str | None) -> Callable[[str], model.Entry]:
+    closed_on = schema.parse_date(day)
+    return lambda new_id: model.ComplaintClosed(new_id, complaint.client, closed_on,
+                                                complaint.id, note)
+
+
+def _with_id(entry: model.Entry) -> Callable[[str], model.Entry]:
+    return lambda new_id: replace(entry, id=new_id)
+
+
+def _clients_plan(salon: store.Salon, reading: importing.Reading, where: str) -> _ClientsPlan:
+    plan = _ClientsPlan()
+    existing = salon.clients()
+    plan.known = used = salon.used_client_ids()
+    by_phone = {schema.phone_digits(c.phone): c.id for c in existing}
+    for parsed in reading.rows:
+        values = dict(parsed.values)
+        digits = schema.phone_digits(values["phone"])
+        if digits in by_phone:
+            plan.matched.append(f"{where}:{parsed.row}: {values['name']} is {by_phone[digits]} "
+                                "(same phone); left as she is")
+            continue
+        given = values.get("id")
+        if given in used:
+            plan.problems.append(f"{where}:{parsed.row}: id {given!r} is or was a client's id")
+            continue
+        values["id"] = given or next_client_id(used, salon.desk())
+        values.setdefault("since", None)
+        try:
+            client = schema.build_client(values)
+        except schema.InvalidValue as error:
+            plan.problems.append(f"{where}:{parsed.row}: {error}")
+            continue
+        used = used | {client.id}
+        by_phone[digits] = client.id
+        plan.new.append(client)
+    known = plan.known | {c.id for c in plan.new}
+    plan.problems += [f"{where}: {c.name}: referred_by {c.referred_by!r} is not a client"
+                      for c in plan.new if c.referred_by and c.referred_by not in known]
+    return plan
+
+
+_ENTRY_CLASS: dict[str, type[Any]] = {
+    "visits": model.Visit, "calls": model.Call, "cards": model.Card,
+    "appointments": model.Appointment, "courses": model.Course, "complaints": model.Complaint,
+}
+
+
+def _entries_plan(salon: store.Salon, kind: str, reading: importing.Reading, where: str,
+                  closures: dict[int, tuple[str, str | None]]) -> _EntriesPlan:
+    plan = _EntriesPlan()
+    clients = salon.clients()
+    for parsed in reading.rows:
+        found = importing.match_client(parsed.client_keys, clients)
+        if isinstance(found, str):
+            plan.problems.append(f"{where}:{parsed.row}: {found}; import the clients first")
+            continue
+        values = {k: v for k, v in parsed.values.items() if k not in ("id", "client")}
+        plan.new.append(_ENTRY_CLASS[kind](id="", client=found.id, **values))
+        if parsed.row in closures:
+            plan.closes[len(plan.new) - 1] = closures[parsed.row]
+    return plan
+
+
+def _closures(rows: list[dict[str, Any]], headers: list[str]) -> dict[int, tuple[str, str | None]]:
+    """A complaint row's closing day and note (the `closed` and `closed_note` columns an
+    export writes), by row number."""
+    if "closed" not in headers:
+        return {}
+    return {number: (str(row["closed"])[:10], row.get("closed_note") or None)
+            for number, row in enumerate(rows, start=2) if row.get("closed")}
+
+
+def _report(run: State, kind: str, path: Path, headers: list[str], mapping: dict[str, str],
+            problems: list[str], plan: _Plan) -> None:
+    ignored = [h for h in headers if h not in mapping]
+    say = sys.stderr
+    print(f"{path.name}: columns " + ", ".join(f"{h} -> {f}" for h, f in mapping.items()),
+          file=say)
+    if ignored:
+        print(f"{path.name}: ignored columns (map them with --map COLUMN=FIELD): "
+              f"{', '.join(ignored)}", file=say)
+    for line in [*problems, *plan.matched]:
+        print(line, file=say)
+    print(f"{kind}: {len(plan.new)} to add, {len(plan.matched)} already here", file=say)
+
+
+for _kind in importing.KINDS:
+    _register(_kind)
+
+
+# --- export -------------------------------------------------------------------------------
+
+ExportFormat = Literal["csv", "xlsx", "json"]
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[ExportFormat, typer.Option(
+        "--format", "-f", case_sensitive=False,
+        help="csv (a file a table, for Excel), xlsx (one workbook) or json.")] = "csv",
+    out: Annotated[Path, typer.Option("--out", help="The folder to write into.")] = Path("export"),
+) -> None:
+    """Every client and journal as tables a spreadsheet opens; `import` reads them back."""
+    run = state(ctx)
+    tables = _tables(run.salon())
+    from salonctl import fsutil
+
+    fsutil.ensure_dir(out)
+    if fmt == "xlsx":
+        spreadsheet.write_xlsx(out / "salon.xlsx", tables)
+    elif fmt == "json":
+        for name, (_, records) in tables.items():
+            fsutil.write_atomic(out / f"{name}.json", render.to_json(records).encode("utf-8"))
+    else:
+        for name, (fields, records) in tables.items():
+            spreadsheet.write_csv(out / f"{name}.csv", fields, records)
+    print(out)
+
+
+def _tables(salon: store.Salon) -> dict[str, tuple[tuple[str, ...], list[dict[str, Any]]]]:
+    history = salon.history()
+    names = {c.id: c.name for c in salon.clients()}
+    closed = {closure.closes: closure for closure in history.closures}
+
+    def rows(entries: Any, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+        return [{name: _cell(entry, name, names, closed) for name in fields} for entry in entries]
+
+    return {
+        "clients": (CLIENT_FIELDS, [client_record(c) for c in salon.clients()]),
+        "visits": (VISIT_FIELDS, rows(history.visits, VISIT_FIELDS)),
+        "calls": (CALL_FIELDS, rows(history.calls, CALL_FIELDS)),
+        "cards": (_CARD_FIELDS, rows(history.cards, _CARD_FIELDS)),
+        "appointments": (_APPOINTMENT_FIELDS, rows(history.live_appointments(),
+                                                   _APPOINTMENT_FIELDS)),
+        "courses": (_COURSE_FIELDS, rows(history.courses, _COURSE_FIELDS)),
+        "complaints": (_COMPLAINT_FIELDS, rows(history.complaints, _COMPLAINT_FIELDS)),
+    }
+
+
+_CARD_FIELDS = ("id", "client", "name", "date", "type", "until", "sessions", "balance", "trial")
+_APPOINTMENT_FIELDS = ("id", "client", "name", "date", "time", "service", "booked", "by")
+_COURSE_FIELDS = ("id", "client", "name", "date", "course", "start", "end", "check_days")
+_COMPLAINT_FIELDS = ("id", "client", "name", "date", "text", "closed", "closed_note")
+
+
+def _cell(entry: Any, name: str, names: dict[str, str], closed: dict[str, Any]) -> Any:
+    if name in ("closed", "closed_note"):
+        closure = closed.get(entry.id)
+        return None if closure is None else closure.date if name == "closed" else closure.note
+    if name == "name":
+        return names.get(entry.client)
+    if name == "course":
+        return entry.name
+    if name == "products":
+        return "; ".join(f"{p.name}={p.category}" for p in entry.products)
+    value = getattr(entry, name, None)
+    return list(value) if isinstance(value, tuple) else value
+

@@ -1,0 +1,108 @@
+"""The salon's language everywhere: a zh-CN salon hears Chinese, an en salon English, and
+every message the code can say has its translation."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from salonctl import i18n
+from salonctl.words import say
+from tests.conftest import Salon, run
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _tool() -> object:
+    spec = importlib.util.spec_from_file_location("messages", ROOT / "tools/messages.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["messages"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_message_has_its_translation() -> None:
+    tool = _tool()
+    entries = i18n.read_po((i18n.LOCALE_DIR / "zh_CN.po").read_text("utf-8"))
+    assert tool.missing(tool.all_messages(), entries) == []  # type: ignore[attr-defined]
+
+
+def test_a_translation_fills_the_same_blanks_as_its_message() -> None:
+    for entry in i18n.read_po((i18n.LOCALE_DIR / "zh_CN.po").read_text("utf-8")):
+        wanted = set(re.findall(r"\{(\w*)[^}]*\}", entry.msgid))
+        for translation in entry.translations:
+            assert set(re.findall(r"\{(\w*)[^}]*\}", translation)) == wanted, entry.msgid
+
+
+def test_plurals_in_english_and_one_form_in_chinese() -> None:
+    assert say("en", "overdue", 1) == "1 day overdue"
+    assert say("en", "overdue", 3) == "3 days overdue"
+    assert say("en", "tries", 1) == "1 try, no answer"
+    assert say("zh-CN", "overdue", 1) == say("zh-CN", "overdue", 5).replace("5", "1") == "逾期1天"
+
+
+@pytest.fixture
+def chinese(salon: Salon) -> Salon:
+    """A zh-CN salon (the default) whose interface is not forced to English."""
+    salon.lang = None
+    salon.ok("client", "add", "王芳", "--phone", "13800000001")
+    salon.ok("visit", "add", "c0001", "--service", "补水", today="2026-10-01")
+    return salon
+
+
+@pytest.fixture
+def english(tmp_path: Path) -> Salon:
+    root = tmp_path / "english"
+    assert run("init", str(root), "--lang", "en", "--name", "Lotus").code == 0
+    salon = Salon(root, lang=None)
+    salon.ok("client", "add", "Mary", "--phone", "13800000001")
+    salon.ok("visit", "add", "c0001", "--service", "facial", today="2026-10-01")
+    return salon
+
+
+def test_a_chinese_salon_hears_chinese(chinese: Salon) -> None:
+    assert "没有要打的电话" in chinese.ok("due", "2027-06-02")
+    missed = chinese.ok("due", "--missed", "--since", "2026-10-01")
+    assert "漏打日" in missed and "时限已过" in missed
+    why = chinese.ok("why", "c0001")
+    assert "规则" in why and "状态" in why and "回访表：" in why
+    assert "选项" in chinese.ok("due", "--help") and "回访表：某一天给谁打电话" in chinese.ok("--help")
+    chinese.write("journal/visits/2026-11.yaml", "- {id: v-20261101-1, client: c0001, date: "
+                                                 "2026-11-01, amout: 5}\n")
+    checked = chinese("check")
+    assert checked.code == 65 and "未知字段 'amout'" in checked.err
+    bad = chinese("due", "2026-13-01")
+    assert bad.code == 2 and "不是有效日期（月份须为 01-12）" in bad.err
+
+
+def test_an_english_salon_hears_english(english: Salon) -> None:
+    assert "nothing due" in english.ok("due", "2027-06-02")
+    missed = english.ok("due", "--missed", "--since", "2026-10-01")
+    assert "missed_on" in missed and "its window closed" in missed
+    assert "sheet:" in english.ok("why", "c0001")
+    assert "Options" in english.ok("due", "--help")
+    english.write("journal/visits/2026-11.yaml", "- {id: v-20261101-1, client: c0001, date: "
+                                                 "2026-11-01, amout: 5}\n")
+    assert "unknown field 'amout'" in english("check").err
+
+
+def test_lang_overrides_the_salon_and_lang_env_speaks_before_a_salon(
+        chinese: Salon, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert "Options" in chinese.ok("--lang", "en", "due", "--help")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert "新建门店文件夹" in run("init", "--help").out
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert "Create a new salon folder" in run("init", "--help").out
+
+
+def test_the_catalog_reader_reads_what_gettext_writes() -> None:
+    text = ('msgid ""\nmsgstr "Plural-Forms: nplurals=1;\\n"\n\n#: x.py:1\nmsgid "a \\"b\\"\\n"\n'
+            '"more"\nmsgstr "甲"\n"乙"\n\nmsgid "{n} day"\nmsgid_plural "{n} days"\nmsgstr[0] "{n}天"\n')
+    entries = i18n.read_po(text)
+    assert [(e.msgid, e.plural, e.translations) for e in entries] == [
+        ('a "b"\nmore', None, ["甲乙"]), ("{n} day", "{n} days", ["{n}天"])]
