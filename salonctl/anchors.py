@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from salonctl import calendar, model
+from salonctl import calendar, cards, catalogue, model
 from salonctl.ruleset import Rule
 
 
@@ -36,6 +36,7 @@ class ClientBook:
     visits: list[model.Visit] = field(default_factory=list)
     appointments: list[model.Appointment] = field(default_factory=list)
     cards: list[model.Card] = field(default_factory=list)
+    topups: list[model.CardTopUp] = field(default_factory=list)
     courses: list[model.Course] = field(default_factory=list)
     calls: list[model.Call] = field(default_factory=list)
     complaints: list[model.Complaint] = field(default_factory=list)
@@ -61,7 +62,7 @@ class SalonView:
         self.closed = {c.closes: c.date for c in history.closures}
         self.books: dict[str, ClientBook] = defaultdict(ClientBook)
         live = history.live_appointments()
-        for name in ("visits", "cards", "courses", "calls", "complaints"):
+        for name in ("visits", "cards", "topups", "courses", "calls", "complaints"):
             for entry in getattr(history, name):
                 getattr(self.books[entry.client], name).append(entry)
         for appointment in live:
@@ -277,9 +278,62 @@ def _complaints_closed(rule: Rule, client: model.Client, book: ClientBook, view:
 
 def _card_expiry(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
                  low: date, high: date) -> list[Event]:
+    """A card's last day: worth a call while something is left on it."""
     return [Event(f"{c.id}-expiry", c.until, {"card": c.type, "card_until": _d(c.until)})
             for c in book.cards
-            if c.until is not None and (rule.when.trial is None or c.trial == rule.when.trial)]
+            if c.until is not None and (rule.when.trial is None or c.trial == rule.when.trial)
+            and not _used_up(c, book)]
+
+
+def _used_up(card: model.Card, book: ClientBook) -> bool:
+    return cards.state_of(card, [v for v in book.visits if v.card == card.id],
+                          [t for t in book.topups if t.tops_up == card.id]).empty()
+
+
+def _card_low(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
+              low: date, high: date) -> list[Event]:
+    """A card nearly used up: the day of the visit that left it with 2 sessions or a tenth of
+    its money (or less); again after a top-up has lifted it and it runs low once more."""
+    events = []
+    for card in book.cards:
+        if rule.when.trial is not None and card.trial != rule.when.trial:
+            continue
+        uses = sorted((v for v in book.visits if v.card == card.id), key=lambda v: v.date)
+        topups = [t for t in book.topups if t.tops_up == card.id]
+        was_low, follow_up = False, view.settings.follow_up
+        for count, visit in enumerate(uses, start=1):
+            held = cards.state_of(card, uses[:count], [t for t in topups if t.date <= visit.date])
+            now_low = held.low(follow_up.card_low_sessions, follow_up.card_low_share)
+            if now_low and not was_low and not held.expired(visit.date):
+                events.append(Event(f"{card.id}-low-{count}", visit.date,
+                                    {"card": card.type, "card_left": _left_said(held, view)}))
+            was_low = now_low
+    return events
+
+
+def _product_use(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
+                 low: date, high: date) -> list[Event]:
+    """A product sold with its days of use: the day most of them are gone (80% by default),
+    when the next one is worth offering."""
+    share = view.settings.follow_up.repurchase_share
+    events = []
+    for visit in book.visits:
+        for index, product in enumerate(visit.products):
+            if product.days is None:
+                continue
+            day = catalogue.repurchase_day(visit.date, product.days, share)
+            events.append(Event(f"{visit.id}-{index}-use", day, {
+                "products": product.name, "sale_date": _d(visit.date),
+                "days_since": str((day - visit.date).days)}))
+    return events
+
+
+def _left_said(held: cards.CardState, view: SalonView) -> str:
+    """What is left as a script says it: 2次 / 2 sessions, 300元 / 300."""
+    chinese = view.language == "zh-CN"
+    if held.sessions is not None:
+        return f"{held.sessions}次" if chinese else f"{held.sessions} sessions"
+    return f"{held.balance}元" if chinese else f"{held.balance}"
 
 
 _SOURCES: dict[str, EventSource] = {
@@ -288,5 +342,5 @@ _SOURCES: dict[str, EventSource] = {
     "season": _seasons, "yearly": _yearly, "last-visit": _last_visit,
     "last-contact": _last_contact, "course-day": _course_days, "course-end": _course_ends,
     "complaint": _complaints, "guest-visit": _guest_visits, "card-expiry": _card_expiry,
-    "complaint-closed": _complaints_closed,
+    "complaint-closed": _complaints_closed, "card-low": _card_low, "product-use": _product_use,
 }

@@ -50,8 +50,10 @@ def check_entries(entries: list[tuple[Any, str, int]], known: set[str]) -> list[
         if isinstance(entry, model.Correction):
             problems += _correction_problems(entry, where, line, ids, clients_of)
             continue
-        target = getattr(entry, "cancels", None) or getattr(entry, "closes", None)
-        wanted = "Appointment" if isinstance(entry, model.Cancellation) else "Complaint"
+        target = (getattr(entry, "cancels", None) or getattr(entry, "closes", None)
+                  or getattr(entry, "tops_up", None))
+        wanted = {model.Cancellation: "Appointment", model.CardTopUp: "Card"}.get(
+            type(entry), "Complaint")
         if target and ids.get(target) != wanted:
             problems.append(Problem(
                 where, line, 3, f"{target!r} is not the id of a {wanted.lower()}",

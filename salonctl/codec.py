@@ -40,7 +40,10 @@ JOURNALS: tuple[JournalKind, ...] = (
         (model.Cancellation, schema.CANCELLATION_FIELDS, "cancels", "ax"),
         (model.Appointment, schema.APPOINTMENT_FIELDS, None, "a"),
     )),
-    JournalKind("cards", ((model.Card, schema.CARD_FIELDS, None, "card"),)),
+    JournalKind("cards", (
+        (model.CardTopUp, schema.TOPUP_FIELDS, "tops_up", "topup"),
+        (model.Card, schema.CARD_FIELDS, None, "card"),
+    )),
     JournalKind("courses", ((model.Course, schema.COURSE_FIELDS, None, "course"),)),
     JournalKind("calls", ((model.Call, schema.CALL_FIELDS, None, "call"),)),
     JournalKind("complaints", (
@@ -56,7 +59,8 @@ KIND_OF = {v[0]: (kind, v[3]) for kind in JOURNALS for v in kind.variants}
 
 HISTORY_FIELD = {
     model.Visit: "visits", model.Appointment: "appointments",
-    model.Cancellation: "cancellations", model.Card: "cards", model.Course: "courses",
+    model.Cancellation: "cancellations", model.Card: "cards", model.CardTopUp: "topups",
+    model.Course: "courses",
     model.Call: "calls", model.Complaint: "complaints", model.ComplaintClosed: "closures",
     model.Correction: "corrections",
 }
@@ -279,8 +283,13 @@ def settings_record(settings: model.Settings) -> dict[str, Any]:
     data: dict[str, Any] = schema.plain(settings)
     # One place for the day's limit when salonctl writes the file (it reads either place).
     del data["calls_per_day"]
-    data["follow_up"] = {"max_tries": settings.follow_up.max_tries,
-                         "calls_per_day": settings.daily_limit}
+    follow_up = settings.follow_up
+    data["follow_up"] = {"max_tries": follow_up.max_tries, "calls_per_day": settings.daily_limit,
+                         "card_low_sessions": follow_up.card_low_sessions,
+                         "card_low_share": follow_up.card_low_share,
+                         "repurchase_share": follow_up.repurchase_share,
+                         "tier_key_spend": follow_up.tier_key_spend,
+                         "tier_regular_visits": follow_up.tier_regular_visits}
     plan = settings.plan
     data["plan"] = {
         "fixed_costs": {kind: dict(plan.fixed_costs).get(kind, 0) for kind in model.COST_KINDS},
@@ -306,7 +315,10 @@ def render_settings(settings: model.Settings) -> str:
         "# opening.closed_weekdays: e.g. [monday]; closed_dates: [2027-02-06, ...];\n"
         "# public_holidays: a region code such as CN to close on its public holidays.\n"
         "# follow_up: max_tries unanswered calls before a call is missed; calls_per_day rows\n"
-        "# one caller is given a day (must-calls always show).\n"
+        "# one caller is given a day (must-calls always show); card_low_sessions and\n"
+        "# card_low_share: a card this near used up is worth a call (R23); repurchase_share:\n"
+        "# the share of a product's days of use after which she is offered the next (R24);\n"
+        "# tier_key_spend, tier_regular_visits: 12 months' spend / visits for a client's tier.\n"
         "# plan: fixed_costs per month by kind; variable_share of revenue (0.35 = 35%);\n"
         "# target_profit for the year; past_revenue {YEAR: total or [12 monthly figures]}.\n"
         "# mail: from, to (who gets the whole sheet), consultants {NAME: address} (each gets\n"

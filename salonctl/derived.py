@@ -28,11 +28,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from salonctl import __version__, cache, codec, flowline, fsutil, model, rulebook, schema, yamlio
+from salonctl import __version__, cache, cards, codec, flowline, fsutil, model, rulebook, schema, yamlio
 from salonctl.errors import StoreIOError
 
 FILE = "derived.sqlite3"
-FORMAT = f"salonctl {__version__} derived 7"
+FORMAT = f"salonctl {__version__} derived 8"
 RACY_NS = 3_000_000_000  # an mtime this close to when it was recorded may hide a change
 _FORGET_ALL = "UPDATE clients SET quiet_from = NULL, quiet_until = NULL, day = NULL, result = NULL"
 # A client's evaluated day: the result's text, her caller, must (0/1), priority, days lapsed
@@ -82,7 +82,8 @@ def _scan(root: Path) -> dict[str, tuple[int, int]]:
     paths: Iterable[Path] = [
         *(root / name for name in CONFIG_FILES),
         *sorted((root / "clients").glob("*.yaml")),
-        *sorted((root / codec.JOURNAL_DIR).glob("*/*.yaml")),
+        *sorted(path for path in (root / codec.JOURNAL_DIR).glob("*/*.yaml")
+                if path.parent.name != "notes"),  # the day's notes bear on no client
     ]
     for path in paths:
         with contextlib.suppress(FileNotFoundError):
@@ -244,11 +245,22 @@ class Derived:
                 (client, span, json.dumps(sorted(d.isoformat() for d in days)),
                  day.isoformat(), until.isoformat()) for client, (days, until) in found.items()])
 
-    def visit_amounts(self) -> list[tuple[date, Decimal]]:
-        """The day and amount of every visit with an amount, for the revenue by month."""
-        return [(date.fromisoformat(day), Decimal(amount)) for day, amount in self.db.execute(
-            "SELECT json_extract(record, '$.date'), json_extract(record, '$.amount') "
-            "FROM entries WHERE kind = 'Visit' AND json_extract(record, '$.amount') IS NOT NULL")]
+    def takings(self) -> list[tuple[date, Decimal]]:
+        """The money taken by day (`cards.takings`): read in SQL, but for the few entries a
+        correction touches, which are read whole and corrected first."""
+        corrected = {row[0] for row in self.db.execute(
+            "SELECT json_extract(record, '$.corrects') FROM entries WHERE kind = 'Correction'")}
+        found = [(date.fromisoformat(day), Decimal(amount)) for entry_id, day, amount
+                 in self.db.execute(_TAKINGS) if entry_id not in corrected]
+        if corrected:
+            rows = self.db.execute(
+                "SELECT kind, record FROM entries WHERE kind IN ('Visit', 'Card', 'CardTopUp') "
+                "AND id IN (SELECT json_extract(record, '$.corrects') FROM entries WHERE kind = "
+                "'Correction') OR kind = 'Correction'").fetchall()
+            entries = [(cache.decode(cache.TYPES[kind], json.loads(record)), "", 0)
+                       for kind, record in rows]
+            found += cards.takings(codec.history_from(entries))
+        return found
 
     def forget(self, ids: Iterable[str]) -> None:
         """Evaluate these clients afresh next time (what is kept of them does not read)."""
@@ -501,6 +513,16 @@ def _require_referrers(derived: Derived, clients: list[model.Client]) -> None:
             raise Rebuild  # referred by someone who is not a client
 
 
+# cards.takings in SQL: visits not paid with a card, card prices, top-ups (price or amount)
+_TAKINGS = (
+    "SELECT id, json_extract(record, '$.date'), json_extract(record, '$.amount') FROM entries "
+    "WHERE kind = 'Visit' AND json_extract(record, '$.amount') IS NOT NULL "
+    "AND json_extract(record, '$.card') IS NULL "
+    "UNION ALL SELECT id, json_extract(record, '$.date'), json_extract(record, '$.price') "
+    "FROM entries WHERE kind = 'Card' AND json_extract(record, '$.price') IS NOT NULL "
+    "UNION ALL SELECT id, json_extract(record, '$.date'), coalesce(json_extract(record, "
+    "'$.price'), json_extract(record, '$.amount')) FROM entries WHERE kind = 'CardTopUp' "
+    "AND coalesce(json_extract(record, '$.price'), json_extract(record, '$.amount')) IS NOT NULL")
 BUCKET_STRIDE = 1_000_000  # a client's order: her file's place, then hers in the file
 _PUT_CLIENT = ("INSERT OR REPLACE INTO clients VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, "
                "NULL, NULL, NULL, NULL, NULL, NULL)")
@@ -553,7 +575,7 @@ def _target(entry: Any) -> str:
     """The appointment a cancellation ends, the complaint a closure ends, the entry a
     correction corrects; else ""."""
     return str(getattr(entry, "cancels", None) or getattr(entry, "closes", None)
-               or getattr(entry, "corrects", None) or "")
+               or getattr(entry, "corrects", None) or getattr(entry, "tops_up", None) or "")
 
 
 def _ends_kind(entry: Any, kind: str) -> bool:
@@ -561,6 +583,8 @@ def _ends_kind(entry: Any, kind: str) -> bool:
         return kind == "Appointment"
     if isinstance(entry, model.ComplaintClosed):
         return kind == "Complaint"
+    if isinstance(entry, model.CardTopUp):
+        return kind == "Card"
     return kind in {cls.__name__ for cls, _ in codec.CORRECTABLE.values()}
 
 

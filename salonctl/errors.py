@@ -48,6 +48,12 @@ class NotFoundError(UsageError):
     """A client or record named on the command line does not exist (or is ambiguous)."""
 
 
+class CardRefusedError(SalonError):
+    """A card that cannot pay for a visit: expired, used up, or not hers; says what is left."""
+
+    exit_code = EXIT_DATA
+
+
 class DataError(SalonError):
     """One or more data files are invalid; carries every problem found."""
 

@@ -12,7 +12,6 @@ the interface speaks (`translator(language)`).
 
 from __future__ import annotations
 
-import ast
 import functools
 import os
 import re
@@ -152,10 +151,13 @@ def _extend(entry: PoEntry, target: tuple[str, int], more: str) -> None:
         entry.translations[position] += more
 
 
+_ESCAPE = re.compile(r'\\(.)')
+_ESCAPED = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+
+
 def _unquote(quoted: str) -> str:
-    value = ast.literal_eval(quoted)
-    assert isinstance(value, str)
-    return value
+    """A .po string literal's text (the escapes `quote` writes, and gettext's)."""
+    return _ESCAPE.sub(lambda found: _ESCAPED.get(found[1], found[1]), quoted[1:-1])
 
 
 def quote(text: str) -> str:

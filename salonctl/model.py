@@ -70,6 +70,7 @@ class Client:
 class Product:
     name: str
     category: ProductCategory
+    days: int | None = None  # how long one lasts her, from the catalogue when it was sold
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class Visit:
     products: tuple[Product, ...] = ()
     amount: Decimal | None = None
     by: str | None = None
+    card: str | None = None  # the card it was paid with: one session, or the amount, off it
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,21 @@ class Card:
     sessions: int | None = None
     balance: Decimal | None = None
     trial: bool = False
+    price: Decimal | None = None  # what she paid for it: revenue on the day it was sold
+
+
+@dataclass(frozen=True)
+class CardTopUp:
+    """Money or sessions added to a card; kept beside it in the cards journal."""
+
+    id: str
+    client: str
+    date: dt.date
+    tops_up: str  # the card's id
+    amount: Decimal | None = None  # added to its balance
+    sessions: int | None = None  # added to its sessions
+    price: Decimal | None = None  # what she paid (default: the amount)
+    by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -178,8 +195,8 @@ class Correction:
     by: str | None = None
 
 
-Entry = (Visit | Appointment | Cancellation | Card | Course | Call | Complaint | ComplaintClosed
-         | Correction)
+Entry = (Visit | Appointment | Cancellation | Card | CardTopUp | Course | Call | Complaint
+         | ComplaintClosed | Correction)
 _E = TypeVar("_E", bound=Entry)
 
 
@@ -203,6 +220,11 @@ class Contact:
 class FollowUp:
     max_tries: int = 3  # unanswered calls before a follow-up counts as missed
     calls_per_day: int | None = None  # rows one caller is given a day (also top level)
+    card_low_sessions: int = 2  # a sessions card with this many left is nearly used up (R23)
+    card_low_share: Decimal = Decimal("0.1")  # a balance card with this share of its money
+    repurchase_share: Decimal = Decimal("0.8")  # of a product's days of use: time to offer more
+    tier_key_spend: Decimal = Decimal(8000)  # spent in 12 months: a key client
+    tier_regular_visits: int = 4  # visits in 12 months: a regular
 
 
 DEFAULT_CALLS_PER_DAY = 20
@@ -295,6 +317,7 @@ class History:
     appointments: tuple[Appointment, ...] = ()
     cancellations: tuple[Cancellation, ...] = ()
     cards: tuple[Card, ...] = ()
+    topups: tuple[CardTopUp, ...] = ()
     courses: tuple[Course, ...] = ()
     calls: tuple[Call, ...] = ()
     complaints: tuple[Complaint, ...] = ()
@@ -317,7 +340,9 @@ class History:
             return tuple(e for e in entries if e.client == client_id)
 
         return History(
-            mine(self.visits), mine(self.appointments), mine(self.cancellations),
-            mine(self.cards), mine(self.courses), mine(self.calls), mine(self.complaints),
-            mine(self.closures), mine(self.corrections),
+            visits=mine(self.visits), appointments=mine(self.appointments),
+            cancellations=mine(self.cancellations), cards=mine(self.cards),
+            topups=mine(self.topups), courses=mine(self.courses), calls=mine(self.calls),
+            complaints=mine(self.complaints), closures=mine(self.closures),
+            corrections=mine(self.corrections),
         )

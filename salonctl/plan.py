@@ -23,12 +23,6 @@ MAX_GROWTH, MIN_GROWTH = Decimal("1.0"), Decimal("-0.5")
 MIN_MONTHS_TO_EXTRAPOLATE = 3  # fewer known months say too little about a whole year
 
 
-def monthly_revenue(visits: Iterable[model.Visit]) -> dict[MonthKey, Decimal]:
-    """What clients paid, by month, from the visits journal."""
-    return revenue_by_month((visit.date, visit.amount) for visit in visits
-                            if visit.amount is not None)
-
-
 def revenue_by_month(amounts: Iterable[tuple[date, Decimal]]) -> dict[MonthKey, Decimal]:
     """Amounts paid, summed by month."""
     revenue: dict[MonthKey, Decimal] = defaultdict(lambda: ZERO)

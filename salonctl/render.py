@@ -35,7 +35,11 @@ HEADERS = (
     N_("note"), N_("offsets"), N_("outcome"), N_("phone"), N_("products"), N_("ref"),
     N_("rule"), N_("rules"), N_("service"), N_("services"), N_("sessions"), N_("start"),
     N_("state"), N_("status"), N_("target"), N_("text"), N_("time"), N_("title"), N_("to"),
-    N_("trial"), N_("type"), N_("until"), N_("weeks"), N_("why"),
+    N_("trial"), N_("type"), N_("until"), N_("weeks"), N_("why"), N_("visits"), N_("sales"),
+    N_("uses"), N_("topups"), N_("taken_in"), N_("sold"), N_("on_hand"), N_("unit"),
+    N_("price"), N_("days"), N_("low_at"), N_("offers"), N_("figure"), N_("value"),
+    N_("booked"), N_("card_use"), N_("revenue"), N_("service"), N_("product"),
+    N_("spend_12m"), N_("visits_12m"), N_("tier"),
 )
 
 
@@ -139,7 +143,7 @@ def table(listing: Listing) -> Table:
     from rich.table import Table
     from rich.text import Text
 
-    grid = Table(title=listing.title, box=box.SIMPLE_HEAD, title_justify="left",
+    grid = Table(title=_(listing.title) if listing.title else None, box=box.SIMPLE_HEAD, title_justify="left",
                  show_edge=False, pad_edge=False)
     cells = [[cell_text(c.value(record)) for c in listing.columns] for record in listing.records]
     for index, column in enumerate(listing.columns):

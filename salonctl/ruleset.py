@@ -15,7 +15,7 @@ from typing import Literal, get_args
 Anchor = Literal[
     "purchase", "visit", "first-visit", "appointment", "birthday", "holiday", "season",
     "yearly", "last-visit", "last-contact", "course-day", "course-end", "complaint",
-    "guest-visit", "card-expiry", "complaint-closed",
+    "guest-visit", "card-expiry", "complaint-closed", "card-low", "product-use",
 ]
 ANCHORS: tuple[str, ...] = get_args(Anchor)
 UNITS = ("days", "weeks", "months")
@@ -23,7 +23,7 @@ CHANNELS = ("call", "message")
 # visited / booked: she came or booked since the event; reached: an earlier call of the same
 # rule on the same event reached her (the later offsets were only further tries).
 STOPS = ("visited", "booked", "reached")
-REFS = tuple(f"R{n}" for n in range(1, 23))
+REFS = tuple(f"R{n}" for n in range(1, 25))
 UNTIL_CLOSED_STAGES = ("late", "follow-up")  # scripts after the deadline, after a reply
 # Anchors whose calls must come before the event: a closed day moves them earlier.
 BEFORE_EVENT_ANCHORS = ("appointment", "birthday", "holiday", "course-end", "card-expiry")

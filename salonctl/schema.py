@@ -314,10 +314,12 @@ def read_record(
 
 
 def _product(value: Any) -> model.Product:
-    if not isinstance(value, Mapping) or set(value) != {"name", "category"}:
-        raise InvalidValue("each product is {name: ..., category: ...}")
+    if not isinstance(value, Mapping) or not {"name", "category"} <= set(value) \
+            <= {"name", "category", "days"}:
+        raise InvalidValue("each product is {name: ..., category: ...} (and days: N)")
     category = parse_choice(text(value["category"]), model.PRODUCT_CATEGORIES)
-    return model.Product(text(value["name"]), category)  # type: ignore[arg-type]
+    days = integer(1, 3650)(value["days"]) if value.get("days") is not None else None
+    return model.Product(text(value["name"]), category, days)  # type: ignore[arg-type]
 
 
 def _day_of_month(value: Any) -> int:
@@ -362,6 +364,7 @@ VISIT_FIELDS = (
     Field("products", list_of(_product)),
     Field("amount", money),
     Field("by", text),
+    Field("card", identifier),
 )
 APPOINTMENT_FIELDS = (
     *_ENTRY_HEAD,
@@ -378,6 +381,15 @@ CARD_FIELDS = (
     Field("sessions", integer(0, MAX_COUNT)),
     Field("balance", money),
     Field("trial", boolean),
+    Field("price", money),
+)
+TOPUP_FIELDS = (
+    *_ENTRY_HEAD,
+    Field("tops_up", identifier, required=True),
+    Field("amount", money),
+    Field("sessions", integer(0, MAX_COUNT)),
+    Field("price", money),
+    Field("by", text),
 )
 COURSE_FIELDS = (
     *_ENTRY_HEAD,
@@ -448,6 +460,9 @@ def build_client(values: dict[str, Any]) -> model.Client:
 
 def plain(value: Any) -> Any:
     """A model value as YAML/JSON-ready data: dataclasses to dicts, tuples to lists."""
+    if isinstance(value, model.Product):  # a product's days of use only when known
+        return {"name": value.name, "category": value.category,
+                **({"days": value.days} if value.days is not None else {})}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, tuple | list):
@@ -527,6 +542,11 @@ SETTINGS_SECTIONS: dict[str, tuple[tuple[Field, ...], type[Any]]] = {
     "follow_up": ((
         Field("max_tries", integer(1, 20)),
         Field("calls_per_day", integer(1, 1000)),
+        Field("card_low_sessions", integer(0, 100)),
+        Field("card_low_share", lambda v: _share(v)),
+        Field("repurchase_share", lambda v: _share(v)),
+        Field("tier_key_spend", money),
+        Field("tier_regular_visits", integer(1, 366)),
     ), model.FollowUp),
     "plan": ((
         Field("fixed_costs", lambda v: _costs(v)),

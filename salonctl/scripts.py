@@ -46,6 +46,8 @@ ANCHOR_FIELDS: dict[str, frozenset[str]] = {
     "complaint": frozenset({"complaint", "complaint_date", "deadline"}),
     "guest-visit": frozenset({"guest", "guest_pronoun"}),
     "card-expiry": frozenset({"card", "card_until"}),
+    "card-low": frozenset({"card", "card_left"}),
+    "product-use": frozenset({"products", "sale_date", "days_since"}),
     "complaint-closed": frozenset({"complaint", "complaint_date", "closed_date"}),
 }
 ALL_FIELDS = COMMON_FIELDS.union(*ANCHOR_FIELDS.values())

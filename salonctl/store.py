@@ -23,7 +23,9 @@ from typing import Any
 from salonctl import (
     audit,
     cache,
+    catalogfile,
     codec,
+    daynotes,
     derived,
     flowline,
     fsutil,
@@ -579,6 +581,8 @@ class Salon:
         problems += audit.cross_check(ids, clients, entries)
         problems += audit.wrong_numbers(clients, [e for e, _, _ in entries])
         problems += self._rule_problems()
+        problems += catalogfile.load(self.root)[1]
+        problems += daynotes.load(self.root)[1]
         problems += outbox.problems(self.root, str(self.root))
         return sorted(problems)
 

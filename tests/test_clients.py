@@ -40,6 +40,7 @@ def test_show_json_is_the_profile_plus_named_history(salon: Salon) -> None:
     assert shown["visits"] == [{
         "id": "v-20261102-1", "date": "2026-11-02", "services": ["补水"],
         "products": [{"name": "玻尿酸精华", "category": "care"}], "amount": 380.5, "by": "小周",
+        "card": None,
     }]
     assert shown["sales"] == [
         {"date": "2026-11-02", "visit": "v-20261102-1", "product": "玻尿酸精华", "category": "care"}

@@ -102,3 +102,23 @@ def test_a_hand_written_correction_of_nothing_is_named_by_check(first_visit: Sal
                       "corrects: v-20261121-1, changes: {amount: lots}}\n")
     checked = first_visit("check")
     assert checked.code == 65 and "corrections/2026-11.yaml:1:" in checked.err
+
+
+@pytest.mark.parametrize("through", ["store", "files"])
+def test_plans_count_a_visit_as_corrected(salon: Salon, through: str,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    if through == "files":
+        monkeypatch.setenv("SALONCTL_NO_DERIVED", "1")
+    salon.ok("client", "add", "王芳", "--phone", "13800000001")
+    kept = salon.ok("visit", "add", "c0001", "--amount", "300", "--date", "2025-11-03").strip()
+    gone = salon.ok("visit", "add", "c0001", "--amount", "999", "--date", "2025-11-04").strip()
+
+    def revenue() -> object:
+        year = json.loads(salon.ok("plan", "year", "2026", "--format", "json"))
+        november = next(m for m in year["months"] if m["month"] == "2026-11")
+        return {h["year"]: h["revenue"] for h in november["history"]}[2025]
+
+    assert revenue() == 1299
+    salon.ok("visit", "void", gone, "--reason", "entered twice")
+    salon.ok("visit", "edit", kept, "--set", "amount=350")
+    assert revenue() == 350

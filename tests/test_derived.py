@@ -125,6 +125,17 @@ def test_edits_through_the_commands(tmp_path: Path, make_salon: Any,
     salon.ok("visit", "edit", visit["id"], "--set", "date=2026-11-20", today=day)
     for later in days_from(day, [0, 1, 3]):
         same_sheets(salon, later, monkeypatch)
+    card = salon.ok("card", "add", "c0006", "--type", "5次卡", "--sessions", "4", "--price", "800",
+                    "--until", "2026-12-10", "--date", "2026-11-01", today=day).strip()
+    for used in ("2026-11-10", "2026-11-17"):
+        salon.ok("visit", "add", "c0006", "--service", "补水", "--card", card, "--date", used,
+                 today=day)
+    salon.ok("product", "add", "面霜", "--category", "care", "--price", "300", "--days", "20")
+    salon.ok("visit", "add", "c0006", "--product", "面霜", "--date", "2026-11-08", today=day)
+    for later in days_from(day, [-6, 0, 2, 3]):
+        same_sheets(salon, later, monkeypatch)
+    salon.ok("card", "top-up", card, "--sessions", "5", today=day)
+    same_sheets(salon, "2026-11-26", monkeypatch)
 
 
 def test_edits_by_hand(tmp_path: Path, make_salon: Any, monkeypatch: pytest.MonkeyPatch) -> None:

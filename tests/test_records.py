@@ -43,7 +43,8 @@ def test_visit_add_refuses_bad_input_with_the_argument_named(wang: Salon) -> Non
                                    "tomorrow, 明天, +3d, -2w or a weekday (friday, 周五)"),
         ("--date", "2026-11-25"): (
             "--date: 2026-11-25 is after today (2026-11-24); a visit is recorded once it has happened"),
-        ("--product", "面膜"): "--product: '面膜' is not NAME=CATEGORY, e.g. 玻尿酸精华=care",
+        ("--product", "面膜"): ("--product: '面膜' is not in the catalogue; give NAME=CATEGORY, "
+                               "e.g. 玻尿酸精华=care, or add it with salonctl product add"),
         ("--product", "面膜=food"): (
             "--product: 'food' is not one of: treatment, brand, supplement, care"),
         ("--amount", "lots"): "--amount: 'lots' is not an amount; expected a number like 380 or 99.5, "

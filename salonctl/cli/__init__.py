@@ -14,6 +14,7 @@ from typer.exceptions import TyperException
 from salonctl import i18n
 from salonctl.cli import (  # noqa: F401 - they register commands
     calling,
+    catalog,
     clients,
     corrections,
     due,
@@ -21,8 +22,11 @@ from salonctl.cli import (  # noqa: F401 - they register commands
     mail,
     plans,
     records,
+    report,
     salon,
+    today,
     transfer,
+    wallet,
     why,
 )
 from salonctl.cli.app import app

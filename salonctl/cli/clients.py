@@ -10,11 +10,11 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import typer
 
-from salonctl import model, render, schema, store, yamlio
+from salonctl import model, render, schema, store, value, yamlio
 from salonctl.cli.app import app
 from salonctl.cli.common import (
     FormatOption,
@@ -26,7 +26,7 @@ from salonctl.cli.common import (
     state,
 )
 from salonctl.errors import ConflictError, DataError, UsageError
-from salonctl.i18n import N_
+from salonctl.i18n import N_, _
 
 T = TypeVar("T")
 client_app = typer.Typer(help="Add, list, show, find and edit clients.", no_args_is_help=True)
@@ -136,12 +136,32 @@ _LIST_COLUMNS = (*render.columns("id", "name", "phone"),
 
 
 @client_app.command("list")
-def list_clients(ctx: typer.Context, fmt: FormatOption = "table") -> None:
-    """Every client, in the order they were added."""
+def list_clients(
+    ctx: typer.Context,
+    sort: Annotated[Literal["added", "value"], typer.Option(
+        help="added (the order they came), or value: most spent in the last 12 months first, "
+             "with each client's tier.")] = "added",
+    fmt: FormatOption = "table",
+) -> None:
+    """Every client, in the order they were added (or by what she is worth to the salon)."""
     run = state(ctx)
-    records = [client_record(c) for c in run.salon().clients()]
-    listing = render.Listing(records, _LIST_COLUMNS, empty=N_("no clients yet"), fields=CLIENT_FIELDS)
-    render.emit(listing, fmt, run.console, run.bom)
+    salon = run.salon()
+    clients = salon.clients()
+    records = [client_record(c) for c in clients]
+    columns, fields = _LIST_COLUMNS, CLIENT_FIELDS
+    if sort == "value":
+        worth = value.values_of(clients, salon.history(), run.today(), salon.settings().follow_up)
+        records = sorted(({**r, "spend_12m": worth[r["id"]].spend,
+                           "visits_12m": worth[r["id"]].visits, "tier": worth[r["id"]].tier}
+                          for r in records), key=lambda r: (-r["spend_12m"], r["id"]))
+        columns = (*_LIST_COLUMNS[:3],
+                   render.Column("spend_12m", lambda r: r["spend_12m"], justify="right"),
+                   render.Column("visits_12m", lambda r: r["visits_12m"], justify="right"),
+                   render.Column("tier", lambda r: _(r["tier"])))
+        fields = (*CLIENT_FIELDS, "spend_12m", "visits_12m", "tier")
+    listing = render.Listing(records, columns, empty=N_("no clients yet"), fields=fields)
+    with run.paged(fmt == "table"):
+        render.emit(listing, fmt, run.console, run.bom)
 
 
 @client_app.command("find")
@@ -180,10 +200,12 @@ def show(
     indexed = derived_store(salon)
     if indexed is None:
         found = resolve_client(salon.clients(), client)
-        profile = client_profile(found, salon.history())
+        profile = client_profile(found, salon.history(), run.today(),
+                                 salon.settings().follow_up)
     else:
         found = resolve_client(indexed[0].lookup(client), client)
-        profile = client_profile(found, indexed[0].history([found.id]))
+        profile = client_profile(found, indexed[0].history([found.id]), run.today(),
+                                 salon.settings().follow_up)
     echo_warnings(salon)
     if fmt == "json":
         run.out.write(render.to_json(profile))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from salonctl import lazy, render
+from salonctl import cards, lazy, render
 from salonctl.cli.common import State
 from salonctl.cli.planning import birthdays_by_month, build_year, month_days
 
@@ -31,7 +31,7 @@ def month_record(run: State, year: int, month: int, today: date) -> dict[str, An
     chosen = year_plan.months[month - 1]
     days = month_days(year, month)
     open_days = calendar.OpenDays(settings.opening)
-    revenue = plan.monthly_revenue(history.visits)
+    revenue = plan.revenue_by_month(cards.takings(history))
     load = rules.call_load(view, salon.rules(), today, days[0], days[-1])
     return {
         "month": f"{year}-{month:02d}", "target": chosen.target,

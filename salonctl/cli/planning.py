@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from salonctl import derived, lazy, model, rulebook
+from salonctl import cards, derived, lazy, model, rulebook
 from salonctl.cli.common import State, derived_store, partial_view
 from salonctl.errors import DataError, UsageError
 from salonctl.ruleset import Rule
@@ -65,12 +65,12 @@ def build_year(run: State, year: int, given: Decimal | None = None, fixed: Decim
     if found is None:
         view = anchors.SalonView(settings, salon.clients(), salon.history(),
                                  settings.follow_up.max_tries)
-        clients, revenue = view.clients, plan.monthly_revenue(salon.history().visits)
+        clients, revenue = view.clients, plan.revenue_by_month(cards.takings(salon.history()))
         load = rules.call_load(view, salon.rules(), run.today(), *span) if forecast_calls else {}
     else:
         store = found[0]
         clients = store.clients(store.all_ids())
-        revenue = plan.revenue_by_month(store.visit_amounts())
+        revenue = plan.revenue_by_month(store.takings())
         load = _forecast(store, settings, salon.rules(), run.today(), *span) if forecast_calls \
             else {}
     calls: dict[int, int] = {}

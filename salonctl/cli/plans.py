@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salonctl import lazy, render, schema
+from salonctl import cards, lazy, render, schema
 from salonctl.cli.app import app
 from salonctl.cli.common import PlanFormatOption, State, arg, state
 from salonctl.cli.month import month_record, print_month
@@ -161,7 +161,8 @@ def progress(run: State, year: int, month: int, today: date) -> dict[str, Any]:
     salon = run.reading()
     result = build_year(run, year, forecast_calls=False)
     target = result.months[month - 1].target
-    revenue = plan.monthly_revenue(v for v in salon.history().visits if v.date <= today)
+    revenue = plan.revenue_by_month((day, amount) for day, amount
+                                    in cards.takings(salon.history()) if day <= today)
     actual = revenue.get((year, month), plan.ZERO)
     open_days = calendar.OpenDays(salon.settings().opening)
     left_days = [d for d in month_days(year, month) if d >= today and open_days.is_open(d)]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from salonctl import model, render, schema
+from salonctl import cards, model, render, schema, value
+from salonctl.i18n import _
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -16,12 +18,16 @@ def _without(record: dict[str, Any], *keys: str) -> dict[str, Any]:
     return {k: v for k, v in record.items() if k not in keys}
 
 
-def client_profile(client: model.Client, history: model.History) -> dict[str, Any]:
-    """The profile's fields at the top level, the history under named keys, oldest first."""
+def client_profile(client: model.Client, history: model.History, today: date,
+                   follow_up: model.FollowUp) -> dict[str, Any]:
+    """The profile's fields at the top level, her last 12 months' worth, the history under
+    named keys, oldest first; her cards with what is left on them."""
     mine = history.of_client(client.id)
     cancelled = mine.cancelled_ids()
     closed = {c.closes: c for c in history.closures}
     profile = schema.client_fields(client)
+    worth = value.values_of([client], mine, today, follow_up)[client.id]
+    profile.update(spend_12m=worth.spend, visits_12m=worth.visits, tier=worth.tier)
     profile["visits"] = [_without(schema.plain(v), "client") for v in mine.visits]
     profile["sales"] = [
         {"date": v.date, "visit": v.id, "product": p.name, "category": p.category}
@@ -32,7 +38,12 @@ def client_profile(client: model.Client, history: model.History) -> dict[str, An
          "status": "cancelled" if a.id in cancelled else "booked"}
         for a in mine.appointments
     ]
-    profile["cards"] = [_without(schema.plain(c), "client") for c in mine.cards]
+    held = cards.states(mine)
+    profile["cards"] = [
+        {**_without(schema.plain(c), "client"), "sessions_left": held[c.id].sessions,
+         "balance_left": held[c.id].balance,
+         "status": cards.status(held[c.id], today)}
+        for c in mine.cards]
     profile["courses"] = [_without(schema.plain(c), "client") for c in mine.courses]
     profile["calls"] = [_without(schema.plain(c), "client") for c in mine.calls]
     profile["complaints"] = [_complaint(c, closed.get(c.id)) for c in mine.complaints]
@@ -50,6 +61,10 @@ def _complaint(complaint: model.Complaint, closure: model.ComplaintClosed | None
 
 # What a person reads in the terminal; JSON carries every field.
 _SECTIONS: dict[str, tuple[render.Column, ...]] = {
+    "cards": (*render.columns("id", "type", "until"),
+              render.Column("left", lambda r: cards.left_of(r["sessions_left"], r["balance_left"]),
+                            justify="right"),
+              render.Column("status", lambda r: _(r["status"]))),
     "visits": (
         *render.columns("date", "services", wrap=("services",)),
         render.Column("products", lambda r: [p["name"] for p in r["products"]], wrap=True),
@@ -57,7 +72,6 @@ _SECTIONS: dict[str, tuple[render.Column, ...]] = {
         *render.columns("by"),
     ),
     "appointments": render.columns("date", "time", "service", "status"),
-    "cards": render.columns("date", "type", "until", "sessions", "balance", "trial"),
     "courses": render.columns("name", "start", "end", "check_days"),
     "calls": render.columns("date", "outcome", "rules", "callback", "note", "by", wrap=("note",)),
     "complaints": render.columns("id", "date", "text", "status", "closed", wrap=("text",)),
@@ -71,9 +85,10 @@ def print_profile(profile: dict[str, Any], console: Console) -> None:
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
     facts.add_column()
-    for key, value in profile.items():
-        if key not in HISTORY_KEYS and value not in (None, False, ""):
-            facts.add_row(key.replace("_", " "), Text(render.cell_text(value)))
+    for key, field in profile.items():
+        if key not in HISTORY_KEYS and field not in (None, False, ""):
+            shown = _(field) if key == "tier" else render.cell_text(field)
+            facts.add_row(key.replace("_", " "), Text(shown))
     console.print(facts)
     for key, columns in _SECTIONS.items():
         if profile[key]:

@@ -12,7 +12,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from salonctl import model, render, schema, spoken
+from salonctl import cards, catalogfile, catalogue, model, render, schema, spoken
 from salonctl.cli.app import app
 from salonctl.cli.common import (
     FormatOption,
@@ -55,7 +55,7 @@ call_app = _group("call", "Log the outcome of follow-up calls.")
 complaint_app = _group("complaint", "Record complaints and close them.")
 
 
-def _record(
+def record_entry(
     run: State, command: str, client: str, make: Callable[[model.Client, str], Any],
     then: Callable[[model.Client], None] | None = None, quiet: bool = False,
 ) -> Any:
@@ -89,7 +89,7 @@ def _within(day: date, low: date | None, high: date | None) -> bool:
     return (low is None or day >= low) and (high is None or day <= high)
 
 
-def _selected(
+def selected(
     run: State, entries: Sequence[E], client: str | None, start: str | None, end: str | None
 ) -> list[E]:
     """The entries of one client (if named) between --from and --to."""
@@ -98,11 +98,11 @@ def _selected(
     return [e for e in entries if _within(e.date, low, high) and wanted in (None, e.client)]
 
 
-def _names(run: State) -> dict[str, str]:
+def client_names(run: State) -> dict[str, str]:
     return {c.id: c.name for c in run.salon().clients()}
 
 
-def _emit(run: State, fmt: str, records: list[dict[str, Any]], columns: Iterable[render.Column],
+def emit_listing(run: State, fmt: str, records: list[dict[str, Any]], columns: Iterable[render.Column],
           empty: str, fields: Sequence[str]) -> None:
     listing = render.Listing(records, tuple(columns), empty=empty, fields=fields)
     with run.paged(fmt == "table"):
@@ -113,10 +113,16 @@ def _emit(run: State, fmt: str, records: list[dict[str, Any]], columns: Iterable
 # --- visits --------------------------------------------------------------------------
 
 
-def _product(text: str) -> model.Product:
+def _product(text: str, items: list[catalogue.Item]) -> model.Product:
+    """NAME=CATEGORY, or the NAME of a catalogue product (its category and days of use
+    come with it)."""
     name, sep, category = text.rpartition("=")
+    listed = catalogue.find(items, name if sep else text)
+    if listed is not None and (not sep or category.strip() == listed.category):
+        return catalogue.sold_as(listed)
     if not sep or not name.strip():
-        raise schema.InvalidValue(f"{text!r} is not NAME=CATEGORY, e.g. 玻尿酸精华=care")
+        raise schema.InvalidValue(f"{text!r} is not in the catalogue; give NAME=CATEGORY, e.g. "
+                                  "玻尿酸精华=care, or add it with salonctl product add")
     parsed = schema.parse_choice(category.strip(), model.PRODUCT_CATEGORIES)
     return model.Product(name.strip(), parsed)  # type: ignore[arg-type]
 
@@ -129,21 +135,37 @@ def visit_add(
     services: Annotated[list[str] | None, typer.Option(
         "--service", help="A service done (repeatable).")] = None,
     products: Annotated[list[str] | None, typer.Option(
-        "--product", metavar="NAME=CATEGORY",
-        help="A product taken home (repeatable); CATEGORY: treatment, brand, supplement, care."
+        "--product", metavar="NAME[=CATEGORY]",
+        help="A product taken home (repeatable): a catalogue product's name, or NAME=CATEGORY "
+             "(treatment, brand, supplement, care)."
     )] = None,
     amount: Annotated[str | None, typer.Option(help="What the client paid.")] = None,
     by: ByOption = None,
+    card: Annotated[str | None, typer.Option(
+        "--card", metavar="ID", help="Paid with this card: one session, or the amount, off it.")
+    ] = None,
+    use_card: Annotated[bool, typer.Option(
+        "--use-card", help="Paid with her card (the one she can use; else name it with --card).")
+    ] = False,
 ) -> None:
     """Record a visit: services done and/or products sold; prints the visit's id."""
     run = state(ctx)
     today = run.today()
     when = not_in_future(arg_date(day, "--date", today), today, "--date", N_("visit"))
-    sold = tuple(arg(_product, p, "--product") for p in products or ())
-    paid = arg(schema.parse_money, amount, "--amount") if amount is not None else None
+    items = catalogfile.read(run.salon().root) if products else []
+    sold = tuple(arg(lambda text: _product(text, items), p, "--product") for p in products or ())
+    paid = arg(schema.parse_money, amount, "--amount") if amount is not None else \
+        catalogue.price_of(items, sold) if sold and not services else None
     done = tuple(s.strip() for s in services or () if s.strip())
-    _record(run, "visit add", client, lambda c, entry_id: model.Visit(
-        entry_id, c.id, when, done, sold, paid, by))
+
+    def make(found: model.Client, entry_id: str) -> model.Visit:
+        used = None
+        if card or use_card:
+            held = cards.states(run.salon().history()).values()
+            used = cards.paying_card(held, found, when, paid, card).card.id
+        return model.Visit(entry_id, found.id, when, done, sold, paid, by, used)
+
+    record_entry(run, "visit add", client, make)
 
 
 VISIT_FIELDS = ("id", "client", "name", "date", "services", "products", "amount", "by")
@@ -169,13 +191,13 @@ def visit_list(
 ) -> None:
     """Visits in date order, optionally for one client and between two days."""
     run = state(ctx)
-    names = _names(run)
-    visits = _selected(run, run.salon().history().visits, client, start, end)
+    names = client_names(run)
+    visits = selected(run, run.salon().history().visits, client, start, end)
     records = [visit_record(v, names) for v in visits]
     columns = (*render.columns("id", "date", "name", "services", wrap=("services",)),
                render.Column("products", lambda r: [p["name"] for p in r["products"]], wrap=True),
                render.Column("amount", lambda r: r["amount"], justify="right"))
-    _emit(run, fmt, records, columns, N_("no visits"), VISIT_FIELDS)
+    emit_listing(run, fmt, records, columns, N_("no visits"), VISIT_FIELDS)
 
 
 # --- appointments ----------------------------------------------------------------------
@@ -199,7 +221,7 @@ def appointment_add(
             raise UsageError(f"--at: {found.name} is already booked at {day} {time}")
         return model.Appointment(entry_id, found.id, day, time, service, run.today(), by)
 
-    _record(run, "appointment add", client, make)
+    record_entry(run, "appointment add", client, make)
 
 
 def _booked(run: State, client_id: str, day: date, time: str) -> model.Appointment | None:
@@ -223,7 +245,7 @@ def appointment_cancel(ctx: typer.Context, client: ClientArg, at: AtOption) -> N
             raise NotFoundError(f"--at: {found.name} has no appointment at {day} {time}{listed}")
         return model.Cancellation(entry_id, found.id, run.today(), booked.id)
 
-    _record(run, "appointment cancel", client, make)
+    record_entry(run, "appointment cancel", client, make)
 
 
 @appointment_app.command("list")
@@ -237,7 +259,7 @@ def appointment_list(
     run = state(ctx)
     low, high = _window(run, start, end)
     low = low or (None if end else run.today())
-    history, names = run.salon().history(), _names(run)
+    history, names = run.salon().history(), client_names(run)
     gone = history.cancelled_ids()
     records = [
         {"id": a.id, "client": a.client, "name": names.get(a.client), "date": a.date,
@@ -246,7 +268,7 @@ def appointment_list(
         for a in sorted(history.appointments, key=lambda a: (a.date, a.time))
         if _within(a.date, low, high) and (cancelled or a.id not in gone)
     ]
-    _emit(run, fmt, records, render.columns("date", "time", "name", "service", "status"),
+    emit_listing(run, fmt, records, render.columns("date", "time", "name", "service", "status"),
           N_("no appointments"), APPOINTMENT_FIELDS)
 
 
@@ -263,6 +285,8 @@ def card_add(
     balance: Annotated[str | None, typer.Option(help="Money on the card.")] = None,
     trial: Annotated[bool, typer.Option(
         "--trial", help="A trial or discount card for a new client (R14).")] = False,
+    price: Annotated[str | None, typer.Option(
+        help="What she paid for it: revenue on the day it is sold.")] = None,
     day: DateOption = None,
 ) -> None:
     """Record a card sold or given; a new client with a real card becomes a member."""
@@ -274,8 +298,9 @@ def card_add(
     valid = arg_date(until, "--until", run.today()) if until else None
     money = arg(schema.parse_money, balance, "--balance") if balance is not None else None
     kind = arg(schema.text, card_type, "--type")
-    _record(run, "card add", client, lambda c, entry_id: model.Card(
-        entry_id, c.id, sold, kind, valid, sessions, money, trial),
+    paid = arg(schema.parse_money, price, "--price") if price is not None else None
+    record_entry(run, "card add", client, lambda c, entry_id: model.Card(
+        entry_id, c.id, sold, kind, valid, sessions, money, trial, paid),
         then=None if trial else lambda found: _make_member(run, found))
 
 
@@ -314,37 +339,11 @@ def course_add(
         raise UsageError(f"--end: {last} is before --start {first}")
     days = arg(_check_days, check_days, "--check-days")
     title = arg(schema.text, name, "--name")
-    _record(run, "course add", client, lambda c, entry_id: model.Course(
+    record_entry(run, "course add", client, lambda c, entry_id: model.Course(
         entry_id, c.id, first, title, first, last, days))
 
 
-CARD_FIELDS = ("id", "client", "name", "date", "type", "until", "sessions", "balance", "trial",
-               "status")
 COURSE_FIELDS = ("id", "client", "name", "date", "course", "start", "end", "check_days", "status")
-
-
-@card_app.command("list")
-def card_list(
-    ctx: typer.Context, client: OneClientArg = None,
-    start: FromOption = None, end: ToOption = None, fmt: FormatOption = "table",
-) -> None:
-    """Cards sold or given, in date order, with whether each is still valid today."""
-    run = state(ctx)
-    names, today = _names(run), run.today()
-    cards = _selected(run, run.salon().history().cards, client, start, end)
-    records = [{**schema.plain(c), "name": names.get(c.client),
-                "status": "expired" if c.until and c.until < today else "valid"} for c in cards]
-    records = [{key: record[key] for key in CARD_FIELDS} for record in records]
-    columns = (*render.columns("id", "name", "type", "until"),
-               render.Column("left", _card_left, justify="right"),
-               render.Column("status", lambda r: f"{r['status']}{' (trial)' if r['trial'] else ''}"))
-    _emit(run, fmt, records, columns, N_("no cards"), CARD_FIELDS)
-
-
-def _card_left(record: dict[str, Any]) -> str:
-    if record["sessions"] is not None:
-        return f"{record['sessions']}x"
-    return render.cell_text(record["balance"])
 
 
 @course_app.command("list")
@@ -354,14 +353,14 @@ def course_list(
 ) -> None:
     """Treatment courses in date order, with whether each is under way, ahead or over."""
     run = state(ctx)
-    names, today = _names(run), run.today()
-    courses = _selected(run, run.salon().history().courses, client, start, end)
+    names, today = client_names(run), run.today()
+    courses = selected(run, run.salon().history().courses, client, start, end)
     records = [
         {"id": c.id, "client": c.client, "name": names.get(c.client), "date": c.date,
          "course": c.name, "start": c.start, "end": c.end, "check_days": list(c.check_days),
          "status": "over" if c.end < today else "ahead" if c.start > today else "under way"}
         for c in courses]
-    _emit(run, fmt, records, render.columns("id", "name", "course", "start", "end", "status"),
+    emit_listing(run, fmt, records, render.columns("id", "name", "course", "start", "end", "status"),
           N_("no courses"), COURSE_FIELDS)
 
 
@@ -398,7 +397,7 @@ def log_call(run: State, client: str, when: date, outcome: str, answered: tuple[
              callback: date | None = None, note: str | None = None, by: str | None = None,
              quiet: bool = False) -> model.Call:
     """One line in the callback log, under the lock; a wrong number keeps the number dialled."""
-    call: model.Call = _record(run, "call log", client, lambda c, entry_id: model.Call(
+    call: model.Call = record_entry(run, "call log", client, lambda c, entry_id: model.Call(
         entry_id, c.id, when, outcome, answered, callback, note, by,  # type: ignore[arg-type]
         c.phone if outcome == "wrong-number" else None), quiet=quiet)
     return call
@@ -412,13 +411,13 @@ def call_list(
 ) -> None:
     """The callback log, in date order."""
     run = state(ctx)
-    names = _names(run)
-    calls = _selected(run, run.salon().history().calls, client, start, end)
+    names = client_names(run)
+    calls = selected(run, run.salon().history().calls, client, start, end)
     records = [{**schema.plain(c), "name": names.get(c.client)} for c in calls]
     columns = (*render.columns("id", "date", "name"),
                render.Column("outcome", _outcome_shown),
                *render.columns("rules", "note", wrap=("rules", "note")))
-    _emit(run, fmt, records, columns,
+    emit_listing(run, fmt, records, columns,
           N_("no calls logged"), CALL_FIELDS)
 
 
@@ -441,7 +440,7 @@ def complaint_add(
     today = run.today()
     when = not_in_future(arg_date(day, "--date", today), today, "--date", N_("complaint"))
     said = arg(schema.text, text, "--text")
-    _record(run, "complaint add", client, lambda c, entry_id: model.Complaint(
+    record_entry(run, "complaint add", client, lambda c, entry_id: model.Complaint(
         entry_id, c.id, when, said))
 
 
@@ -476,7 +475,7 @@ def complaint_list(
 ) -> None:
     """Complaints in date order, with whether each is still open."""
     run = state(ctx)
-    history, names = run.salon().history(), _names(run)
+    history, names = run.salon().history(), client_names(run)
     still_open = set(history.open_complaints())
     closures = {c.closes: c for c in history.closures}
     records = [
@@ -485,5 +484,5 @@ def complaint_list(
          "closed": closures[c.id].date if c.id in closures else None}
         for c in history.complaints if c in still_open or not only_open
     ]
-    _emit(run, fmt, records, render.columns("id", "date", "name", "text", "status"), N_("no complaints"),
-          COMPLAINT_FIELDS)
+    columns = render.columns("id", "date", "name", "text", "status")
+    emit_listing(run, fmt, records, columns, N_("no complaints"), COMPLAINT_FIELDS)

@@ -1,0 +1,171 @@
+"""`salonctl report day|week|month [DAY] [--by consultant|service|product]`: calls made,
+reached and turned into bookings; visits and money; new clients and members; complaints;
+the month so far against its target."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import typer
+
+from salonctl import daynotes, lazy, model, render, reports, schema
+from salonctl.cli.app import app
+from salonctl.cli.common import PlanFormatOption, State, arg, state
+from salonctl.cli.due import parse_when
+from salonctl.cli.plans import progress
+from salonctl.errors import UsageError
+from salonctl.i18n import N_, _
+
+if TYPE_CHECKING:
+    from salonctl import worklist
+else:
+    worklist = lazy.module("salonctl.worklist")
+
+Span = Literal["day", "week", "month"]
+By = Literal["consultant", "service", "product"]
+FIGURES = ("calls", "reached", "no_answer", "bookings_after_calls", "visits", "revenue",
+           "visits_paid", "card_sales", "card_use", "card_sessions_used", "new_clients",
+           "new_members", "complaints_opened", "complaints_closed")
+LABELS = {
+    "calls": N_("calls made"), "reached": N_("reached"), "no_answer": N_("no answer"),
+    "bookings_after_calls": N_("booked within 7 days of a reached call"),
+    "visits": N_("visits"), "revenue": N_("revenue (paid at visits, card sales)"),
+    "visits_paid": N_("paid at visits"), "card_sales": N_("card sales and top-ups"),
+    "card_use": N_("paid with cards (not revenue again)"),
+    "card_sessions_used": N_("card sessions used"), "new_clients": N_("new clients"),
+    "new_members": N_("new members"), "complaints_opened": N_("complaints opened"),
+    "complaints_closed": N_("complaints closed"),
+}
+SPANS = (N_("day"), N_("week"), N_("month"))
+
+
+@app.command("report")
+def report(
+    ctx: typer.Context,
+    span: Annotated[Span, typer.Argument(help="day, week (Monday to Sunday) or month.")],
+    when: Annotated[str, typer.Argument(metavar="[DAY]", help="A day in it (default today).")
+                    ] = "today",
+    by: Annotated[By | None, typer.Option(
+        "--by", help="One row per consultant, service or product.")] = None,
+    note: Annotated[str | None, typer.Option(
+        "--note", help="Keep a note of the day's problems and fixes (report day); it shows "
+                       "in every report that covers the day.")] = None,
+    who: Annotated[str | None, typer.Option("--who", help="Who wrote the note.")] = None,
+    fmt: PlanFormatOption = "table",
+) -> None:
+    """The day's, week's or month's results: calls and the bookings they brought, visits
+    and money (card sales and card use apart), new clients and members, complaints."""
+    run = state(ctx)
+    day = arg(lambda v: parse_when(v, run.today()), when, "DAY")
+    span_of = reports.period(span, day)
+    if note is not None:
+        _keep_note(run, span, day, note, who)
+    salon = run.reading()
+    history, clients = salon.history(), salon.clients()
+    record: dict[str, Any] = {
+        "span": span, "from": span_of.first, "to": span_of.last,
+        **reports.figures(history, clients, span_of),
+        "month_to_date": progress(run, day.year, day.month, min(day, span_of.last)),
+        "notes": [{"date": n.date, "note": n.note, "by": n.by}
+                  for n in daynotes.load(salon.root)[0] if span_of.holds(n.date)],
+    }
+    if by is not None:
+        record["by"] = by
+        record["rows"] = _rows(history, clients, span_of, by, salon.settings())
+    _print(run, record, fmt)
+
+
+def _keep_note(run: State, span: str, day: date, note: str, who: str | None) -> None:
+    if span != "day":
+        raise UsageError("--note: a note belongs to a day; give: report day [DAY] --note TEXT")
+    text = arg(schema.text, note, "--note")
+    salon = run.salon()
+    with salon.lock("report day --note"):
+        daynotes.add(salon.root, daynotes.DayNote(day, text, who))
+
+
+def _rows(history: model.History, clients: list[model.Client], span: reports.Period, by: str,
+          settings: model.Settings) -> list[dict[str, Any]]:
+    if by == "consultant":
+        owner = {c.id: worklist.caller_of(c, settings) for c in clients}
+        names = sorted({owner.get(c.client, "") for c in history.calls if span.holds(c.date)}
+                       | {v.by for v in history.visits if span.holds(v.date) and v.by})
+        return [{"consultant": name, **reports.figures(
+            history, clients, span, calls_of=_called_by(name, owner), visits_of=_served_by(name),
+            whole=False)}
+            for name in names if name]
+    if by == "service":
+        names = sorted({s for v in history.visits if span.holds(v.date) for s in v.services})
+        return [{"service": name, **reports.figures(
+            history, clients, span, calls_of=_no_call, visits_of=_with_service(name),
+            whole=False)}
+            for name in names]
+    names = sorted({p.name for v in history.visits if span.holds(v.date) for p in v.products})
+    return [{"product": name, **reports.figures(
+        history, clients, span, calls_of=_no_call, visits_of=_with_product(name),
+        whole=False)}
+        for name in names]
+
+
+def _called_by(name: str, owner: dict[str, str]) -> Callable[[model.Call], bool]:
+    """Her calls: the ones she logged, or (unsigned) those to clients she calls."""
+    return lambda call: (call.by or owner.get(call.client)) == name
+
+
+def _served_by(name: str) -> Callable[[model.Visit], bool]:
+    return lambda visit: visit.by == name
+
+
+def _with_service(name: str) -> Callable[[model.Visit], bool]:
+    return lambda visit: name in visit.services
+
+
+def _with_product(name: str) -> Callable[[model.Visit], bool]:
+    return lambda visit: any(product.name == name for product in visit.products)
+
+
+def _no_call(call: model.Call) -> bool:
+    return False
+
+
+def _print(run: State, record: dict[str, Any], fmt: str) -> None:
+    if fmt == "json":
+        run.out.write(render.to_json(record))
+        return
+    rows = record.get("rows") or [{key: record[key] for key in FIGURES}]
+    key = record.get("by")
+    fields = ((key,) if key else ()) + FIGURES
+    if fmt == "csv":
+        run.out.write(render.to_csv(rows, fields, run.bom))
+        return
+    month = record["month_to_date"]
+    title = _("{span} {first} to {last}; month to date {actual} of {target}").format(
+        span=_(record["span"]), first=record["from"], last=record["to"],
+        actual=f"{month['actual']:,}", target=f"{month['target']:,}")
+    if key:
+        columns = (*render.columns(key),
+                   *(render.Column(header, _field(f), justify="right") for header, f in (
+                       ("calls", "calls"), ("reached", "reached"),
+                       ("booked", "bookings_after_calls"), ("visits", "visits"),
+                       ("revenue", "revenue"), ("card_use", "card_use"))))
+        listing = render.Listing(rows, columns, title=title)
+    else:
+        listing = render.Listing([{"figure": _(LABELS[f]), "value": record[f]} for f in FIGURES],
+                                 (*render.columns("figure"),
+                                  render.Column("value", _field("value"), justify="right")),
+                                 title=title)
+    notes = [f"{n['date']} {n['note']}" + (f" ({n['by']})" if n["by"] else "")
+             for n in record["notes"]]
+    if fmt == "markdown":
+        run.out.write(f"## {title}\n\n" + render.to_markdown(listing.records, listing.columns)
+                      + "".join(f"\n- {line}" for line in notes) + ("\n" if notes else ""))
+    else:
+        run.console.print(render.table(listing))
+        for line in notes:
+            run.line(line)
+
+
+def _field(key: str) -> Any:
+    return lambda record: record[key]
