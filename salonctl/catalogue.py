@@ -57,9 +57,16 @@ def find(items: Iterable[Item], name: str) -> Item | None:
 
 
 def stock(items: Iterable[Item], visits: Iterable[model.Visit]) -> list[Stock]:
-    sold = Counter(p.name.casefold() for v in visits for p in v.products)
-    return [Stock(item, sum(s.qty for s in item.stock_in), sold[item.name.casefold()])
-            for item in items]
+    """Each product's stock: taken in, less what was sold since the first stock came in
+    (sales from before the salon counted its stock do not count against it)."""
+    sales = [(p.name.casefold(), v.date) for v in visits for p in v.products]
+    found = []
+    for item in items:
+        counted_from = min((s.date for s in item.stock_in), default=None)
+        sold = Counter(name for name, day in sales
+                       if counted_from is not None and day >= counted_from)
+        found.append(Stock(item, sum(s.qty for s in item.stock_in), sold[item.name.casefold()]))
+    return found
 
 
 def sold_as(item: Item) -> model.Product:

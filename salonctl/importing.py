@@ -191,10 +191,14 @@ def _boolean(text: str) -> Any:
     return True if folded in _TRUE else False if folded in _FALSE else text
 
 
-def _product(text: str) -> dict[str, str]:
-    """NAME=CATEGORY, or a name alone (then sold as take-home care)."""
-    name, _, category = text.partition("=")
-    return {"name": name.strip(), "category": category.strip() or "care"}
+def _product(text: str) -> dict[str, Any]:
+    """NAME=CATEGORY[=DAYS of use], or a name alone (then sold as take-home care)."""
+    name, _, rest = text.partition("=")
+    category, _, days = rest.partition("=")
+    found: dict[str, Any] = {"name": name.strip(), "category": category.strip() or "care"}
+    if days.strip():
+        found["days"] = int(days) if days.strip().isdigit() else days.strip()
+    return found
 
 
 def match_client(keys: Mapping[str, str], clients: Sequence[model.Client]) -> model.Client | str:

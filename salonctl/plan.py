@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from salonctl import calendar, model
+from salonctl.i18n import N_
 
 ZERO = Decimal(0)
 MonthKey = tuple[int, int]  # (year, month)
@@ -245,16 +246,17 @@ def _notes(inputs: Inputs, results: list[YearResult], trend: Decimal | None,
            from_history: bool) -> list[str]:
     notes = []
     if not results:
-        notes.append("no history and no past revenue in salon.yaml: the target comes from "
-                     "the costs alone")
+        notes.append(N_("no history and no past revenue in salon.yaml: the target comes from "
+                        "the costs alone"))
     elif any(r.estimated for r in results):
-        notes.append("years with fewer than twelve months of history are extrapolated by the "
-                     "demand cycle")
+        notes.append(N_("years with fewer than twelve months of history are extrapolated by "
+                        "the demand cycle"))
     if inputs.costs.fixed_per_month == 0:
-        notes.append("no fixed costs in salon.yaml (plan.fixed_costs): break-even is 0")
+        notes.append(N_("no fixed costs in salon.yaml (plan.fixed_costs): break-even is 0"))
     if not from_history:
-        notes.append("month weights follow the default demand cycle (less than a full year of "
-                     "history); the Spring Festival rush is placed by this year's lunar date")
+        notes.append(N_("month weights follow the default demand cycle (less than a full year "
+                        "of history); the Spring Festival rush is placed by this year's lunar "
+                        "date"))
     return notes
 
 

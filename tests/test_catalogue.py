@@ -26,7 +26,7 @@ def _stock(salon: Salon) -> dict[str, dict[str, object]]:
 def test_a_catalogue_sale_fills_the_visit_and_takes_stock_down(shop: Salon) -> None:
     shop.ok("visit", "add", "c0001", "--product", "玻尿酸精华", "--date", "2026-10-10")
     visit = json.loads(shop.ok("visit", "list", "--format", "json"))[0]
-    assert visit["products"] == [{"name": "玻尿酸精华", "category": "care"}]
+    assert visit["products"] == [{"name": "玻尿酸精华", "category": "care", "days": 50}]
     assert visit["amount"] == 680
     stock = _stock(shop)["玻尿酸精华"]
     assert (stock["taken_in"], stock["sold"], stock["on_hand"], stock["is_low"]) == (10, 1, 9, True)

@@ -30,7 +30,7 @@ def test_show_json_is_the_profile_plus_named_history(salon: Salon) -> None:
     salon.ok("visit", "add", "lina", "--date", "2026-11-02", "--service", "补水",
              "--product", "玻尿酸精华=care", "--amount", "380.5", "--by", "小周")
     shown = json.loads(salon.ok("client", "show", "lina", "--format", "json"))
-    assert list(shown) == CLIENT_KEYS + ["spend_12m", "visits_12m", "tier"] + HISTORY_KEYS
+    assert list(shown) == [*CLIENT_KEYS, "spend_12m", "visits_12m", "tier", *HISTORY_KEYS]
     assert {k: shown[k] for k in ("id", "phone", "gender", "lunar_birthday", "lunar_leap",
                                   "key", "channel", "note", "since")} == {
         "id": "lina", "phone": "+86 138 0013 8000", "gender": "female",

@@ -27,7 +27,7 @@ def test_visit_add_and_list(wang: Salon) -> None:
         "services": ["面部护理"],
         "products": [{"name": "玻尿酸精华", "category": "care"},
                      {"name": "Serum", "category": "brand"}],
-        "amount": 380, "by": "小李",
+        "amount": 380, "by": "小李", "card": None,
     }
     assert [v["date"] for v in _json(wang, "visit", "list", "--from", "2026-11-10")] == ["2026-11-24"]
     assert [v["id"] for v in _json(wang, "visit", "list", "c0001", "--to", "2026-11-02")] == [

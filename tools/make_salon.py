@@ -193,6 +193,32 @@ def _special_cases(maker: Maker, people: list[model.Client]) -> None:
               "已上门致歉并赠送修复护理一次")
     maker.add(model.Complaint, members[12].id, today - timedelta(days=1),
               "预约的时间等了四十分钟，很不满意")
+    _cards_in_use(maker, people)
+
+
+# Days one of each product lasts a client (the catalogue's days of use, R24)
+PRODUCT_DAYS = {"玻尿酸精华": 60, "修护面霜": 45, "防晒乳": 30, "雪肌焕白精华": 60,
+                "纤体精油": 30, "祛痘精华": 30, "胶原蛋白口服液": 30, "艾草熏蒸包": 20}
+
+
+def _cards_in_use(maker: Maker, people: list[model.Client]) -> None:
+    """Cards being used up and catalogue sales: drawn after everything else, so the rest of
+    the demo's history stays as it was."""
+    today = maker.today
+    holders = [c for c in maker.entries if isinstance(c, model.Card) and c.sessions == 10
+               and not c.trial and c.until is not None and c.until > today]
+    for card, uses in zip(holders[:4], (8, 5, 3, 9), strict=False):
+        for n in range(uses):  # weekly, ending the day before today
+            day = today - timedelta(days=1 + 7 * (uses - 1 - n))
+            if day > card.date:
+                maker.add(model.Visit, card.client, day, ("面部补水护理",), (), Decimal(298),
+                          None, card.id)
+    buyers = [c for c in people if c.category == "member" and not c.do_not_contact][20:26]
+    for index, client in enumerate(buyers):
+        name, category, price = PRODUCTS[index % len(PRODUCTS)]
+        day = today - timedelta(days=int(PRODUCT_DAYS[name] * 0.8) - index % 3)
+        maker.add(model.Visit, client.id, day, (), (model.Product(
+            name, category, PRODUCT_DAYS[name]),), Decimal(price), client.consultant)  # type: ignore[arg-type]
 
 
 def _write(folder: Path, people: list[model.Client], entries: list[model.Entry]) -> None:
@@ -241,6 +267,19 @@ def _write(folder: Path, people: list[model.Client], entries: list[model.Entry])
         files[codec.journal_file(entry)].append(codec.journal_line(entry))
     for relative, lines in sorted(files.items()):
         fsutil.write_atomic(folder / relative, "".join(lines).encode("utf-8"))
+    _catalogue(folder, entries)
+
+
+def _catalogue(folder: Path, entries: list[model.Entry]) -> None:
+    """The demo's products, with stock taken in a month ago and a low level to watch."""
+    from salonctl import catalogfile, catalogue
+
+    start = TODAY - timedelta(days=30)
+    items = [catalogue.Item(name, category, Decimal(price), PRODUCT_DAYS[name], "瓶" if
+                            category != "supplement" else "盒", 5,
+                            (catalogue.StockIn(start, 20 + 5 * (index % 3)),))
+             for index, (name, category, price) in enumerate(PRODUCTS)]
+    catalogfile.write(folder, items)
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from salonctl.cli.common import PlanFormatOption, State, arg, state
 from salonctl.cli.month import month_record, print_month
 from salonctl.cli.planning import build_year, month_days
 from salonctl.errors import UsageError
+from salonctl.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from salonctl import calendar, plan
@@ -124,18 +125,24 @@ def _print_year(run: State, record: dict[str, Any], fmt: str) -> None:
 
 
 def _year_header(record: dict[str, Any]) -> list[str]:
-    why = {"given": "given with --target", "trend": "the trend is above the required revenue",
-           "required": "the revenue that leaves the target profit"}[record["target_source"]]
-    trend = "none (no history)" if record["trend_estimate"] is None else f"{record['trend_estimate']:,}"
+    why = {"given": _("given with --target"), "trend": _("the trend is above the required revenue"),
+           "required": _("the revenue that leaves the target profit")}[record["target_source"]]
+    trend = _("none (no history)") if record["trend_estimate"] is None \
+        else f"{record['trend_estimate']:,}"
+    weights = _("the salon's own history ({years})").format(
+        years=", ".join(map(str, record["weights_years"]))) \
+        if record["weights_source"] == "history" else _("the default demand cycle")
     lines = [
-        f"Plan for {record['year']}: target {record['target']:,} ({why})",
-        f"break-even {record['break_even']:,} · required {record['required']:,} · trend {trend}",
-        "weights: " + (f"the salon's own history ({', '.join(map(str, record['weights_years']))})"
-                       if record["weights_source"] == "history" else "the default demand cycle"),
+        _("Plan for {year}: target {target} ({why})").format(
+            year=record["year"], target=f"{record['target']:,}", why=why),
+        _("break-even {even} · required {required} · trend {trend}").format(
+            even=f"{record['break_even']:,}", required=f"{record['required']:,}", trend=trend),
+        _("weights: {weights}").format(weights=weights),
     ]
-    lines += [f"past: {y['year']} {y['revenue']:,}{' (estimated)' if y['estimated'] else ''}"
-              f"{' (typed in)' if y['source'] == 'typed' else ''}" for y in record["years"]]
-    return lines + [f"note: {n}" for n in record["notes"]]
+    lines += [_("past: {year} {revenue}").format(year=y["year"], revenue=f"{y['revenue']:,}")
+              + (_(" (estimated)") if y["estimated"] else "")
+              + (_(" (typed in)") if y["source"] == "typed" else "") for y in record["years"]]
+    return lines + [_("note: {note}").format(note=_(n)) for n in record["notes"]]
 
 
 # --- the month ---------------------------------------------------------------------------
@@ -177,10 +184,12 @@ def progress(run: State, year: int, month: int, today: date) -> dict[str, Any]:
 def _progress_lines(record: dict[str, Any]) -> list[str]:
     per_day = record["per_open_day"]
     return [
-        f"{record['month']}: {record['actual']:,} of {record['target']:,} "
-        f"({record['left']:,} to go)",
-        f"{record['open_days_left']} open days left" +
-        (f": {per_day:,} a day" if per_day is not None else ""),
+        _("{month}: {actual} of {target} ({left} to go)").format(
+            month=record["month"], actual=f"{record['actual']:,}",
+            target=f"{record['target']:,}", left=f"{record['left']:,}"),
+        ngettext("{days} open day left", "{days} open days left",
+                 record["open_days_left"]).format(days=record["open_days_left"])
+        + (_(": {amount} a day").format(amount=f"{per_day:,}") if per_day is not None else ""),
     ]
 
 

@@ -168,7 +168,7 @@ def visit_add(
     record_entry(run, "visit add", client, make)
 
 
-VISIT_FIELDS = ("id", "client", "name", "date", "services", "products", "amount", "by")
+VISIT_FIELDS = ("id", "client", "name", "date", "services", "products", "amount", "by", "card")
 APPOINTMENT_FIELDS = ("id", "client", "name", "date", "time", "service", "status")
 COMPLAINT_FIELDS = ("id", "client", "name", "date", "text", "status", "closed")
 CALL_FIELDS = (*(f.name for f in dataclasses.fields(model.Call)), "name")
@@ -178,8 +178,8 @@ def visit_record(visit: model.Visit, names: dict[str, str]) -> dict[str, Any]:
     return {
         "id": visit.id, "client": visit.client, "name": names.get(visit.client),
         "date": visit.date, "services": list(visit.services),
-        "products": [{"name": p.name, "category": p.category} for p in visit.products],
-        "amount": visit.amount, "by": visit.by,
+        "products": [schema.plain(p) for p in visit.products],
+        "amount": visit.amount, "by": visit.by, "card": visit.card,
     }
 
 

@@ -250,7 +250,8 @@ def _tables(salon: store.Salon) -> dict[str, tuple[tuple[str, ...], list[dict[st
     }
 
 
-_CARD_FIELDS = ("id", "client", "name", "date", "type", "until", "sessions", "balance", "trial")
+_CARD_FIELDS = ("id", "client", "name", "date", "type", "until", "sessions", "balance", "trial",
+                "price")
 _APPOINTMENT_FIELDS = ("id", "client", "name", "date", "time", "service", "booked", "by")
 _COURSE_FIELDS = ("id", "client", "name", "date", "course", "start", "end", "check_days")
 _COMPLAINT_FIELDS = ("id", "client", "name", "date", "text", "closed", "closed_note")
@@ -265,7 +266,8 @@ def _cell(entry: Any, name: str, names: dict[str, str], closed: dict[str, Any]) 
     if name == "course":
         return entry.name
     if name == "products":
-        return "; ".join(f"{p.name}={p.category}" for p in entry.products)
+        return "; ".join(f"{p.name}={p.category}" + (f"={p.days}" if p.days else "")
+                         for p in entry.products)
     value = getattr(entry, name, None)
     return list(value) if isinstance(value, tuple) else value
 
