@@ -20,7 +20,8 @@ from salonctl import model, schema
 
 EXTRA = "\0extra"  # the file reader's key for a row's cells beyond the header's columns
 
-KINDS = ("clients", "visits", "calls", "cards", "appointments", "courses", "complaints")
+KINDS = ("clients", "visits", "calls", "cards", "topups", "appointments", "courses",
+         "complaints")
 
 # header (folded) -> field, per kind; the field names themselves always match
 _COMMON = {"日期": "date", "时间": "date", "到店日期": "date", "消费日期": "date",
@@ -56,12 +57,14 @@ SYNONYMS: dict[str, dict[str, str]] = {
                 "开始": "start", "开始日期": "start", "结束": "end", "结束日期": "end",
                 "回访日": "check_days"},
     "complaints": {**_COMMON, "内容": "text", "投诉内容": "text"},
+    "topups": {**_COMMON, "卡号": "tops_up", "充值金额": "amount", "金额": "amount",
+               "次数": "sessions", "实收": "price"},
 }
 FIELDS: dict[str, tuple[schema.Field, ...]] = {
     "clients": schema.CLIENT_FIELDS, "visits": schema.VISIT_FIELDS,
     "calls": schema.CALL_FIELDS, "cards": schema.CARD_FIELDS,
     "appointments": schema.APPOINTMENT_FIELDS, "courses": schema.COURSE_FIELDS,
-    "complaints": schema.COMPLAINT_FIELDS,
+    "complaints": schema.COMPLAINT_FIELDS, "topups": schema.TOPUP_FIELDS,
 }
 # what a journal row names its client by, besides the `client` column
 CLIENT_KEYS = ("client", "phone", "client_name")
@@ -170,7 +173,7 @@ def _raw(name: str, cell: Any) -> Any:
     if name in ("date", "birthday", "since", "until", "callback", "start", "end", "booked"):
         found = _DATE.fullmatch(text)
         return f"{found[1]}-{int(found[2]):02d}-{int(found[3]):02d}" if found else text
-    if name in ("amount", "balance"):
+    if name in ("amount", "balance", "price"):
         return re.sub(r"^[¥￥$€]|[,，\s]|元$", "", text)
     if name in ("key", "trial", "do_not_contact", "lunar_leap"):
         return _boolean(text)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import html
 import smtplib
 import socket
 import ssl
@@ -38,12 +39,27 @@ class Recipient:
     consultant: str | None = None  # None: the whole sheet
 
 
-def message_id(salon: str, day: date, address: str, sender: str) -> str:
-    """The same salon, day and recipient always give the same Message-ID, so a resent sheet
-    is recognised by mail clients as the same message."""
+def message_id(salon: str, day: date, address: str, sender: str, kind: str = "callsheet") -> str:
+    """The same salon, day, recipient and kind of mail always give the same Message-ID, so a
+    resent sheet is recognised by mail clients as the same message."""
     digest = hashlib.sha256(f"{salon}\n{day.isoformat()}\n{address}".encode()).hexdigest()[:24]
     domain = sender.rpartition("@")[2] or "salonctl.invalid"
-    return f"<callsheet.{day:%Y%m%d}.{digest}@{domain}>"
+    return f"<{kind}.{day:%Y%m%d}.{digest}@{domain}>"
+
+
+def build_report(settings: model.Settings, day: date, title: str, text: str, sender: str,
+                 recipient: Recipient, sent_at: datetime) -> EmailMessage:
+    """The evening's day report for one recipient, as plain text (and the same lines, kept
+    as they are, in HTML for a phone)."""
+    message = EmailMessage(policy=SMTP_POLICY)
+    message["Subject"] = title
+    message["From"] = sender
+    message["To"] = recipient.address
+    message["Date"] = format_datetime(sent_at)
+    message["Message-ID"] = message_id(settings.name, day, recipient.address, sender, "report")
+    message.set_content(text)
+    message.add_alternative(f"<pre>{html.escape(text)}</pre>", subtype="html")
+    return message
 
 
 class SheetLike(Protocol):

@@ -27,14 +27,15 @@ class Entry:
     message_id: str
     status: str
     note: str | None = None
+    kind: str = "sheet"  # sheet: the morning's calls; report: the evening's day report
 
 
 def _path(root: Path, day: date) -> Path:
     return root / OUTBOX_DIR / f"{day:%Y-%m}.yaml"
 
 
-def states(root: Path, day: date) -> dict[str, Entry]:
-    """Each recipient's latest entry for `day`."""
+def states(root: Path, day: date, kind: str = "sheet") -> dict[str, Entry]:
+    """Each recipient's latest entry for `day`, for the mail of that kind."""
     path = _path(root, day)
     if not path.exists():
         return {}
@@ -46,7 +47,7 @@ def states(root: Path, day: date) -> dict[str, Entry]:
     latest: dict[str, Entry] = {}
     for item in raw or []:
         entry = _entry(item, str(path))
-        if entry.day == day:
+        if entry.day == day and entry.kind == kind:
             latest[entry.to] = entry
     return latest
 
@@ -54,11 +55,13 @@ def states(root: Path, day: date) -> dict[str, Entry]:
 def _entry(item: Any, where: str) -> Entry:
     line, column = getattr(item, "position", (1, 1))
     try:
-        entry = Entry(item["day"], item["to"], item["message_id"], item["status"], item.get("note"))
+        entry = Entry(item["day"], item["to"], item["message_id"], item["status"], item.get("note"),
+                      item.get("kind", "sheet"))
     except (KeyError, TypeError):
         raise DataError([Problem(where, line, column,
                                  "an outbox line is {day, to, message_id, status}")]) from None
-    if entry.status not in STATES or not isinstance(entry.day, date):
+    if entry.status not in STATES or not isinstance(entry.day, date) \
+            or entry.kind not in ("sheet", "report"):
         raise DataError([Problem(where, line, column,
                                  f"status must be one of {', '.join(STATES)}")])
     return entry
@@ -86,4 +89,6 @@ def record(root: Path, entry: Entry) -> str | None:
             "status": entry.status}
     if entry.note:
         line["note"] = entry.note
+    if entry.kind != "sheet":
+        line["kind"] = entry.kind
     return fsutil.append_line(_path(root, entry.day), yamlio.dump_line(line).encode("utf-8"))

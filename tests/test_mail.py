@@ -323,3 +323,23 @@ def test_check_reads_the_outbox_too(salon: Salon) -> None:
     assert result.code == 65
     assert result.err.splitlines()[1:] == [f"{salon.root}/outbox/2026-11.yaml:2:3: status must "
                                            "be one of pending, sent, failed, unknown"]
+
+
+def test_the_evening_report_goes_once_and_apart_from_the_sheet(busy: Salon, smtp: Any) -> None:
+    inbox = Inbox()
+    configure(busy, smtp(inbox), consultants={})
+    busy.ok("call", "log", "wang", "--outcome", "reached")
+    busy.ok("report", "day", "--note", "空调坏了，已报修")
+    printed = busy.ok("mail", "--report", "--dry-run")
+    assert "Subject: " in printed and "calls made" in printed and "空调坏了" in printed
+    assert inbox.messages == []
+    assert busy("mail", "--report").code == 0
+    [report] = inbox.messages
+    assert report["To"] == "owner@example.com" and report["Message-ID"].startswith("<report.")
+    body = report.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "calls made" in body and "空调坏了，已报修" in body
+    again = busy("mail", "--report")
+    assert (again.code, again.err, len(inbox.messages)) == (0, "", 1)  # once a day
+    assert busy("mail").code == 0  # the morning sheet is its own mail
+    assert len(inbox.messages) == 2 and inbox.messages[1]["Message-ID"].startswith("<callsheet.")
+    assert busy("check").code == 0

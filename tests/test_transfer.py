@@ -112,6 +112,9 @@ def test_export_then_import_gives_the_same_salon(tmp_path: Path, fmt: str) -> No
     else:
         _small_salon(demo)
     original = Salon(demo, "2026-11-24")
+    held = json.loads(original.ok("card", "list", "--format", "json"))
+    sessions = next(c["id"] for c in held if c["sessions"] is not None and c["status"] != "expired")
+    original.ok("card", "top-up", sessions, "--sessions", "3", "--price", "450")
     out = tmp_path / "out"
     original.ok("export", "--format", fmt, "--out", str(out))
     copy = tmp_path / "copy"
@@ -119,7 +122,8 @@ def test_export_then_import_gives_the_same_salon(tmp_path: Path, fmt: str) -> No
     for settings in ("salon.yaml", "products.yaml"):  # settings and catalogue, not records
         shutil.copy(demo / settings, copy / settings)
     imported = Salon(copy, "2026-11-24")
-    kinds = ("clients", "visits", "calls", "cards", "appointments", "courses", "complaints")
+    kinds = ("clients", "visits", "calls", "cards", "topups", "appointments", "courses",
+             "complaints")
     if fmt == "xlsx":
         _split_workbook(out / "salon.xlsx", out, kinds)
     for kind in kinds:
@@ -127,6 +131,8 @@ def test_export_then_import_gives_the_same_salon(tmp_path: Path, fmt: str) -> No
     for listing in ("client", "visit", "call", "card", "appointment", "course", "complaint"):
         assert imported.ok(listing, "list", "--format", "json") == original.ok(
             listing, "list", "--format", "json"), listing
+    assert imported.ok("card", "show", sessions, "--format", "json") == original.ok(
+        "card", "show", sessions, "--format", "json")
     assert imported.ok("due", "--all", "--format", "json") == original.ok(
         "due", "--all", "--format", "json")
     assert imported("check").code == 0
@@ -135,8 +141,7 @@ def test_export_then_import_gives_the_same_salon(tmp_path: Path, fmt: str) -> No
 def _split_workbook(path: Path, out: Path, kinds: tuple[str, ...]) -> None:
     """The export's one workbook as a workbook a sheet (import reads a file's first sheet)."""
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["clients", "visits", "calls", "cards", "appointments", "courses",
-                               "complaints"]
+    assert book.sheetnames == list(kinds)
     assert book["clients"]["C2"].number_format == "@"  # phones are text in Excel
     for kind in kinds:
         single = openpyxl.Workbook()

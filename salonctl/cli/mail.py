@@ -55,6 +55,9 @@ def mail_command(
         "--security", help="starttls, ssl or none (a local relay).")] = None,
     smtp_user: Annotated[str | None, typer.Option("--smtp-user", help="SMTP login.")] = None,
     sender: Annotated[str | None, typer.Option("--from", help="The sender address.")] = None,
+    report: Annotated[bool, typer.Option(
+        "--report", help="Mail the day's report (report day) to mail.to instead of the call "
+                         "sheet: for an evening cron line; once a day, like the sheet.")] = False,
 ) -> None:
     """Mail the day's call sheet: nothing on stdout when it is sent; exit 75 to try later."""
     run = state(ctx)
@@ -62,6 +65,13 @@ def mail_command(
     settings = run.salon().settings()
     config = settings.mail
     from_address = _sender(sender, config)
+    if report:
+        if consultant is not None:
+            raise UsageError("--consultant: the day's report goes to mail.to (or --to), whole")
+        _mail_report(run, day, settings, from_address, to, dry_run, resend,
+                     _server(config.smtp, smtp_host, smtp_port, security, smtp_user)
+                     if not dry_run else None)
+        return
     recipients = _recipients(to, consultant, config)
     work = day_engine(run, day)
     view = work.view
@@ -76,6 +86,28 @@ def mail_command(
         return
     server = _server(config.smtp, smtp_host, smtp_port, security, smtp_user)
     code = _send_all(run, day, from_address, messages, server, config, resend)
+    if code:
+        raise typer.Exit(code)
+
+
+def _mail_report(run: State, day: date, settings: model.Settings, sender: str,
+                 to: list[str] | None, dry_run: bool, resend: bool,
+                 server: mail.Server | None) -> None:
+    from salonctl.cli.report import report_record, report_text
+
+    recipients = [mail.Recipient(arg(schema.parse_email, a, "--to"), None) for a in to] if to \
+        else [mail.Recipient(address, None) for address in settings.mail.to]
+    if not recipients:
+        raise UsageError("--report: no one to send it to; set mail.to in salon.yaml or give --to")
+    title, text = report_text(report_record(run, "day", day))
+    subject = f"{settings.name} · {title}"
+    messages = [(r, mail.build_report(settings, day, subject, text, sender, r, clock.now()))
+                for r in recipients]
+    if dry_run or server is None:
+        for _, message in messages:
+            print(_readable(message))
+        return
+    code = _send_all(run, day, sender, messages, server, settings.mail, resend, kind="report")
     if code:
         raise typer.Exit(code)
 
@@ -160,16 +192,17 @@ def _password(smtp: model.SmtpSettings) -> str:
 
 
 def _send_all(run: State, day: date, sender: str, messages: list[tuple[mail.Recipient, EmailMessage]],
-              server: mail.Server, config: model.MailSettings, resend: bool) -> int:
+              server: mail.Server, config: model.MailSettings, resend: bool,
+              kind: str = "sheet") -> int:
     salon = run.salon()
     wait = float(os.environ.get("SALONCTL_LOCK_WAIT", 10))
     failures: list[str] = []
     with lock.locked(salon.root, "mail", wait, name=MAIL_LOCK):
-        sent_before = outbox.states(salon.root, day)
+        sent_before = outbox.states(salon.root, day, kind)
         waiting = [(r, m) for r, m in messages if _due_to_send(sent_before.get(r.address), resend,
                                                                day, r, failures)]
         for number, (recipient, message) in enumerate(waiting):
-            result = _send_one(salon.root, day, sender, recipient, message, server, config)
+            result = _send_one(salon.root, day, recipient, message, server, config, kind)
             if result.outcome == "sent":
                 continue
             failures.append(result.outcome)
@@ -197,11 +230,12 @@ def _due_to_send(previous: outbox.Entry | None, resend: bool, day: date,
     return False
 
 
-def _send_one(root: Path, day: date, sender: str, recipient: mail.Recipient,
-              message: EmailMessage, server: mail.Server,
-              config: model.MailSettings) -> mail.Delivery:
+def _send_one(root: Path, day: date, recipient: mail.Recipient, message: EmailMessage,
+              server: mail.Server, config: model.MailSettings, kind: str) -> mail.Delivery:
     """Send with retries and backoff, recording each step in the outbox."""
-    entry = outbox.Entry(day, recipient.address, str(message["Message-ID"]), "pending")
+    sender = str(message["From"])
+    entry = outbox.Entry(day, recipient.address, str(message["Message-ID"]), "pending",
+                         kind=kind)
     outbox.record(root, entry)
     data = message.as_bytes()
     for attempt in range(config.retries):
@@ -212,5 +246,5 @@ def _send_one(root: Path, day: date, sender: str, recipient: mail.Recipient,
     status = {"sent": "sent", "permanent": "failed", "unknown": "unknown",
               "temporary": "pending"}[result.outcome]
     outbox.record(root, outbox.Entry(day, recipient.address, entry.message_id, status,
-                                     result.detail))
+                                     result.detail, kind))
     return result

@@ -59,9 +59,14 @@ def report(
     and money (card sales and card use apart), new clients and members, complaints."""
     run = state(ctx)
     day = arg(lambda v: parse_when(v, run.today()), when, "DAY")
-    span_of = reports.period(span, day)
     if note is not None:
         _keep_note(run, span, day, note, who)
+    _print(run, report_record(run, span, day, by), fmt)
+
+
+def report_record(run: State, span: str, day: date, by: str | None = None) -> dict[str, Any]:
+    """The report of the span holding `day`, as `report --format json` prints it."""
+    span_of = reports.period(span, day)
     salon = run.reading()
     history, clients = salon.history(), salon.clients()
     record: dict[str, Any] = {
@@ -74,7 +79,23 @@ def report(
     if by is not None:
         record["by"] = by
         record["rows"] = _rows(history, clients, span_of, by, salon.settings())
-    _print(run, record, fmt)
+    return record
+
+
+def report_text(record: dict[str, Any]) -> tuple[str, str]:
+    """The report's title and its figures as plain lines (for the evening e-mail)."""
+    title = _title(record)
+    width = max(len(_(LABELS[f])) for f in FIGURES)
+    lines = [f"{_(LABELS[f]):<{width}}  {render.cell_text(record[f])}" for f in FIGURES]
+    lines += [f"{n['date']} {n['note']}" for n in record["notes"]]
+    return title, "\n".join([title, "", *lines]) + "\n"
+
+
+def _title(record: dict[str, Any]) -> str:
+    month = record["month_to_date"]
+    return _("{span} {first} to {last}; month to date {actual} of {target}").format(
+        span=_(record["span"]), first=record["from"], last=record["to"],
+        actual=f"{month['actual']:,}", target=f"{month['target']:,}")
 
 
 def _keep_note(run: State, span: str, day: date, note: str, who: str | None) -> None:
@@ -140,10 +161,7 @@ def _print(run: State, record: dict[str, Any], fmt: str) -> None:
     if fmt == "csv":
         run.out.write(render.to_csv(rows, fields, run.bom))
         return
-    month = record["month_to_date"]
-    title = _("{span} {first} to {last}; month to date {actual} of {target}").format(
-        span=_(record["span"]), first=record["from"], last=record["to"],
-        actual=f"{month['actual']:,}", target=f"{month['target']:,}")
+    title = _title(record)
     if key:
         columns = (*render.columns(key),
                    *(render.Column(header, _field(f), justify="right") for header, f in (

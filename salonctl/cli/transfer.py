@@ -154,6 +154,7 @@ def _clients_plan(salon: store.Salon, reading: importing.Reading, where: str) ->
 _ENTRY_CLASS: dict[str, type[Any]] = {
     "visits": model.Visit, "calls": model.Call, "cards": model.Card,
     "appointments": model.Appointment, "courses": model.Course, "complaints": model.Complaint,
+    "topups": model.CardTopUp,
 }
 
 
@@ -243,6 +244,7 @@ def _tables(salon: store.Salon) -> dict[str, tuple[tuple[str, ...], list[dict[st
         "visits": (VISIT_FIELDS, rows(history.visits, VISIT_FIELDS)),
         "calls": (CALL_FIELDS, rows(history.calls, CALL_FIELDS)),
         "cards": (_CARD_FIELDS, rows(history.cards, _CARD_FIELDS)),
+        "topups": (_TOPUP_FIELDS, rows(history.topups, _TOPUP_FIELDS)),
         "appointments": (_APPOINTMENT_FIELDS, rows(history.live_appointments(),
                                                    _APPOINTMENT_FIELDS)),
         "courses": (_COURSE_FIELDS, rows(history.courses, _COURSE_FIELDS)),
@@ -252,6 +254,7 @@ def _tables(salon: store.Salon) -> dict[str, tuple[tuple[str, ...], list[dict[st
 
 _CARD_FIELDS = ("id", "client", "name", "date", "type", "until", "sessions", "balance", "trial",
                 "price")
+_TOPUP_FIELDS = ("id", "client", "name", "date", "tops_up", "amount", "sessions", "price", "by")
 _APPOINTMENT_FIELDS = ("id", "client", "name", "date", "time", "service", "booked", "by")
 _COURSE_FIELDS = ("id", "client", "name", "date", "course", "start", "end", "check_days")
 _COMPLAINT_FIELDS = ("id", "client", "name", "date", "text", "closed", "closed_note")
