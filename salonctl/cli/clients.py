@@ -83,7 +83,7 @@ def add(
     """Open a client file; prints the new client's id."""
     run = state(ctx)
     if lunar_leap and lunar_birthday is None:
-        raise UsageError("--lunar-leap: give --lunar-birthday MM-DD with it")
+        raise UsageError(_("--lunar-leap: give --lunar-birthday MM-DD with it"))
     fields: dict[str, Any] = {
         "name": arg(schema.text, name, "NAME").strip(),
         "phone": arg(schema.parse_phone, phone, "--phone"),
@@ -106,7 +106,8 @@ def add(
         # serves only a salon whose every record reads); else from every file.
         used = set(indexed[0].all_ids()) if indexed else salon.used_client_ids()
         if new_id and new_id in used:
-            raise UsageError(f"--id: {new_id!r} is or was a client's id; choose another")
+            raise UsageError(_("--id: {id} is or was a client's id; choose another").format(
+                id=repr(new_id)))
         if referred_by is not None:
             candidates = indexed[0].lookup(referred_by) if indexed else salon.clients()
             fields["referred_by"] = resolve_client(candidates, referred_by, "--referred-by").id
@@ -245,7 +246,7 @@ def _apply_changes(client: model.Client, changes: list[str]) -> model.Client:
                 f"{', '.join(sorted(known - {'id'}))}"
             )
         if name == "id":
-            raise UsageError("--set: a client's id never changes (calls and visits refer to it)")
+            raise UsageError(_("--set: a client's id never changes (calls and visits refer to it)"))
         data[name] = _cli_value(name, value)
     return _validated(data, "--set")
 
@@ -253,7 +254,8 @@ def _apply_changes(client: model.Client, changes: list[str]) -> model.Client:
 def _cli_value(name: str, value: str) -> Any:
     if name in _BOOLEAN_FIELDS:
         if value.lower() not in _TRUE | _FALSE:
-            raise UsageError(f"--set {name}: {value!r} is not true or false")
+            raise UsageError(_("--set {name}: {value} is not true or false").format(
+                name=name, value=repr(value)))
         return value.lower() in _TRUE
     return value if value != "" else None
 

@@ -26,7 +26,7 @@ from salonctl.cli.common import (
 )
 from salonctl.cli.due import known_rule_ids
 from salonctl.errors import NotFoundError, UsageError
-from salonctl.i18n import N_
+from salonctl.i18n import N_, _
 
 E = TypeVar("E", model.Visit, model.Call, model.Card, model.Course)
 ClientArg = Annotated[str, typer.Argument(metavar="CLIENT", help="Id, phone number or exact name.")]
@@ -81,7 +81,7 @@ def _window(run: State, start: str | None, end: str | None) -> tuple[date | None
     low = arg_date(start, "--from", today) if start else None
     high = arg_date(end, "--to", today) if end else None
     if low and high and high < low:
-        raise UsageError(f"--to: {high} is before --from {low}")
+        raise UsageError(_("--to: {high} is before --from {low}").format(high=high, low=low))
     return low, high
 
 
@@ -218,7 +218,8 @@ def appointment_add(
 
     def make(found: model.Client, entry_id: str) -> model.Appointment:
         if _booked(run, found.id, day, time):
-            raise UsageError(f"--at: {found.name} is already booked at {day} {time}")
+            raise UsageError(_("--at: {name} is already booked at {day} {time}").format(
+                name=found.name, day=day, time=time))
         return model.Appointment(entry_id, found.id, day, time, service, run.today(), by)
 
     record_entry(run, "appointment add", client, make)
@@ -240,9 +241,10 @@ def appointment_cancel(ctx: typer.Context, client: ClientArg, at: AtOption) -> N
         if booked is None:
             mine = [f"  {a.date} {a.time}" for a in run.salon().history().live_appointments()
                     if a.client == found.id]
-            listed = ("; her appointments:\n" + "\n".join(mine)) if mine else \
-                "; she has no appointment booked"
-            raise NotFoundError(f"--at: {found.name} has no appointment at {day} {time}{listed}")
+            listed = (_("; her appointments:") + "\n" + "\n".join(mine)) if mine else \
+                _("; she has no appointment booked")
+            raise NotFoundError(_("--at: {name} has no appointment at {day} {time}").format(
+                name=found.name, day=day, time=time) + listed)
         return model.Cancellation(entry_id, found.id, run.today(), booked.id)
 
     record_entry(run, "appointment cancel", client, make)
@@ -292,7 +294,7 @@ def card_add(
     """Record a card sold or given; a new client with a real card becomes a member."""
     run = state(ctx)
     if sessions is not None and balance is not None:
-        raise UsageError("--sessions, --balance: a card holds sessions or a balance, not both")
+        raise UsageError(_("--sessions, --balance: a card holds sessions or a balance, not both"))
     today = run.today()
     sold = not_in_future(arg_date(day, "--date", today), today, "--date", N_("card"))
     valid = arg_date(until, "--until", run.today()) if until else None
@@ -336,7 +338,7 @@ def course_add(
     first = arg_date(start, "--start", run.today())
     last = arg_date(end, "--end", run.today())
     if last < first:
-        raise UsageError(f"--end: {last} is before --start {first}")
+        raise UsageError(_("--end: {last} is before --start {first}").format(last=last, first=first))
     days = arg(_check_days, check_days, "--check-days")
     title = arg(schema.text, name, "--name")
     record_entry(run, "course add", client, lambda c, entry_id: model.Course(
@@ -388,7 +390,8 @@ def call_log(
     result = arg(lambda v: schema.parse_choice(v, model.OUTCOMES), outcome, "--outcome")
     again = arg(lambda v: spoken.parse_day(v, when), callback, "--callback") if callback else None
     if again is not None and again <= when:
-        raise UsageError(f"--callback: {again} is not after the call's day {when}")
+        raise UsageError(_("--callback: {again} is not after the call's day {when}").format(
+            again=again, when=when))
     answered = known_rule_ids(run, tuple(arg(schema.parse_id, r, "--rule") for r in rules or ()))
     log_call(run, client, when, result, answered, again, note, by)
 
@@ -458,9 +461,10 @@ def complaint_close(
         complaint = next((c for c in history.complaints if c.id == complaint_id), None)
         if complaint is None:
             open_ids = ", ".join(c.id for c in history.open_complaints()) or "none"
-            raise NotFoundError(f"ID: no complaint {complaint_id!r}; open complaints: {open_ids}")
+            raise NotFoundError(_("ID: no complaint {id}; open complaints: {open}").format(
+                id=repr(complaint_id), open=open_ids))
         if complaint not in history.open_complaints():
-            raise UsageError(f"ID: complaint {complaint_id} is already closed")
+            raise UsageError(_("ID: complaint {id} is already closed").format(id=complaint_id))
         entry = salon.append(lambda entry_id: model.ComplaintClosed(
             entry_id, complaint.client, max(run.today(), complaint.date), complaint.id, note))
     echo_warnings(salon)
