@@ -86,7 +86,7 @@ def _entry(salon: store.Salon, noun: str, prefix: str, entry_id: str) -> Any:
     """The entry as it stands now (corrected), or why it cannot be corrected."""
     if entry_id.split("-", 1)[0] != prefix:
         raise UsageError(f"ID: {entry_id!r} is not a {noun}'s id (theirs start {prefix}-); "
-                         f"salonctl {noun} list --format json shows them")
+                         f"salonctl {noun} list shows them")
     history = salon.history()
     found = next((e for e in _entries_of(history, prefix) if e.id == entry_id), None)
     if found is not None:
@@ -95,8 +95,7 @@ def _entry(salon: store.Salon, noun: str, prefix: str, entry_id: str) -> Any:
     if voided is not None:
         raise UsageError(f"ID: {entry_id} was voided on {voided.date} ({voided.id}); "
                          "nothing more to correct")
-    raise NotFoundError(f"ID: no {noun} {entry_id!r}; salonctl {noun} list --format json "
-                        "shows the ids")
+    raise NotFoundError(f"ID: no {noun} {entry_id!r}; salonctl {noun} list shows the ids")
 
 
 def _entries_of(history: model.History, prefix: str) -> tuple[Any, ...]:
