@@ -85,7 +85,7 @@ def mail_command(
             print(_readable(message))
         return
     server = _server(config.smtp, smtp_host, smtp_port, security, smtp_user)
-    code = _send_all(run, day, from_address, messages, server, config, resend)
+    code = _send_all(run, day, messages, server, config, resend)
     if code:
         raise typer.Exit(code)
 
@@ -107,7 +107,7 @@ def _mail_report(run: State, day: date, settings: model.Settings, sender: str,
         for _, message in messages:
             print(_readable(message))
         return
-    code = _send_all(run, day, sender, messages, server, settings.mail, resend, kind="report")
+    code = _send_all(run, day, messages, server, settings.mail, resend, kind="report")
     if code:
         raise typer.Exit(code)
 
@@ -191,7 +191,7 @@ def _password(smtp: model.SmtpSettings) -> str:
                      "variable named in smtp.password_env), or smtp.password_file")
 
 
-def _send_all(run: State, day: date, sender: str, messages: list[tuple[mail.Recipient, EmailMessage]],
+def _send_all(run: State, day: date, messages: list[tuple[mail.Recipient, EmailMessage]],
               server: mail.Server, config: model.MailSettings, resend: bool,
               kind: str = "sheet") -> int:
     salon = run.salon()
@@ -233,7 +233,7 @@ def _due_to_send(previous: outbox.Entry | None, resend: bool, day: date,
 def _send_one(root: Path, day: date, recipient: mail.Recipient, message: EmailMessage,
               server: mail.Server, config: model.MailSettings, kind: str) -> mail.Delivery:
     """Send with retries and backoff, recording each step in the outbox."""
-    sender = str(message["From"])
+    sender = str(message["From"])  # the envelope sender is the one the message names
     entry = outbox.Entry(day, recipient.address, str(message["Message-ID"]), "pending",
                          kind=kind)
     outbox.record(root, entry)
