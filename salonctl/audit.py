@@ -4,9 +4,10 @@ nothing, a phone logged as wrong and never changed. Pure: records in, problems o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from salonctl import model
+from salonctl import merging, model
 from salonctl.errors import Problem
 from salonctl.i18n import _
 
@@ -30,12 +31,40 @@ def cross_check(
                 where, line, 3, _("referred_by {id} is not a client").format(
                     id=repr(client.referred_by)),
             ))
-    problems += check_entries(entries, set(known))
+    problems += merge_problems(clients, set(known))
+    kept = merging.kept_ids(client for client, _, _ in clients)
+    problems += check_entries(entries, set(known), kept)
     return problems
 
 
-def check_entries(entries: list[tuple[Any, str, int]], known: set[str]) -> list[Problem]:
+def merge_problems(clients: list[tuple[model.Client, str, int]], known: set[str]) -> list[Problem]:
+    """A merge that does not hold: into no client, into herself, or into a record that was
+    merged in turn (a merge names the client who is kept)."""
+    merged = {client.id: client.merged_into for client, _, _ in clients if client.merged_into}
+    problems = []
+    for client, where, line in clients:
+        target = client.merged_into
+        if target is None:
+            continue
+        if target not in known:
+            message = _("merged_into {id} is not a client").format(id=repr(target))
+        elif target == client.id:
+            message = _("merged_into names the client herself; remove the line")
+        elif target in merged:
+            message = _("merged_into {id}, which was merged into {kept} in turn; write "
+                        "merged_into: {kept}").format(id=repr(target), kept=merged[target])
+        else:
+            continue
+        problems.append(Problem(where, line, 3, message))
+    return problems
+
+
+def check_entries(entries: list[tuple[Any, str, int]], known: set[str],
+                  kept: Mapping[str, str] | None = None) -> list[Problem]:
+    """Entries of nobody, ids used twice, cancellations and corrections of nothing (a merged
+    client's entries are the kept client's, as `kept` says)."""
     problems: list[Problem] = []
+    kept = kept or {}
     ids: dict[str, str] = {}
     for entry, where, line in entries:
         if entry.client not in known:
@@ -45,10 +74,10 @@ def check_entries(entries: list[tuple[Any, str, int]], known: set[str]) -> list[
             problems.append(Problem(where, line, 3, _("id {id} is used twice").format(
                 id=repr(entry.id))))
         ids[entry.id] = type(entry).__name__
-    clients_of = {entry.id: entry.client for entry, _, _ in entries}
+    clients_of = {entry.id: kept.get(entry.client, entry.client) for entry, _, _ in entries}
     for entry, where, line in entries:
         if isinstance(entry, model.Correction):
-            problems += _correction_problems(entry, where, line, ids, clients_of)
+            problems += _correction_problems(entry, where, line, ids, clients_of, kept)
             continue
         target = (getattr(entry, "cancels", None) or getattr(entry, "closes", None)
                   or getattr(entry, "tops_up", None))
@@ -56,20 +85,23 @@ def check_entries(entries: list[tuple[Any, str, int]], known: set[str]) -> list[
             type(entry), "Complaint")
         if target and ids.get(target) != wanted:
             problems.append(Problem(
-                where, line, 3, f"{target!r} is not the id of a {wanted.lower()}",
+                where, line, 3, _("{target} is not the id of a {what}").format(
+                    target=repr(target), what=_(wanted.lower())),
             ))
     return problems
 
 
 def _correction_problems(correction: model.Correction, where: str, line: int,
-                         kinds: dict[str, str], clients_of: dict[str, str]) -> list[Problem]:
+                         kinds: dict[str, str], clients_of: dict[str, str],
+                         kept: Mapping[str, str]) -> list[Problem]:
     target = correction.corrects
     if kinds.get(target) in (None, "Correction", "Cancellation", "ComplaintClosed"):
-        return [Problem(where, line, 3, f"corrects {target!r}, which is not an entry of the "
-                                        "journals; check the id with salonctl ... list")]
-    if clients_of[target] != correction.client:
-        return [Problem(where, line, 3, f"client {correction.client!r}, but {target!r} is "
-                                        f"{clients_of[target]}'s")]
+        return [Problem(where, line, 3, _("corrects {target}, which is not an entry of the "
+                                          "journals; check the id with salonctl ... list").format(
+            target=repr(target)))]
+    if clients_of[target] != kept.get(correction.client, correction.client):
+        return [Problem(where, line, 3, _("client {client}, but {target} is {owner}'s").format(
+            client=repr(correction.client), target=repr(target), owner=clients_of[target]))]
     return []
 
 
@@ -81,9 +113,10 @@ def wrong_numbers(clients: list[tuple[model.Client, str, int]], entries: list[An
         last[call.client] = call
     return [
         Problem(where, line, 3,
-                f"client {client.id}: her phone number was logged as wrong on "
-                f"{last[client.id].date}; correct it with salonctl client edit {client.id} "
-                "--set phone=...")
+                _("client {id}: her phone number was logged as wrong on {day}; correct it with "
+                  "salonctl client edit {id} --set phone=...").format(
+                    id=client.id, day=last[client.id].date))
         for client, where, line in clients
         if client.id in last and last[client.id].phone in (None, client.phone)
+        and not client.merged_into
     ]

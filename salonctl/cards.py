@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from salonctl import model
 from salonctl.errors import CardRefusedError
-from salonctl.i18n import N_
+from salonctl.i18n import N_, _
 
 LOW_SESSIONS = 2  # a sessions card with this many left or fewer is nearly used up
 LOW_SHARE = Decimal("0.1")  # a balance card with this share of its money left or less
@@ -104,13 +104,14 @@ def paying_card(held: Iterable[CardState], client: model.Client, day: date,
     if card_id is not None:
         chosen = next((s for s in mine if s.card.id == card_id), None)
         if chosen is None:
-            raise CardRefusedError(f"--card: {client.name} has no card {card_id!r}; her cards: "
-                                   f"{_listed(mine)}")
+            raise CardRefusedError(_("--card: {name} has no card {id}; her cards: {cards}")
+                                   .format(name=client.name, id=repr(card_id), cards=_listed(mine)))
     else:
         can = usable(mine, client.id, day)
         if len(can) != 1:
-            raise CardRefusedError(f"--use-card: {client.name} has {len(can)} usable cards; "
-                                   f"name one with --card ID: {_listed(mine)}")
+            raise CardRefusedError(_("--use-card: {name} has {count} usable cards; name one "
+                                     "with --card ID: {cards}").format(
+                name=client.name, count=len(can), cards=_listed(mine)))
         chosen = can[0]
     _require_can_pay(chosen, day, amount)
     return chosen
@@ -119,23 +120,25 @@ def paying_card(held: Iterable[CardState], client: model.Client, day: date,
 def _require_can_pay(state: CardState, day: date, amount: Decimal | None) -> None:
     card = state.card
     if state.expired(day):
-        raise CardRefusedError(f"--card: {card.id} ({card.type}) expired on {card.until}; "
-                               f"left on it: {state.left_text() or 'nothing'}")
+        raise CardRefusedError(_("--card: {id} ({type}) expired on {day}; left on it: {left}")
+                               .format(id=card.id, type=card.type, day=card.until,
+                                       left=state.left_text() or _("nothing")))
     if state.sessions is not None and state.sessions <= 0:
-        raise CardRefusedError(f"--card: {card.id} ({card.type}) is used up (0 sessions "
-                               "left); top it up with salonctl card top-up")
+        raise CardRefusedError(_("--card: {id} ({type}) is used up (0 sessions left); top it up "
+                                 "with salonctl card top-up").format(id=card.id, type=card.type))
     if state.balance is not None:
         if amount is None:
-            raise CardRefusedError(f"--amount: {card.id} holds money ({state.balance} left); "
-                                   "give the visit's amount to take off it")
+            raise CardRefusedError(_("--amount: {id} holds money ({left} left); give the visit's "
+                                     "amount to take off it").format(id=card.id, left=state.balance))
         if amount > state.balance:
-            raise CardRefusedError(f"--card: {card.id} ({card.type}) has {state.balance} left, "
-                                   f"less than {amount}; top it up or pay the rest apart")
+            raise CardRefusedError(_("--card: {id} ({type}) has {left} left, less than {amount}; "
+                                     "top it up or pay the rest apart").format(
+                id=card.id, type=card.type, left=state.balance, amount=amount))
 
 
 def _listed(held: list[CardState]) -> str:
-    return ", ".join(f"{s.card.id} {s.card.type} ({s.left_text() or '-'} left)" for s in held) \
-        or "none"
+    return ", ".join(_("{id} {type} ({left} left)").format(
+        id=s.card.id, type=s.card.type, left=s.left_text() or "-") for s in held) or _("none")
 
 
 def takings(history: model.History) -> list[tuple[date, Decimal]]:

@@ -22,6 +22,7 @@ from typing import Any
 from salonctl import fsutil, model, schema, yamlio
 from salonctl.catalogue import Item, StockIn
 from salonctl.errors import DataError, Problem
+from salonctl.i18n import _
 
 FILE = "products.yaml"
 HEADER = ("# The salon's products: price, days one lasts a client, unit, low-stock level, and\n"
@@ -30,7 +31,7 @@ HEADER = ("# The salon's products: price, days one lasts a client, unit, low-sto
 
 def _stock_in(value: Any) -> StockIn:
     if not isinstance(value, Mapping) or not {"date", "qty"} <= set(value) <= {"date", "qty", "by"}:
-        raise schema.InvalidValue("each is {date: YYYY-MM-DD, qty: N}")
+        raise schema.InvalidValue(_("each is {date: YYYY-MM-DD, qty: N}"))
     by = value.get("by")
     return StockIn(schema.a_date(value["date"]), schema.integer(1, schema.MAX_COUNT)(value["qty"]),
                    schema.text(by) if by is not None else None)
@@ -59,7 +60,8 @@ def _items(text: str, shown: str) -> tuple[list[Item], list[Problem]]:
     if problems or raw is None:
         return [], problems
     if not isinstance(raw, list):
-        return [], [Problem(shown, 1, 1, "products.yaml is a list of products, each '- name: ...'")]
+        return [], [Problem(shown, 1, 1,
+                            _("products.yaml is a list of products, each '- name: ...'"))]
     items, seen = [], set()
     for record in raw:
         at = record.position if isinstance(record, yamlio.LocatedDict) else (1, 1)
@@ -68,7 +70,8 @@ def _items(text: str, shown: str) -> tuple[list[Item], list[Problem]]:
         if values is None:
             continue
         if values["name"].casefold() in seen:
-            problems.append(Problem(shown, *at, f"product {values['name']!r} is listed twice"))
+            problems.append(Problem(shown, *at, _("product {name} is listed twice").format(
+                name=repr(values["name"]))))
         seen.add(values["name"].casefold())
         items.append(Item(**{**values, "stock_in": tuple(values.get("stock_in", ()))}))
     return items, problems

@@ -8,13 +8,15 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from salonctl import model, schema, yamlio
+from salonctl import merging, model, schema, yamlio
 from salonctl.errors import Problem, UsageError
+from salonctl.i18n import _
 
 JOURNAL_DIR = "journal"
 
@@ -81,7 +83,7 @@ def refuse_as_arguments(problems: list[Problem]) -> None:
     """Problems with values a command was given, as the arguments that gave them (exit 2)."""
     if not problems:
         return
-    field, _, message = problems[0].message.partition(": ")
+    field, _sep, message = problems[0].message.partition(": ")
     option = _OPTION_FOR.get(field) or f"--{field.replace('_', '-')}"
     raise UsageError(f"{option}: {message}" if message else problems[0].message)
 
@@ -177,7 +179,7 @@ def entries_from(
 ) -> tuple[list[tuple[Any, str, int]], list[Problem]]:
     entries, problems = [], []
     if month is None:
-        problems.append(Problem(where, 1, 1, "a journal file is named YYYY-MM.yaml"))
+        problems.append(Problem(where, 1, 1, _("a journal file is named YYYY-MM.yaml")))
     for item in raw:
         at = item.position if isinstance(item, yamlio.LocatedDict) else (1, 1)
         cls, fields = kind.variant_for(item)
@@ -190,7 +192,8 @@ def entries_from(
         if month and (entry.date.year, entry.date.month) != month:
             problems.append(Problem(
                 where, *at,
-                f"entry dated {entry.date} belongs in {entry.date:%Y-%m}.yaml; move the line there",
+                _("entry dated {day} belongs in {month}.yaml; move the line there").format(
+                    day=entry.date, month=f"{entry.date:%Y-%m}"),
             ))
         entries.append((entry, where, at[0]))
     return entries, problems
@@ -200,10 +203,12 @@ def _entry_order(entry: Any, item: yamlio.LocatedDict, where: str) -> list[Probl
     """Days within one entry that must come in order."""
     if isinstance(entry, model.Call) and entry.callback and entry.callback <= entry.date:
         return [Problem(where, *item.where("callback"),
-                        f"callback: {entry.callback} is not after the call's day {entry.date}")]
+                        _("callback: {callback} is not after the call's day {day}").format(
+                            callback=entry.callback, day=entry.date))]
     if isinstance(entry, model.Course) and entry.end < entry.start:
         return [Problem(where, *item.where("end"),
-                        f"end: {entry.end} is before the course's start {entry.start}")]
+                        _("end: {end} is before the course's start {start}").format(
+                            end=entry.end, start=entry.start))]
     if isinstance(entry, model.Correction):
         try:
             corrected_fields(entry)
@@ -217,24 +222,26 @@ def corrected_fields(correction: model.Correction) -> dict[str, Any]:
     """The values a correction sets, read by the corrected entry's own fields."""
     prefix = correction.corrects.split("-", 1)[0]
     if prefix not in CORRECTABLE:
-        raise schema.InvalidValue(
-            f"corrects: {correction.corrects!r} is not the id of a visit, appointment, card, "
-            "course, call or complaint")
+        raise schema.InvalidValue(_(
+            "corrects: {id} is not the id of a visit, appointment, card, course, call or "
+            "complaint").format(id=repr(correction.corrects)))
     if correction.void == bool(correction.changes):
-        raise schema.InvalidValue("a correction either voids (void: true) or sets changes")
-    _, fields = CORRECTABLE[prefix]
+        raise schema.InvalidValue(_("a correction either voids (void: true) or sets changes"))
+    fields = CORRECTABLE[prefix][1]
     known = {spec.name: spec for spec in fields if spec.name not in FIXED_FIELDS}
     values: dict[str, Any] = {}
     for name, written in json.loads(correction.changes or "{}").items():
         if name not in known:
-            raise schema.InvalidValue(f"changes: {name!r} cannot be set; it can set: "
-                                      f"{', '.join(known)}")
+            raise schema.InvalidValue(_("changes: {name} cannot be set; it can set: {fields}")
+                                      .format(name=repr(name), fields=", ".join(known)))
         try:
             values[name] = known[name].read(written) if written is not None else None
         except schema.InvalidValue as error:
-            raise schema.InvalidValue(f"changes: {name}: {error}") from None
+            raise schema.InvalidValue(_("changes: {name}: {error}").format(
+                name=name, error=error)) from None
         if values[name] is None and known[name].required:
-            raise schema.InvalidValue(f"changes: {name} is needed; it cannot be emptied")
+            raise schema.InvalidValue(_("changes: {name} is needed; it cannot be emptied").format(
+                name=name))
     return values
 
 
@@ -254,9 +261,12 @@ def apply_corrections(entries: list[Any], corrections: list[model.Correction]) -
     return kept
 
 
-def history_from(entries: list[tuple[Any, str, int]]) -> model.History:
+def history_from(entries: list[tuple[Any, str, int]],
+                 kept: Mapping[str, str] | None = None) -> model.History:
+    """The journals' entries as history: corrected, and a merged client's read as the kept
+    client's (`kept`, from `merging.kept_ids`)."""
     grouped: dict[str, list[Any]] = {name: [] for name in HISTORY_FIELD.values()}
-    for entry, _, _ in entries:
+    for entry, _where, _line in merging.entries_seen(entries, kept or {}):
         grouped[HISTORY_FIELD[type(entry)]].append(entry)
     corrections = sorted(grouped["corrections"], key=_entry_key)
     if corrections:

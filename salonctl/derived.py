@@ -28,11 +28,23 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from salonctl import __version__, cache, cards, codec, flowline, fsutil, model, rulebook, schema, yamlio
+from salonctl import (
+    __version__,
+    cache,
+    cards,
+    codec,
+    flowline,
+    fsutil,
+    merging,
+    model,
+    rulebook,
+    schema,
+    yamlio,
+)
 from salonctl.errors import StoreIOError
 
 FILE = "derived.sqlite3"
-FORMAT = f"salonctl {__version__} derived 8"
+FORMAT = f"salonctl {__version__} derived 9"
 RACY_NS = 3_000_000_000  # an mtime this close to when it was recorded may hide a change
 _FORGET_ALL = "UPDATE clients SET quiet_from = NULL, quiet_until = NULL, day = NULL, result = NULL"
 # A client's evaluated day: the result's text, her caller, must (0/1), priority, days lapsed
@@ -49,7 +61,7 @@ CREATE TABLE clients(id TEXT PRIMARY KEY, seq INTEGER NOT NULL, bucket TEXT NOT 
                      phone TEXT NOT NULL, name TEXT NOT NULL, note TEXT NOT NULL,
                      quiet_from TEXT, quiet_until TEXT, day TEXT, result TEXT,
                      caller TEXT, must INTEGER, priority INTEGER, lapse INTEGER,
-                     spent_cents INTEGER);
+                     spent_cents INTEGER, merged_into TEXT);
 CREATE INDEX clients_by_referrer ON clients(referred_by);
 CREATE INDEX clients_by_phone ON clients(phone);
 CREATE TABLE entries(id TEXT PRIMARY KEY, owner TEXT NOT NULL, client TEXT NOT NULL,
@@ -112,19 +124,29 @@ class Derived:
         """The clients who may be due on `day`: every one not known quiet on it."""
         text = day.isoformat()
         return [row[0] for row in self.db.execute(
-            "SELECT id FROM clients WHERE quiet_from IS NULL OR ? < quiet_from "
-            "OR ? >= quiet_until ORDER BY seq", (text, text))]
+            "SELECT id FROM clients WHERE merged_into IS NULL AND (quiet_from IS NULL "
+            "OR ? < quiet_from OR ? >= quiet_until) ORDER BY seq", (text, text))]
 
     def clients(self, ids: Iterable[str]) -> list[model.Client]:
         return [cache.decode(model.Client, json.loads(record))
                 for (record,) in self._select("SELECT record FROM clients WHERE id IN ({}) "
                                               "ORDER BY seq", list(ids))]
 
+    def client(self, client_id: str) -> model.Client:
+        """One client the store holds, by id."""
+        return self.clients([client_id])[0]
+
+    def merged_into(self, client_id: str) -> list[str]:
+        """The records merged into this client."""
+        return [row[0] for row in self.db.execute(
+            "SELECT id FROM clients WHERE merged_into = ? ORDER BY seq", (client_id,))]
+
     def guests_of(self, ids: Iterable[str]) -> list[model.Client]:
         wanted = set(ids)
         return [cache.decode(model.Client, json.loads(record))
                 for (client_id, record) in self._select(
-                    "SELECT id, record FROM clients WHERE referred_by IN ({}) ORDER BY seq",
+                    "SELECT id, record FROM clients WHERE referred_by IN ({}) "
+                    "AND merged_into IS NULL ORDER BY seq",
                     list(wanted))
                 if client_id not in wanted]
 
@@ -136,7 +158,7 @@ class Derived:
                 " FROM entries WHERE owner IN ({0}) OR client IN ({0})", list(ids)):
             entries += [(cache.decode(cache.TYPES[kind], fields), "", 0)
                         for kind, fields in json.loads(records or "[]")]
-        return codec.history_from(entries)
+        return codec.history_from(entries, _kept_ids(self))
 
     def _select(self, sql: str, values: list[str], *first: str) -> Iterator[tuple[Any, ...]]:
         """`sql` with its `IN ({0})` lists filled with `values`, in chunks SQLite can bind."""
@@ -224,10 +246,17 @@ class Derived:
     def consultants(self) -> set[str]:
         """Every consultant named in a client file."""
         return {row[0] for row in self.db.execute(
-            "SELECT DISTINCT json_extract(record, '$.consultant') FROM clients") if row[0]}
+            "SELECT DISTINCT json_extract(record, '$.consultant') FROM clients "
+            "WHERE merged_into IS NULL") if row[0]}
 
     def all_ids(self) -> list[str]:
-        return [row[0] for row in self.db.execute("SELECT id FROM clients ORDER BY seq")]
+        """Every client's id (not a merged record's), in file order."""
+        return [row[0] for row in self.db.execute(
+            "SELECT id FROM clients WHERE merged_into IS NULL ORDER BY seq")]
+
+    def used_ids(self) -> set[str]:
+        """Every id a client record holds, merged or not: none may be given again."""
+        return {row[0] for row in self.db.execute("SELECT id FROM clients")}
 
     def forecasts(self, span: str, day: date) -> dict[str, set[date]]:
         """Each client's forecast call days over `span` that still hold on `day`."""
@@ -451,8 +480,9 @@ def _read_tail(derived: Derived, path: str, tail: bytes) -> set[str]:
     if problems:
         raise Rebuild
     touched: set[str] = set()
+    kept = _kept_ids(derived)
     for entry, _, _ in entries:
-        owner = _owner(derived, entry)
+        owner = _owner(derived, entry, kept)
         try:
             derived.db.execute("INSERT INTO entries VALUES (?, ?, ?, ?, ?)",
                                (entry.id, owner, entry.client, type(entry).__name__,
@@ -463,13 +493,14 @@ def _read_tail(derived: Derived, path: str, tail: bytes) -> set[str]:
     return touched
 
 
-def _owner(derived: Derived, entry: Any) -> str:
-    """Whose book an entry belongs in: a cancellation or a closure goes with what it ends."""
+def _owner(derived: Derived, entry: Any, kept: dict[str, str]) -> str:
+    """Whose book an entry belongs in: a cancellation or a closure goes with what it ends,
+    a merged client's with the kept client."""
     if derived.db.execute("SELECT 1 FROM clients WHERE id = ?", (entry.client,)).fetchone() is None:
         raise Rebuild  # an entry of nobody
     target = _target(entry)
     if not target:
-        return str(entry.client)
+        return kept.get(entry.client, str(entry.client))
     found = derived.db.execute("SELECT owner, kind FROM entries WHERE id = ?",
                                (target,)).fetchone()
     if found is None or not _ends_kind(entry, found[1]):
@@ -492,15 +523,18 @@ def _reread_bucket(derived: Derived, path: str, data: bytes) -> set[str]:
     if set(old) - {c.id for c in clients}:
         raise Rebuild  # a client taken out of the file
     base = _bucket_index(derived.root, path) * BUCKET_STRIDE
+    kept = _kept_ids(derived)
     changed: set[str] = set()
     for position, client in enumerate(clients):
-        record = cache.encode_json(client)
-        if old.get(client.id) == record:
+        row = _client_row(client, base + position, path, kept)
+        if old.get(client.id) == row[4] and client.merged_into == kept.get(client.id):
             continue
+        if client.merged_into or client.id in kept:
+            raise Rebuild  # a merge made or undone: whose entries are whose is read anew
         if client.id not in old and derived.db.execute(
                 "SELECT 1 FROM clients WHERE id = ?", (client.id,)).fetchone():
             raise Rebuild  # an id used in two files
-        derived.db.execute(_PUT_CLIENT, _client_row(client, base + position, path, record))
+        derived.db.execute(_PUT_CLIENT, row)
         changed.add(client.id)
     _require_referrers(derived, clients)
     return changed
@@ -525,13 +559,23 @@ _TAKINGS = (
     "AND coalesce(json_extract(record, '$.price'), json_extract(record, '$.amount')) IS NOT NULL")
 BUCKET_STRIDE = 1_000_000  # a client's order: her file's place, then hers in the file
 _PUT_CLIENT = ("INSERT OR REPLACE INTO clients VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, "
-               "NULL, NULL, NULL, NULL, NULL, NULL)")
+               "NULL, NULL, NULL, NULL, NULL, NULL, ?)")
 
 
-def _client_row(client: model.Client, seq: int, bucket: str, record: str) -> tuple[Any, ...]:
-    """Her row: the record, and what `find` and lookups search (digits, folded text)."""
-    return (client.id, seq, bucket, client.referred_by, record, schema.phone_digits(client.phone),
-            client.name.casefold(), (client.note or "").casefold())
+def _client_row(client: model.Client, seq: int, bucket: str, kept: dict[str, str]
+                ) -> tuple[Any, ...]:
+    """Her row: her record as the salon sees it (a merged referrer read through), what `find`
+    and lookups search (digits, folded text), and whom she was merged into."""
+    seen = merging.as_seen(client, kept)
+    return (client.id, seq, bucket, seen.referred_by, cache.encode_json(seen),
+            schema.phone_digits(client.phone), client.name.casefold(),
+            (client.note or "").casefold(), kept.get(client.id))
+
+
+def _kept_ids(derived: Derived) -> dict[str, str]:
+    """The merged clients' ids -> the kept ones' (a store holds only merges that hold)."""
+    return dict(derived.db.execute(
+        "SELECT id, merged_into FROM clients WHERE merged_into IS NOT NULL"))
 
 
 def _bucket_index(root: Path, path: str) -> int:
@@ -551,7 +595,8 @@ def _rebuild(derived: Derived, salon: Any) -> bool:
     digests = {path: fsutil.digest(fsutil.read_bytes(salon.root / path)) for path in before}
     if _scan(salon.root) != before:
         return _give_up(derived)
-    owners = {entry.id: entry.client for entry, _, _ in entries}
+    kept = merging.kept_ids(c for bucket in buckets for c in bucket.clients)
+    owners = {entry.id: kept.get(entry.client, entry.client) for entry, _, _ in entries}
     db = derived.db
     with derived._transaction():
         for statement in _SCHEMA.split(";"):
@@ -560,11 +605,11 @@ def _rebuild(derived: Derived, salon: Any) -> bool:
         db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
         db.executemany(_PUT_CLIENT, (
             _client_row(client, index * BUCKET_STRIDE + position,
-                        bucket.path.relative_to(salon.root).as_posix(), cache.encode_json(client))
+                        bucket.path.relative_to(salon.root).as_posix(), kept)
             for index, bucket in enumerate(buckets)
             for position, client in enumerate(bucket.clients)))
         db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?)", (
-            (entry.id, owners.get(_target(entry), entry.client), entry.client,
+            (entry.id, owners.get(_target(entry), owners[entry.id]), entry.client,
              type(entry).__name__, cache.encode_json(entry)) for entry, _, _ in entries))
         for path, (size, mtime_ns) in before.items():
             _record_file(derived, path, size, mtime_ns, digests[path])

@@ -7,9 +7,6 @@ pattern here, so the engine and the translation cannot drift apart.
 
 from __future__ import annotations
 
-import functools
-import re
-
 from salonctl import i18n
 from salonctl.i18n import N_
 
@@ -37,21 +34,12 @@ PATTERNS = (WINDOW_CLOSED, NO_ANSWER, CLOSED, REACHED_ON, HELD_FOR_COMPLAINT, DE
             FOR_KEY, NOT_FOR_KEY, FOR_GENDER, HELD_BY_LIMIT, *OUTCOMES)
 
 
-@functools.cache
-def _matcher(pattern: str) -> re.Pattern[str]:
-    parts = re.split(r"\{(\w+)\}", pattern)
-    regex = "".join(re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)"
-                    for index, part in enumerate(parts))
-    return re.compile(regex)
-
-
 def spoken(detail: str, language: str) -> str:
     """`detail` in `language`; a detail of no known pattern is shown as it is."""
     if language == "en" or not detail:
         return detail
-    speaker = i18n.translator(language)
-    for pattern in PATTERNS:
-        found = _matcher(pattern).fullmatch(detail)
-        if found:
-            return speaker.gettext(pattern).format(**found.groupdict())
-    return detail
+    found = i18n.instance_of(detail, PATTERNS)
+    if found is None:
+        return detail
+    pattern, blanks = found
+    return i18n.translator(language).gettext(pattern).format(**blanks)

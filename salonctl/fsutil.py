@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 from salonctl.errors import ConflictError, StoreIOError
+from salonctl.i18n import _
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -69,8 +70,8 @@ def read_at(fd: int, size: int, offset: int) -> bytes:
 def refuse_link(path: Path) -> None:
     """salonctl writes only real files: a symbolic link there is an error naming it."""
     if path.is_symlink():
-        raise StoreIOError(path, "is a symbolic link; salonctl writes only regular files inside "
-                                 "the salon folder. Replace the link with the file itself")
+        raise StoreIOError(path, _("is a symbolic link; salonctl writes only regular files "
+                                   "inside the salon folder. Replace the link with the file itself"))
 
 
 def digest(data: bytes) -> str:
@@ -114,8 +115,8 @@ def settle(folder: Path) -> None:
     try:
         fsync_dir(folder)
     except StoreIOError as error:
-        print(f"salonctl: warning: {error}; the change was made, but the disk did not confirm "
-              "it: check the disk", file=sys.stderr)
+        print("salonctl: " + _("warning: {error}; the change was made, but the disk did not "
+                               "confirm it: check the disk").format(error=error), file=sys.stderr)
 
 
 def reason(error: OSError) -> str:
@@ -173,10 +174,8 @@ def write_atomic(path: Path, data: bytes, expected_digest: str | None = None) ->
 def _refuse_if_changed(path: Path, expected_digest: str) -> None:
     current = digest(path.read_bytes()) if path.exists() else digest(b"")
     if current != expected_digest:
-        raise ConflictError(
-            f"{path}: the file changed on disk since salonctl read it; "
-            "nothing was written. Run the command again."
-        )
+        raise ConflictError(_("{path}: the file changed on disk since salonctl read it; "
+                              "nothing was written. Run the command again.").format(path=path))
 
 
 def append_line(path: Path, line: bytes) -> str | None:

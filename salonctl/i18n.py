@@ -164,3 +164,20 @@ def quote(text: str) -> str:
     """A .po string literal: the escapes gettext knows, UTF-8 kept as it is."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
     return f'"{escaped}"'
+
+
+@functools.cache
+def _matcher(pattern: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", pattern)
+    return re.compile("".join(re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)"
+                              for index, part in enumerate(parts)), re.DOTALL)
+
+
+def instance_of(text: str, patterns: tuple[str, ...]) -> tuple[str, dict[str, str]] | None:
+    """The first message pattern ("she visited on {day}") `text` is written from, and what
+    fills its blanks: for text made in English elsewhere and shown translated here."""
+    for pattern in patterns:
+        found = _matcher(pattern).fullmatch(text)
+        if found:
+            return pattern, found.groupdict()
+    return None

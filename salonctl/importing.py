@@ -11,12 +11,13 @@ brought to the files' (2026/11/24 -> 2026-11-24, ¥1,280.00 -> 1280.00, 是 -> t
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from salonctl import model, schema
+from salonctl.i18n import _
 
 EXTRA = "\0extra"  # the file reader's key for a row's cells beyond the header's columns
 
@@ -61,7 +62,9 @@ SYNONYMS: dict[str, dict[str, str]] = {
                "次数": "sessions", "实收": "price"},
 }
 FIELDS: dict[str, tuple[schema.Field, ...]] = {
-    "clients": schema.CLIENT_FIELDS, "visits": schema.VISIT_FIELDS,
+    # a merge is made in the salon (`client merge`), not brought in
+    "clients": tuple(f for f in schema.CLIENT_FIELDS if f.name != "merged_into"),
+    "visits": schema.VISIT_FIELDS,
     "calls": schema.CALL_FIELDS, "cards": schema.CARD_FIELDS,
     "appointments": schema.APPOINTMENT_FIELDS, "courses": schema.COURSE_FIELDS,
     "complaints": schema.COMPLAINT_FIELDS, "topups": schema.TOPUP_FIELDS,
@@ -123,8 +126,9 @@ def read_rows(kind: str, rows: Sequence[Mapping[str, Any]], mapping: Mapping[str
             continue  # an empty line between records
         values, keys, errors = {}, {}, []
         if EXTRA in row:
-            errors.append(f"{where}:{number}: {len(row[EXTRA])} cell(s) beyond the last column "
-                          "(a value with a comma must be in quotes)")
+            errors.append(f"{where}:{number}: " + _("{count} cell(s) beyond the last column (a "
+                                                    "value with a comma must be in quotes)").format(
+                count=len(row[EXTRA])))
         for header, name in mapping.items():
             cell = row.get(header)
             if name in CLIENT_KEYS and kind != "clients":
@@ -137,11 +141,13 @@ def read_rows(kind: str, rows: Sequence[Mapping[str, Any]], mapping: Mapping[str
                     values[name] = specs[name].read(raw)
             except schema.InvalidValue as error:
                 errors.append(f"{where}:{number}: {header}: {error}")
-        errors += [f"{where}:{number}: {spec.name}: missing (map a column to it with --map)"
+        errors += [f"{where}:{number}: " + _("{field}: missing (map a column to it with --map)")
+                   .format(field=spec.name)
                    for spec in FIELDS[kind]
                    if spec.required and spec.name not in values and spec.name not in ("id", "client")]
         if kind != "clients" and not keys:
-            errors.append(f"{where}:{number}: no client: give a client, phone or name column")
+            errors.append(f"{where}:{number}: " + _("no client: give a client, phone or name "
+                                                    "column"))
         problems += errors
         if not errors:
             parsed.append(Parsed(number, values, keys))
@@ -204,20 +210,32 @@ def _product(text: str) -> dict[str, Any]:
     return found
 
 
-def match_client(keys: Mapping[str, str], clients: Sequence[model.Client]) -> model.Client | str:
+def match_client(keys: Mapping[str, str], clients: Sequence[model.Client],
+                 merged: Mapping[str, model.Client] | None = None) -> model.Client | str:
     """The client a row names: by id, else phone, else a name only one client has; else
-    why not."""
+    why not. A record merged into another (`merged`: its id -> the kept client) names the
+    kept client."""
+    merged = merged or {}
+
+    def distinct(found: Iterable[model.Client]) -> list[model.Client]:
+        clients_found: dict[str, model.Client] = {}
+        for client in found:
+            kept = merged.get(client.id, client)
+            clients_found.setdefault(kept.id, kept)
+        return list(clients_found.values())
+
     by_id = {c.id: c for c in clients}
     if keys.get("client") in by_id:
-        return by_id[keys["client"]]
+        return distinct([by_id[keys["client"]]])[0]
     phone = schema.phone_digits(keys.get("phone", "") or keys.get("client", ""))
     if len(phone) >= 5:
-        found = [c for c in clients if schema.phone_digits(c.phone) == phone]
+        found = distinct(c for c in clients if schema.phone_digits(c.phone) == phone)
         if len(found) == 1:
             return found[0]
     name = (keys.get("client_name") or keys.get("client") or "").casefold()
-    named = [c for c in clients if c.name.casefold() == name]
+    named = distinct(c for c in clients if c.name.casefold() == name)
     if len(named) == 1:
         return named[0]
     shown = ", ".join(f"{k} {v!r}" for k, v in keys.items())
-    return f"no one client is {shown}" + ("; several clients have that name" if named else "")
+    return _("no one client is {keys}").format(keys=shown) + (
+        _("; several clients have that name") if named else "")

@@ -24,6 +24,7 @@ from typing import Protocol
 
 from salonctl import fsutil
 from salonctl.errors import LockBusyError, StoreIOError
+from salonctl.i18n import _
 
 try:
     import fcntl
@@ -63,11 +64,12 @@ def _wait_for(lock: _Lock, lock_path: Path, holder_path: Path, wait_seconds: flo
         waited = time.monotonic() - start
         holder = _holder_of(holder_path)
         if waited >= wait_seconds:
-            raise LockBusyError(f"the salon is busy: {holder} is writing to it ({lock_path}); "
-                                "try again in a moment")
+            raise LockBusyError(_("the salon is busy: {holder} is writing to it ({path}); try "
+                                  "again in a moment").format(holder=holder, path=lock_path))
         if waited >= min(NOTICE_SECONDS, wait_seconds) and not told:
-            print(f"salonctl: waiting for {holder} to finish writing "
-                  f"(giving up after {wait_seconds:.0f} s)", file=sys.stderr)
+            print("salonctl: " + _("waiting for {holder} to finish writing (giving up after "
+                                   "{seconds} s)").format(holder=holder, seconds=f"{wait_seconds:.0f}"),
+                  file=sys.stderr)
             told = True
         time.sleep(POLL_SECONDS)
 

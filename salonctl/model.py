@@ -64,6 +64,9 @@ class Client:
     note: str | None = None
     since: dt.date | None = None
     salutation: str | None = None  # how a script addresses her, when the default is wrong
+    # The client this record was a second entry of (`client merge`): her record is kept,
+    # hidden, and every journal entry that names her is read as that client's.
+    merged_into: str | None = None
 
 
 @dataclass(frozen=True)

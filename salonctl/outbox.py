@@ -15,6 +15,7 @@ from typing import Any
 
 from salonctl import fsutil, yamlio
 from salonctl.errors import DataError, Problem
+from salonctl.i18n import _
 
 OUTBOX_DIR = "outbox"
 STATES = ("pending", "sent", "failed", "unknown")
@@ -59,11 +60,12 @@ def _entry(item: Any, where: str) -> Entry:
                       item.get("kind", "sheet"))
     except (KeyError, TypeError):
         raise DataError([Problem(where, line, column,
-                                 "an outbox line is {day, to, message_id, status}")]) from None
+                                 _("an outbox line is {day, to, message_id, status}"))]) from None
     if entry.status not in STATES or not isinstance(entry.day, date) \
             or entry.kind not in ("sheet", "report"):
         raise DataError([Problem(where, line, column,
-                                 f"status must be one of {', '.join(STATES)}")])
+                                 _("status must be one of {states}").format(
+                                     states=", ".join(STATES)))])
     return entry
 
 

@@ -40,6 +40,11 @@ HEADERS = (
     N_("price"), N_("days"), N_("low_at"), N_("offers"), N_("figure"), N_("value"),
     N_("booked"), N_("card_use"), N_("revenue"), N_("service"), N_("product"),
     N_("spend_12m"), N_("visits_12m"), N_("tier"),
+    # a client's fields, as `client show` labels them
+    N_("gender"), N_("birthday"), N_("lunar_birthday"), N_("lunar_leap"), N_("key"),
+    N_("referred_by"), N_("source"), N_("channel"), N_("email"), N_("do_not_contact"),
+    N_("skin_type"), N_("allergies"), N_("preferences"), N_("hobbies"), N_("since"),
+    N_("salutation"), N_("merged"),
 )
 
 
@@ -90,7 +95,7 @@ def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else ""
+        return _("yes") if value else ""
     if isinstance(value, list | tuple):
         return "; ".join(cell_text(item) for item in value)
     if isinstance(value, dict):

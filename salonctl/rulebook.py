@@ -14,6 +14,7 @@ from typing import Any
 
 from salonctl import fsutil, model, rulefile, schema, scripts, yamlio
 from salonctl.errors import DataError, Problem
+from salonctl.i18n import _
 from salonctl.ruleset import Rule
 from salonctl.yamlio import LocatedDict
 
@@ -113,7 +114,8 @@ def _one_script(name: str, library: dict[str, scripts.Template], allowed: frozen
     template = library.get(name)
     if template is None:
         return [Problem(rules_path, line, 3,
-                        f"script {name!r} does not exist; add {TEMPLATES_DIR}/<language>/{name}.txt")]
+                        _("script {name} does not exist; add {folder}/<language>/{file}.txt")
+                        .format(name=repr(name), folder=TEMPLATES_DIR, file=name))]
     return template.problems(allowed)
 
 
@@ -199,7 +201,7 @@ def read_cycle(raw: Any, where: str) -> tuple[model.Cycle | None, list[Problem]]
             months.append(model.CycleMonth(**{"wants": "", "focus": (), **month}))
     if sorted(m.month for m in months) != list(range(1, 13)) and not problems:
         line, column = raw.where("months")
-        problems.append(Problem(where, line, column, "months: give each month 1-12 once"))
+        problems.append(Problem(where, line, column, _("months: give each month 1-12 once")))
     if problems or rush is None:
         return None, problems
     return model.Cycle(tuple(sorted(months, key=lambda m: m.month)), rush["weight"],

@@ -8,6 +8,7 @@ from typing import Any
 from salonctl import model, schema
 from salonctl.calendar import HOLIDAYS
 from salonctl.errors import Problem
+from salonctl.i18n import _
 from salonctl.ruleset import ANCHORS, CHANNELS, REFS, STOPS, UNITS, Conditions, Rule
 from salonctl.yamlio import LocatedDict
 
@@ -18,7 +19,8 @@ def _month_day(value: Any) -> str:
     try:
         day = schema.parse_date(f"2028-{text}")
     except schema.InvalidValue:
-        raise schema.InvalidValue(f"{text!r} is not a day of the year; expected MM-DD") from None
+        raise schema.InvalidValue(_("{text} is not a day of the year; expected MM-DD").format(
+            text=repr(text))) from None
     return f"{day.month:02d}-{day.day:02d}"
 
 
@@ -29,7 +31,7 @@ def _offset(value: Any) -> int:
 
 def _window(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict) or not set(value) <= {"early", "late"}:
-        raise schema.InvalidValue("must be {early: DAYS, late: DAYS}; late: null keeps it open")
+        raise schema.InvalidValue(_("must be {early: DAYS, late: DAYS}; late: null keeps it open"))
     early = schema.integer(0, 60)(value.get("early", 0))
     late = value.get("late", 0)
     return {"early": early, "late": None if late is None else schema.integer(0, 400)(late)}
@@ -37,7 +39,7 @@ def _window(value: Any) -> dict[str, Any]:
 
 def _yearly(value: Any) -> tuple[str, str]:
     if not isinstance(value, dict) or set(value) != {"from", "to"}:
-        raise schema.InvalidValue("must be {from: MM-DD, to: MM-DD}")
+        raise schema.InvalidValue(_("must be {from: MM-DD, to: MM-DD}"))
     return _month_day(value["from"]), _month_day(value["to"])
 
 
@@ -76,10 +78,11 @@ RULE_FIELDS = (
 def read_rules(raw: Any, where: str) -> tuple[list[Rule], list[Problem]]:
     """Every rule of a rules file, or a problem at the line of each bad one."""
     if raw is None or raw == []:
-        return [], [Problem(where, 1, 1, "the rules file holds no rules, so no call would ever "
-                                         "be due; switch rules off with 'enabled: false' instead")]
+        return [], [Problem(where, 1, 1, _("the rules file holds no rules, so no call would "
+                                           "ever be due; switch rules off with 'enabled: false' "
+                                           "instead"))]
     if not isinstance(raw, list):
-        return [], [Problem(where, 1, 1, "a rules file is a list of rules, each '- id: ...'")]
+        return [], [Problem(where, 1, 1, _("a rules file is a list of rules, each '- id: ...'"))]
     rules: list[Rule] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
@@ -90,7 +93,8 @@ def read_rules(raw: Any, where: str) -> tuple[list[Rule], list[Problem]]:
             continue
         if rule.id in seen:
             problems.append(Problem(where, rule.line, 3,
-                                    f"rule id {rule.id!r} is used twice (also line {seen[rule.id]})"))
+                                    _("rule id {id} is used twice (also line {line})").format(
+                                        id=repr(rule.id), line=seen[rule.id])))
         seen[rule.id] = rule.line
         rules.append(rule)
     return rules, problems
@@ -123,12 +127,13 @@ def _coherence(rule: Rule, item: LocatedDict, where: str) -> list[Problem]:
     """What each anchor needs: a holiday names which, a yearly window its dates."""
     needs = {"holiday": rule.holiday, "yearly": rule.yearly}
     problems = [
-        Problem(where, *item.position, f"anchor {rule.anchor} needs '{key}:'")
+        Problem(where, *item.position, _("anchor {anchor} needs '{key}:'").format(
+            anchor=rule.anchor, key=key))
         for key, value in needs.items() if rule.anchor == key and value is None
     ]
     if rule.products and rule.anchor != "purchase":
         problems.append(Problem(where, *item.where("products"),
-                                "products: only a purchase anchor has products"))
+                                _("products: only a purchase anchor has products")))
     if not rule.offsets:
-        problems.append(Problem(where, *item.where("offsets"), "offsets: give at least one"))
+        problems.append(Problem(where, *item.where("offsets"), _("offsets: give at least one")))
     return problems

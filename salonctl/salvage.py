@@ -15,6 +15,7 @@ from typing import Any
 
 from salonctl import yamlio
 from salonctl.errors import Problem
+from salonctl.i18n import _
 
 CLIENT_ID = re.compile(r"^\s*-?\s*\{?\s*id:\s*['\"]?([A-Za-z0-9_-]{1,64})", re.MULTILINE)
 ENTRY_CLIENT = re.compile(r"client:\s*['\"]?([A-Za-z0-9_-]{1,64})")
@@ -34,7 +35,7 @@ def records(text: str, where: str) -> tuple[list[Any], list[Problem]]:
     starts = _starts(lines)
     if not starts:  # no record to be had: the file's own problem
         return [], yamlio.parse(text, where)[1] or [
-            Problem(where, 1, 1, "a list of records was expected, each starting with '- '")]
+            Problem(where, 1, 1, _("a list of records was expected, each starting with '- '"))]
     found: list[Any] = []
     problems: list[Problem] = []
     if starts[0] > 0:  # lines before the first record belong to none: they must read alone
@@ -45,7 +46,7 @@ def records(text: str, where: str) -> tuple[list[Any], list[Problem]]:
         if isinstance(raw, list):
             found += raw
         elif not wrong:  # it read, but as something else than a record
-            problems.append(Problem(where, first + 1, 1, "expected a record here, '- ...'"))
+            problems.append(Problem(where, first + 1, 1, _("expected a record here, '- ...'")))
     return found, problems
 
 

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from salonctl import model
 from salonctl.errors import Problem
-from salonctl.i18n import _
+from salonctl.i18n import N_, _
 from salonctl.yamlio import Invalid as BadScalar
 from salonctl.yamlio import LocatedDict, OddNumber
 
@@ -61,8 +61,9 @@ def parse_date(text: str) -> date:
 
 def in_range(day: date) -> date:
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise InvalidValue(f"{day.isoformat()} is outside the days salonctl keeps "
-                           f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})")
+        raise InvalidValue(_("{day} is outside the days salonctl keeps ({first} to {last})")
+                           .format(day=day.isoformat(), first=FIRST_DAY.isoformat(),
+                                   last=LAST_DAY.isoformat()))
     return day
 
 
@@ -73,23 +74,24 @@ def _month_day_hint(text: str) -> str:
 
 def parse_time(text: str) -> str:
     if not _HH_MM.fullmatch(text):
-        raise InvalidValue(f"{text!r} is not a time; expected HH:MM on a 24-hour clock")
+        raise InvalidValue(_("{text} is not a time; expected HH:MM on a 24-hour clock").format(
+            text=repr(text)))
     return text
 
 
 def parse_datetime(text: str) -> tuple[date, str]:
     """'YYYY-MM-DD HH:MM' as used by `appointment --at`."""
-    day, _, time = text.strip().partition(" ")
+    day, _sep, time = text.strip().partition(" ")
     if not time:
-        raise InvalidValue(f"{text!r} is not a date and time; expected 'YYYY-MM-DD HH:MM'")
+        raise InvalidValue(_("{text} is not a date and time; expected 'YYYY-MM-DD HH:MM'").format(
+            text=repr(text)))
     return parse_date(day), parse_time(time.strip())
 
 
 def parse_id(text: str) -> str:
     if not _ID.fullmatch(text):
-        raise InvalidValue(
-            f"{text!r} is not a valid id; use 1-64 letters, digits, '-' or '_'"
-        )
+        raise InvalidValue(_("{text} is not a valid id; use 1-64 letters, digits, '-' or '_'")
+                           .format(text=repr(text)))
     return text
 
 
@@ -109,16 +111,18 @@ def phone_digits(phone: str) -> str:
 def parse_lunar(text: str, leap: bool = False) -> model.LunarBirthday:
     found = _LUNAR.fullmatch(text.strip())
     if not found:
-        raise InvalidValue(f"{text!r} is not a lunar month and day; expected MM-DD, e.g. 08-15")
+        raise InvalidValue(_("{text} is not a lunar month and day; expected MM-DD, e.g. 08-15")
+                           .format(text=repr(text)))
     month, day = int(found[1]), int(found[2])
     if not (1 <= month <= 12 and 1 <= day <= 30):
-        raise InvalidValue(f"{text!r}: a lunar month is 1-12 and a lunar day 1-30")
+        raise InvalidValue(_("{text}: a lunar month is 1-12 and a lunar day 1-30").format(
+            text=repr(text)))
     return model.LunarBirthday(month, day, leap)
 
 
 def parse_email(text: str) -> str:
     if not _EMAIL.fullmatch(text) or any(c in text for c in "\r\n\0"):
-        raise InvalidValue(f"{text!r} is not an e-mail address")
+        raise InvalidValue(_("{text} is not an e-mail address").format(text=repr(text)))
     return text
 
 
@@ -138,8 +142,8 @@ def parse_money(text: str, high: Decimal = MAX_AMOUNT, places: int = 2) -> Decim
 
 def parse_count(text: str) -> int:
     if not re.fullmatch(r"\d{1,6}", text.strip()) or int(text) > MAX_COUNT:
-        raise InvalidValue(f"{text[:40]!r} is not a count; expected a whole number from 0 to "
-                           f"{MAX_COUNT:,}")
+        raise InvalidValue(_("{text} is not a count; expected a whole number from 0 to {most}")
+                           .format(text=repr(text[:40]), most=f"{MAX_COUNT:,}"))
     return int(text)
 
 
@@ -178,18 +182,18 @@ def text(value: Any) -> str:
     if isinstance(value, BadScalar):
         value = value.text
     if not isinstance(value, str):
-        raise InvalidValue(
-            f"must be text, but YAML read {_describe(value)}; put the value in quotes"
-        )
+        raise InvalidValue(_("must be text, but YAML read {what}; put the value in quotes")
+                           .format(what=_describe(value)))
     if not value.strip():
         raise InvalidValue(_("must not be empty"))
     if len(value) > MAX_TEXT:
-        raise InvalidValue(f"is {len(value):,} characters long; at most {MAX_TEXT:,}")
+        raise InvalidValue(_("is {length} characters long; at most {most}").format(
+            length=f"{len(value):,}", most=f"{MAX_TEXT:,}"))
     bad = _CONTROL.search(value)
     if bad:
-        what = "bytes that are not UTF-8 text" if bad.group() >= "\ud800" else \
-            f"a control character (U+{ord(bad.group()):04X})"
-        raise InvalidValue(f"contains {what}; retype it")
+        what = _("bytes that are not UTF-8 text") if bad.group() >= "\ud800" else \
+            _("a control character ({code})").format(code=f"U+{ord(bad.group()):04X}")
+        raise InvalidValue(_("contains {what}; retype it").format(what=what))
     return value
 
 
@@ -197,10 +201,9 @@ def _from_text(parse: Callable[[str], Any], what: str) -> Reader:
     def read(value: Any) -> Any:
         if isinstance(value, OddNumber) or (isinstance(value, int) and not isinstance(value, bool)):
             # The value itself is not repeated: a phone number has no place in a cron e-mail.
-            raise InvalidValue(
-                f"must be written in quotes ('...'): YAML reads it as a number, which loses "
-                f"how the {what} was typed"
-            )
+            raise InvalidValue(_("must be written in quotes ('...'): YAML reads it as a "
+                                 "number, which loses how the {what} was typed").format(
+                what=_(what)))
         return parse(text(value))
 
     return read
@@ -232,8 +235,11 @@ def boolean(value: Any) -> bool:
 def integer(low: int, high: int) -> Reader:
     def read(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            plain = " written in plain digits" if isinstance(value, OddNumber) else ""
-            raise InvalidValue(f"must be a whole number from {low} to {high}{plain}")
+            if isinstance(value, OddNumber):
+                raise InvalidValue(_("must be a whole number from {low} to {high} written in "
+                                     "plain digits").format(low=low, high=high))
+            raise InvalidValue(_("must be a whole number from {low} to {high}").format(
+                low=low, high=high))
         return value
 
     return read
@@ -241,7 +247,8 @@ def integer(low: int, high: int) -> Reader:
 
 def money(value: Any, high: Decimal = MAX_AMOUNT, places: int = 2) -> Decimal:
     if isinstance(value, OddNumber):
-        raise InvalidValue(f"{value.text} is not an amount; write it in plain digits")
+        raise InvalidValue(_("{text} is not an amount; write it in plain digits").format(
+            text=value.text))
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise InvalidValue(_("must be an amount, but YAML read {what}").format(what=_describe(value)))
     shown = repr(value) if isinstance(value, float) else str(value)
@@ -262,10 +269,10 @@ def list_of(item: Reader) -> Reader:
     return read
 
 
-time_text = _from_text(parse_time, "time")
-phone = _from_text(parse_phone, "phone number")
-identifier = _from_text(parse_id, "id")
-email = _from_text(parse_email, "address")
+time_text = _from_text(parse_time, N_("time"))
+phone = _from_text(parse_phone, N_("phone number"))
+identifier = _from_text(parse_id, N_("id"))
+email = _from_text(parse_email, N_("address"))
 
 
 def lunar_text(value: Any) -> str:
@@ -309,14 +316,15 @@ def read_record(
         try:
             values[spec.name] = spec.read(raw[spec.name])
         except InvalidValue as error:
-            problems.append(Problem(path, *raw.where(spec.name), f"{spec.name}: {error}"))
+            problems.append(Problem(path, *raw.where(spec.name), _("{field}: {error}").format(
+                field=spec.name, error=error)))
     return (None if problems else values), problems
 
 
 def _product(value: Any) -> model.Product:
     if not isinstance(value, Mapping) or not {"name", "category"} <= set(value) \
             <= {"name", "category", "days"}:
-        raise InvalidValue("each product is {name: ..., category: ...} (and days: N)")
+        raise InvalidValue(_("each product is {name: ..., category: ...} (and days: N)"))
     category = parse_choice(text(value["category"]), model.PRODUCT_CATEGORIES)
     days = integer(1, 3650)(value["days"]) if value.get("days") is not None else None
     return model.Product(text(value["name"]), category, days)  # type: ignore[arg-type]
@@ -350,6 +358,7 @@ CLIENT_FIELDS = (
     Field("note", text),
     Field("since", a_date),
     Field("salutation", lambda v: single_line(v)),  # defined below
+    Field("merged_into", identifier),
 )
 
 _ENTRY_HEAD = (
@@ -415,7 +424,7 @@ def change_set(value: Any) -> str:
     """The fields a correction sets, `{amount: 680}`, kept as canonical JSON of the values
     as written; each is read by its entry's own field when the correction is applied."""
     if not isinstance(value, Mapping) or not value:
-        raise InvalidValue("must be the fields to set, e.g. {amount: 680}")
+        raise InvalidValue(_("must be the fields to set, e.g. {amount: 680}"))
     return json.dumps({str(k): written(v) for k, v in value.items()}, ensure_ascii=False,
                       sort_keys=True, separators=(",", ":"))
 
@@ -431,7 +440,7 @@ def written(value: Any) -> Any:
         return value
     if isinstance(value, float):  # an amount with cents: read again by the amount's field
         return repr(value)
-    raise InvalidValue(f"cannot set a field to {_describe(value)}")
+    raise InvalidValue(_("cannot set a field to {what}").format(what=_describe(value)))
 
 
 CORRECTION_FIELDS = (
@@ -479,7 +488,7 @@ def client_fields(client: model.Client) -> dict[str, Any]:
         if name == "lunar_birthday":
             ordered["lunar_birthday"] = f"{lunar.month:02d}-{lunar.day:02d}" if lunar else None
             ordered["lunar_leap"] = bool(lunar and lunar.leap)
-        else:
+        elif name != "merged_into" or value is not None:  # only a merged record says it
             ordered[name] = value
     return ordered
 
@@ -506,14 +515,15 @@ def entry_defaults(cls: type[Any]) -> dict[str, Any]:
 
 def _section(value: Any) -> Any:
     if not isinstance(value, LocatedDict):
-        raise InvalidValue(f"must be a group of settings, but YAML read {_describe(value)}")
+        raise InvalidValue(_("must be a group of settings, but YAML read {what}").format(
+            what=_describe(value)))
     return value
 
 
 def single_line(value: Any) -> str:
     line = text(value)
     if any(c in line for c in "\r\n\0"):
-        raise InvalidValue("must be one line (it goes into e-mail subjects)")
+        raise InvalidValue(_("must be one line (it goes into e-mail subjects)"))
     return line
 
 
@@ -590,41 +600,43 @@ def _region(value: Any) -> str:
 
 def _consultant_addresses(value: Any) -> tuple[tuple[str, str], ...]:
     if not isinstance(value, dict):
-        raise InvalidValue("must be {CONSULTANT: address, ...}")
+        raise InvalidValue(_("must be {CONSULTANT: address, ...}"))
     return tuple((single_line(name), email(address)) for name, address in value.items())
 
 
 def _seconds(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 600:
-        raise InvalidValue("must be a number of seconds from 0 to 600")
+        raise InvalidValue(_("must be a number of seconds from 0 to 600"))
     return float(value)
 
 
 def _costs(value: Any) -> tuple[tuple[str, Decimal], ...]:
     if not isinstance(value, dict):
-        raise InvalidValue("must be {rent: N, wages: N, utilities: N, other: N}, per month")
+        raise InvalidValue(_("must be {rent: N, wages: N, utilities: N, other: N}, per month"))
     unknown = [k for k in value if k not in model.COST_KINDS]
     if unknown:
-        raise InvalidValue(f"{unknown[0]!r} is not a kind of cost; use {', '.join(model.COST_KINDS)}")
+        raise InvalidValue(_("{kind} is not a kind of cost; use {kinds}").format(
+            kind=repr(unknown[0]), kinds=", ".join(model.COST_KINDS)))
     return tuple((kind, money(value[kind])) for kind in model.COST_KINDS if kind in value)
 
 
 def _share(value: Any) -> Decimal:
     share = money(value)
     if share >= 1:
-        raise InvalidValue("must be a share of revenue below 1, e.g. 0.35")
+        raise InvalidValue(_("must be a share of revenue below 1, e.g. 0.35"))
     return share
 
 
 def _past_revenue(value: Any) -> tuple[tuple[int, tuple[Decimal, ...]], ...]:
     if not isinstance(value, dict):
-        raise InvalidValue("must be {YEAR: total} or {YEAR: [12 monthly figures]}")
+        raise InvalidValue(_("must be {YEAR: total} or {YEAR: [12 monthly figures]}"))
     years = []
     for year, figures in sorted(value.items()):
         if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100:
-            raise InvalidValue(f"{year!r} is not a year")
+            raise InvalidValue(_("{year} is not a year").format(year=repr(year)))
         amounts = figures if isinstance(figures, list) else [figures]
         if len(amounts) not in (1, 12):
-            raise InvalidValue(f"{year}: give the year's total or twelve monthly figures")
+            raise InvalidValue(_("{year}: give the year's total or twelve monthly figures").format(
+                year=year))
         years.append((year, tuple(money(a) for a in amounts)))
     return tuple(years)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from salonctl import model
 from salonctl.errors import Problem
+from salonctl.i18n import _
 
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _NAME = re.compile(r"[a-z][a-z_]*")
@@ -90,10 +91,11 @@ class Template:
         for number, line in enumerate(self.text.splitlines(), 1):
             tag = _TAG.match(line)
             if tag and tag.group(1) not in TAGS:
-                problems.append(Problem(self.path, number, 1, f"[{tag.group(1)}] is not a tag; a "
-                                        "line may start with [book] or [sell], or not with '['"))
+                problems.append(Problem(self.path, number, 1, _(
+                    "[{tag}] is not a tag; a line may start with [book] or [sell], or not with "
+                    "'['").format(tag=tag.group(1))))
         if not self.text.strip():
-            problems.append(Problem(self.path, 1, 1, "the script is empty; write what to say"))
+            problems.append(Problem(self.path, 1, 1, _("the script is empty; write what to say")))
         return problems
 
     def fill(self, values: Mapping[str, str]) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from salonctl import model, render, spoken
 from salonctl.rules import Reason
-from salonctl.words import say
+from salonctl.words import channel, say
 from salonctl.worklist import Placed
 
 if TYPE_CHECKING:  # rich is imported by the table that needs it, not by every run
@@ -89,8 +89,9 @@ def reason_line(reason: dict[str, Any], language: str, day: date) -> str:
     return line
 
 
-def _who(record: dict[str, Any]) -> list[str]:
-    return [part for part in (record["name"], record["phone"], record["channel"]) if part]
+def _who(record: dict[str, Any], language: str) -> list[str]:
+    return [part for part in (record["name"], record["phone"],
+                              channel(language, record["channel"])) if part]
 
 
 def _label(record: dict[str, Any], language: str) -> str:
@@ -112,7 +113,7 @@ def sheet_table(records: list[dict[str, Any]], language: str) -> Table:
         why = "\n".join(reason_line(r, language, record["date"]) for r in record["reasons"])
         body: RenderableType = Group(Text(why, style="bold"), Text(""),
                                      Text(record["script"] or ""))
-        grid.add_row(_label(record, language), Text("\n".join(_who(record))), body)
+        grid.add_row(_label(record, language), Text("\n".join(_who(record, language))), body)
     return grid
 
 
@@ -136,7 +137,7 @@ def sheet_markdown(records: list[dict[str, Any]], language: str, title: str) -> 
     lines = [f"## {title}", ""]
     for record in records:
         number = _label(record, language)
-        who = " · ".join([*_who(record), record["caller"]])
+        who = " · ".join([*_who(record, language), record["caller"]])
         lines.append(f"### {number}. {_md(who)}")
         lines += [f"- {_md(reason_line(r, language, record['date']))}" for r in record["reasons"]]
         lines += [""] + [f"> {_md(part)}" for part in (record["script"] or "").splitlines()] + [""]
@@ -157,7 +158,7 @@ def sheet_text(title: str, records: list[dict[str, Any]], waiting: dict[str, int
     for caller, rows in by_caller(records):
         lines += [caller_heading(caller, rows, language), ""]
         for record in rows:
-            lines.append(f"{_label(record, language)}. " + " · ".join(_who(record)))
+            lines.append(f"{_label(record, language)}. " + " · ".join(_who(record, language)))
             lines += [f"   {reason_line(r, language, record['date'])}" for r in record["reasons"]]
             lines += [f"   {line}" for line in (record["script"] or "").splitlines()]
             lines.append("")
@@ -195,7 +196,8 @@ def _card(record: dict[str, Any], language: str) -> str:
     script = "".join(f"<p style=\"margin:6px 0\">{_h(line)}</p>"
                      for line in (record["script"] or "").splitlines())
     return (f'<div style="{_CARD}"><div><b>{_h(_label(record, language))}. {_h(record["name"])}'
-            f'</b> · <a href="tel:{_h(dial)}">{_h(record["phone"])}</a> · {_h(record["channel"])}'
+            f'</b> · <a href="tel:{_h(dial)}">{_h(record["phone"])}</a> · '
+            f'{_h(channel(language, record["channel"]))}'
             f'</div><ul style="margin:6px 0;padding-left:20px">{reasons}</ul>{script}</div>')
 
 

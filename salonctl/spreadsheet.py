@@ -15,6 +15,7 @@ from typing import Any
 
 from salonctl import fsutil, render
 from salonctl.errors import UsageError
+from salonctl.i18n import _
 from salonctl.importing import EXTRA
 
 Table = tuple[list[str], list[dict[str, Any]]]  # headers, rows (header -> cell)
@@ -26,7 +27,8 @@ def read_table(path: Path) -> Table:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     if path.suffix.lower() not in (".csv", ".txt"):
-        raise UsageError(f"FILE: {path} is neither .csv nor .xlsx; save it as one of those")
+        raise UsageError(_("FILE: {path} is neither .csv nor .xlsx; save it as one of those")
+                         .format(path=path))
     return _read_csv(fsutil.read_bytes(path), path)
 
 
@@ -39,7 +41,8 @@ def _read_csv(data: bytes, path: Path) -> Table:
         reader = csv.reader(io.StringIO(text, newline=""))
         lines = [row for row in reader]
         return _table(lines)
-    raise UsageError(f"FILE: {path} is neither UTF-8 nor GB18030 text; save it as CSV UTF-8")
+    raise UsageError(_("FILE: {path} is neither UTF-8 nor GB18030 text; save it as CSV UTF-8")
+                     .format(path=path))
 
 
 def _read_xlsx(path: Path) -> Table:
@@ -48,7 +51,8 @@ def _read_xlsx(path: Path) -> Table:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        raise UsageError(f"FILE: {path} cannot be read as an Excel workbook ({error})") from None
+        raise UsageError(_("FILE: {path} cannot be read as an Excel workbook ({error})").format(
+            path=path, error=error)) from None
     try:
         lines = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
     finally:

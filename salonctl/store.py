@@ -29,6 +29,7 @@ from salonctl import (
     derived,
     flowline,
     fsutil,
+    merging,
     model,
     outbox,
     rulebook,
@@ -36,6 +37,7 @@ from salonctl import (
     yamlio,
 )
 from salonctl.errors import DataError, Problem, StoreIOError, UsageError
+from salonctl.i18n import _
 from salonctl.lock import locked
 from salonctl.ruleset import Rule
 from salonctl.scripts import Template
@@ -76,18 +78,16 @@ def find_salon(explicit: str | None, env: str | None, cwd: Path) -> Path:
         if given:
             root = Path(given)
             if not (root / SALON_FILE).is_file():
-                raise UsageError(
-                    f"{what}: {given} is not a salon folder (it has no {SALON_FILE}); "
-                    f"create one with: salonctl init {given}"
-                )
+                raise UsageError(_("{option}: {folder} is not a salon folder (it has no "
+                                   "{file}); create one with: salonctl init {folder}").format(
+                    option=what, folder=given, file=SALON_FILE))
             return root
     for folder in (cwd, *cwd.parents):
         if (folder / SALON_FILE).is_file():
             return folder
-    raise UsageError(
-        "no salon folder found: pass --data DIR, set SALONCTL_DATA, or run inside a folder "
-        f"holding {SALON_FILE}. Create one with: salonctl init DIR"
-    )
+    raise UsageError(_("no salon folder found: pass --data DIR, set SALONCTL_DATA, or run "
+                       "inside a folder holding {file}. Create one with: salonctl init DIR")
+                     .format(file=SALON_FILE))
 
 
 @dataclass
@@ -136,7 +136,8 @@ class Salon:
         if size > MAX_FILE_BYTES:
             raise DataError([Problem(
                 self.rel(path), 1, 1,
-                f"the file is too large ({size:,} bytes; at most {MAX_FILE_BYTES:,})",
+                _("the file is too large ({size} bytes; at most {most})").format(
+                    size=f"{size:,}", most=f"{MAX_FILE_BYTES:,}"),
             )])
         return fsutil.read_bytes(path)
 
@@ -146,7 +147,7 @@ class Salon:
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
             raise DataError([Problem(
-                self.rel(path), line, 1, "not UTF-8 text; save the file as UTF-8",
+                self.rel(path), line, 1, _("not UTF-8 text; save the file as UTF-8"),
             )]) from None
 
     def size(self) -> int:
@@ -247,18 +248,23 @@ class Salon:
         A referrer who is not a client is named too."""
         seen: dict[str, str] = {}
         ids = {client_id for bucket in buckets for client_id, _ in bucket.ids}
+        self.passed_over += audit.merge_problems(  # such a record is read as not merged
+            [(client, self.rel(bucket.path), line) for bucket in buckets
+             for client, line in zip(bucket.clients, bucket.lines, strict=True)], ids)
         for bucket in buckets:
             keep = []
             for client, line in zip(bucket.clients, bucket.lines, strict=True):
                 where = f"{self.rel(bucket.path)}:{line}"
                 if client.referred_by and client.referred_by not in ids:
                     problem = Problem(self.rel(bucket.path), line, 3,
-                                      f"referred_by {client.referred_by!r} is not a client")
+                                      _("referred_by {id} is not a client").format(
+                                          id=repr(client.referred_by)))
                     self.passed_over.append(problem)
                     self.affected.setdefault(client.id, problem)
                 if client.id in seen:
-                    problem = Problem(self.rel(bucket.path), line, 3, f"client id {client.id!r} "
-                                      f"is used twice (also at {seen[client.id]})")
+                    problem = Problem(self.rel(bucket.path), line, 3, _(
+                        "client id {id} is used twice (also at {where})").format(
+                        id=repr(client.id), where=seen[client.id]))
                     self.passed_over.append(problem)
                     self.affected.setdefault(client.id, problem)
                     continue
@@ -268,11 +274,30 @@ class Salon:
             bucket.lines = [line for _, line in keep]
 
     def clients(self) -> list[model.Client]:
+        """The salon's clients: a record merged into another is not one (`merging`)."""
+        records = self._records()
+        kept = merging.kept_ids(records)
+        return merging.live(records, kept) if kept else records
+
+    def merged_clients(self) -> list[model.Client]:
+        """The records merged into another client, each still found by her old id or phone."""
+        records = self._records()
+        kept = merging.kept_ids(records)
+        return [client for client in records if client.id in kept]
+
+    def _kept_ids(self) -> dict[str, str]:
+        try:
+            return merging.kept_ids(self._records())
+        except DataError:  # a command that reads only the journals does not need them whole
+            return {}
+
+    def _records(self) -> list[model.Client]:
         return [c for bucket in self._buckets_or_raise() for c in bucket.clients]
 
     def history(self) -> model.History:
+        """The journals as history, a merged client's entries read as the kept client's."""
         if self._history is None:
-            self._history = codec.history_from(self.entries())
+            self._history = codec.history_from(self.entries(), self._kept_ids())
         return self._history
 
     def entries(self) -> list[tuple[Any, str, int]]:
@@ -292,7 +317,7 @@ class Salon:
         is passed over), a client who is not one, a cancellation of nothing."""
         known = {client_id for bucket in self._buckets_or_raise() for client_id, _ in bucket.ids}
         owners = {(where, line): entry.client for entry, where, line in entries}
-        for problem in audit.check_entries(entries, known):
+        for problem in audit.check_entries(entries, known, self._kept_ids()):
             self.passed_over.append(problem)
             if owners.get((problem.path, problem.line)) in known:
                 self.affected.setdefault(owners[(problem.path, problem.line)], problem)
@@ -350,7 +375,8 @@ class Salon:
         elif problems:
             return [], problems
         if raw is not None and not isinstance(raw, list):
-            problems = [Problem(where, 1, 1, "a journal is a list of entries, one '- {...}' a line")]
+            problems = [Problem(where, 1, 1,
+                                _("a journal is a list of entries, one '- {...}' a line"))]
             self._pass_over(text, problems, salvage.ENTRY_CLIENT)
             return [], problems
         entries, found = codec.entries_from(kind, raw or [], where, codec.month_of(path))
@@ -383,8 +409,9 @@ class Salon:
             for path in self._journal_files(kind):
                 torn += fsutil.tidy_tail(path)
         if temps or torn:
-            print(f"salonctl: tidied up after an interrupted run: removed {len(temps)} temp "
-                  f"file(s), set aside {torn} cut-off journal line(s) as <file>.torn",
+            print("salonctl: " + _("tidied up after an interrupted run: removed {temps} temp "
+                                   "file(s), set aside {torn} cut-off journal line(s) as "
+                                   "<file>.torn").format(temps=len(temps), torn=torn),
                   file=sys.stderr)
 
     def add_client(self, client: model.Client, known_ids: set[str] | None = None) -> None:
@@ -433,14 +460,27 @@ class Salon:
         return bucket, len(paths)
 
     def replace_client(self, client: model.Client) -> None:
-        self._require_readable_client(client)
+        self.replace_clients([client])
+
+    def replace_clients(self, clients: list[model.Client]) -> None:
+        """Rewrite these clients' records, each client file once, in the order the clients
+        are given (so the record that completes a change is written last)."""
+        for client in clients:
+            self._require_readable_client(client)
+        touched: list[_Bucket] = []
+        for client in clients:
+            bucket = self._bucket_of(client.id)
+            bucket.clients = [client if old.id == client.id else old for old in bucket.clients]
+            if not any(each is bucket for each in touched):
+                touched.append(bucket)
+        for bucket in touched:
+            self._write_bucket(bucket)
+
+    def _bucket_of(self, client_id: str) -> _Bucket:
         for bucket in self._buckets_or_raise():
-            for index, old in enumerate(bucket.clients):
-                if old.id == client.id:
-                    bucket.clients[index] = client
-                    self._write_bucket(bucket)
-                    return
-        raise AssertionError(f"client {client.id} is not loaded")  # pragma: no cover
+            if any(c.id == client_id for c in bucket.clients):
+                return bucket
+        raise AssertionError(f"client {client_id} is not loaded")  # pragma: no cover
 
     def _require_readable_client(self, client: model.Client,
                                  known_ids: set[str] | None = None) -> None:
@@ -449,17 +489,11 @@ class Salon:
         if not problems:
             problems = codec.clients_from(raw, "client")[2]
         if known_ids is None:
-            known_ids = {c.id for c in self.clients()} if client.referred_by else set()
+            known_ids = {c.id for c in self._records()} if client.referred_by else set()
         if client.referred_by and client.referred_by not in known_ids:
-            problems.append(Problem("client", 1, 1, f"referred_by: {client.referred_by!r} is not "
-                                                    "a client"))
+            problems.append(Problem("client", 1, 1, _("referred_by: {id} is not a client").format(
+                id=repr(client.referred_by))))
         codec.refuse_as_arguments(problems)
-
-    def bucket_path(self, client_id: str) -> Path:
-        for bucket in self._buckets_or_raise():
-            if any(c.id == client_id for c in bucket.clients):
-                return bucket.path
-        raise AssertionError(f"client {client_id} is not loaded")  # pragma: no cover
 
     def _write_bucket(self, bucket: _Bucket) -> None:
         data = codec.dump_clients(bucket.clients).encode("utf-8")
@@ -547,10 +581,10 @@ class Salon:
             return
         if flowline.read(complete) is not None:
             return
-        _, problems = yamlio.parse(complete, self.rel(path))
+        problems = yamlio.parse(complete, self.rel(path))[1]
         if problems:
-            raise DataError(problems, hint="nothing was written: fix that file first "
-                                           "(salonctl check lists every problem)")
+            raise DataError(problems, hint=_("nothing was written: fix that file first "
+                                             "(salonctl check lists every problem)"))
 
     def rules(self) -> list[Rule]:
         rules, problems = rulebook.load_rules(
@@ -617,11 +651,11 @@ def read_desk(root: Path) -> str:
     except FileNotFoundError:
         return ""
     except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"{path}: cannot read this desk's tag ({error}); "
-                         "set it again with: salonctl desk add TAG") from None
+        raise UsageError(_("{path}: cannot read this desk's tag ({error}); set it again with: "
+                           "salonctl desk add TAG").format(path=path, error=error)) from None
     if not DESK_TAG.fullmatch(tag):
-        raise UsageError(f"{path}: {tag!r} is not a desk tag (1-3 letters a-z); "
-                         "set it again with: salonctl desk add TAG")
+        raise UsageError(_("{path}: {tag} is not a desk tag (1-3 letters a-z); set it again "
+                           "with: salonctl desk add TAG").format(path=path, tag=repr(tag)))
     return tag
 
 
@@ -632,9 +666,11 @@ def write_desk(root: Path, tag: str) -> None:
 def init_salon(root: Path, name: str, language: str) -> None:
     """A new, empty salon folder; refuses to touch a folder that already holds a salon."""
     if (root / SALON_FILE).exists():
-        raise UsageError(f"{root} already holds a salon ({root / SALON_FILE}); nothing was changed")
+        raise UsageError(_("{folder} already holds a salon ({file}); nothing was changed").format(
+            folder=root, file=root / SALON_FILE))
     if root.exists() and any(p.name != ".git" for p in root.iterdir()):
-        raise UsageError(f"{root} is not empty; choose a new folder for the salon")
+        raise UsageError(_("{folder} is not empty; choose a new folder for the salon").format(
+            folder=root))
     settings = model.Settings(name=name, language=language)  # type: ignore[arg-type]
     fsutil.ensure_dir(root)
     root.chmod(fsutil.DIR_MODE)

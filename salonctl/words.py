@@ -50,6 +50,14 @@ JOINERS = {
 }
 
 
+CHANNELS = (N_("phone"), N_("sms"), N_("wechat"), N_("email"))
+
+
+def channel(language: str, name: str) -> str:
+    """How to reach her (phone, wechat...) as the sheet says it in `language`."""
+    return i18n.translator(language).gettext(name) if name in CHANNELS else name
+
+
 def say(language: str, key: str, count: int | None = None, **values: Any) -> str:
     """The message `key` in `language`, filled; `count` picks one or many."""
     if key in JOINERS["en"]:

@@ -26,6 +26,7 @@ from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from salonctl.errors import Problem
+from salonctl.i18n import _
 
 _BaseLoader: type[yaml.SafeLoader]
 try:  # libyaml's parser is ~10x faster; the constructors stay ours either way
@@ -93,10 +94,11 @@ def _construct_mapping(loader: _Loader, node: MappingNode) -> Iterator[LocatedDi
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str | int | bool | date) or key is None:
-            raise ConstructorError(None, None, "a key must be a plain word", key_node.start_mark)
+            raise ConstructorError(None, None, _("a key must be a plain word"), key_node.start_mark)
         if key in data:
             raise _DuplicateKeyError(
-                None, None, f"duplicate key {key!r} (each field may appear once)",
+                None, None, _("duplicate key {key} (each field may appear once)").format(
+                    key=repr(key)),
                 key_node.start_mark,
             )
         data[key] = loader.construct_object(value_node, deep=True)
@@ -132,16 +134,18 @@ def parse(text: str, path: str) -> tuple[Any, list[Problem]]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        reason = error.problem or "invalid YAML"
+        reason = error.problem or _("invalid YAML")
         if not isinstance(error, _DuplicateKeyError):
-            reason = f"invalid YAML: {reason}"
-        return None, [Problem(path, line, column, f"{reason}; fix the file and run again")]
+            reason = _("invalid YAML: {reason}").format(reason=reason)
+        return None, [Problem(path, line, column, _("{reason}; fix the file and run again").format(
+            reason=reason))]
     except yaml.YAMLError as error:  # e.g. a character YAML does not allow
-        return None, [Problem(path, 1, 1, f"invalid YAML: {error}")]
+        return None, [Problem(path, 1, 1, _("invalid YAML: {reason}").format(reason=error))]
     if data is _TOO_DEEP or _depth(data) > MAX_DEPTH:
         line, column = _first_too_deep(text)
-        return None, [Problem(path, line, column, f"lists and fields are nested more than "
-                              f"{MAX_DEPTH} deep here; no salonctl file needs that")]
+        return None, [Problem(path, line, column, _("lists and fields are nested more than "
+                                                    "{depth} deep here; no salonctl file needs "
+                                                    "that").format(depth=MAX_DEPTH))]
     return data, []
 
 

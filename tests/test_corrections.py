@@ -59,7 +59,7 @@ def test_a_voided_call_opens_its_reasons_again(first_visit: Salon) -> None:
 
 @pytest.mark.parametrize(("args", "code", "says"), [
     (("visit", "void", "v-20261121-9", "--reason", "x"), 2, "no visit 'v-20261121-9'"),
-    (("visit", "void", "call-20261121-1", "--reason", "x"), 2, "is not a visit's id"),
+    (("visit", "void", "call-20261121-1", "--reason", "x"), 2, "is not the id of a visit"),
     (("visit", "edit", "v-20261121-1", "--set", "client=c0002"), 2, "'client' is not a field"),
     (("visit", "edit", "v-20261121-1", "--set", "amount=lots"), 2, "amount: 'lots' is not"),
     (("visit", "edit", "v-20261121-1", "--set", "date="), 2, "date is needed"),

@@ -79,7 +79,7 @@ def _run(root: Path, args: list[str], fault: str | None) -> Done:
             os.environ.pop("SALONCTL_FAULT", None)
             if fault:
                 os.environ["SALONCTL_FAULT"] = fault
-            code = main(["--data", str(root), "--today", TODAY, *args])
+            code = main(["--data", str(root), "--today", TODAY, "--lang", "en", *args])
             sys.stdout.flush()
             sys.stderr.flush()
         finally:

@@ -213,6 +213,40 @@ def same_output(salon: Salon, monkeypatch: pytest.MonkeyPatch, *args: str,
     return through_store.out + through_store.err
 
 
+def test_a_merge_through_the_store(tmp_path: Path, make_salon: Any,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A merge moves a client's history and her guests to another in the store as in the
+    files; an entry still naming the second record, and an unmerge, too."""
+    salon = generated(tmp_path, make_salon, 12)
+    day = "2026-11-24"
+    same_sheets(salon, day, monkeypatch)
+    same_output(salon, monkeypatch, "plan", "year", "2027", "--format", "json")
+    second = a_client_due(salon, day)
+    found = re.search(r"referred_by: (c\d+)", salon.read("clients/0000.yaml"))
+    assert found is not None, "the generated salon has no guests"
+    referrer = found[1]
+    kept = next(c for c in ("c0003", "c0004", "c0005") if c not in (second, referrer))
+    salon.ok("client", "merge", kept, second, today=day)
+    salon.ok("client", "merge", kept, referrer, today=day)  # her guests are the kept one's
+    for later in days_from(day, [0, 1, 5]):
+        same_sheets(salon, later, monkeypatch)
+    for wanted in (second, referrer, kept):
+        shown = same_output(salon, monkeypatch, "client", "show", wanted, "--format", "json")
+        assert json.loads(shown.partition("\nnote:")[0])["id"] == kept
+        same_output(salon, monkeypatch, "why", wanted, today=day)
+    same_output(salon, monkeypatch, "plan", "year", "2027", "--format", "json")
+    same_output(salon, monkeypatch, "client", "list", "--format", "json")
+    # A desk that had not heard of the merge logs a call against the second record.
+    with (salon.root / "journal" / "calls" / "2026-11.yaml").open("a", encoding="utf-8") as out:
+        out.write(f"- {{id: k-20261124-900, client: {second}, date: 2026-11-24, "
+                  "outcome: reached}\n")
+    same_sheets(salon, day, monkeypatch)
+    salon.ok("client", "unmerge", referrer)
+    for later in days_from(day, [0, 1]):
+        same_sheets(salon, later, monkeypatch)
+    same_output(salon, monkeypatch, "plan", "year", "2027", "--format", "json")
+
+
 def test_lookups_through_the_store(tmp_path: Path, make_salon: Any,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     salon = generated(tmp_path, make_salon, 8)

@@ -134,7 +134,7 @@ def test_without_fcntl_a_second_writer_waits_then_names_the_holder(tmp_path: Pat
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         busy = subprocess.run([sys.executable, "-c", _WITHOUT_FCNTL, "--data", str(folder),
-                               "--today", TODAY, "visit", "add", "c0001"],
+                               "--today", TODAY, "--lang", "en", "visit", "add", "c0001"],
                               capture_output=True, text=True, check=False, env=env)
     finally:
         holder.kill()

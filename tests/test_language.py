@@ -80,6 +80,31 @@ def test_a_chinese_salon_hears_chinese(chinese: Salon) -> None:
     assert bad.code == 2 and "不是有效日期（月份须为 01-12）" in bad.err
 
 
+def test_the_parsers_own_words_and_rarer_errors_in_chinese(chinese: Salon) -> None:
+    """What the command-line parser says (Typer's English), and the errors of the rarer
+    commands, in a Chinese salon."""
+    typo = chinese("due", "--limt", "3")
+    assert typo.code == 2 and typo.err.splitlines() == [
+        "用法：salonctl due [OPTIONS] [[DAY]]", "运行 'salonctl due --help' 查看帮助。", "",
+        "错误：没有选项 --limt（可用的选项：--limit）"]
+    assert "错误：缺少选项 '--phone'。" in chinese("client", "add", "李娜").err
+    assert "'--limit' 的值不对：应为整数" in chinese("due", "--limit", "x").err
+    assert "显示此帮助并退出。" in chinese.ok("due", "--help")
+    card = chinese("visit", "add", "c0001", "--service", "补水", "--card", "card-1")
+    assert card.code == 65 and "--card：王芳 没有卡 'card-1'；她的卡：无" in card.err
+    chinese.write("journal/calls/2026-11.yaml", "- {id: k-20261101-1, client: c0001\n")
+    broken = chinese("check")
+    assert broken.code == 65 and "YAML 格式错误" in broken.err and "请改正文件后再运行" in broken.err
+
+
+def test_the_parsers_own_words_stay_as_written_in_english(english: Salon) -> None:
+    typo = english("due", "--limt", "3")
+    assert typo.err.splitlines() == [
+        "Usage: salonctl due [OPTIONS] [[DAY]]", "Try 'salonctl due --help' for help.", "",
+        "Error: No such option: --limt (Possible options: --limit)"]
+    assert "Show this message and exit." in english.ok("due", "--help")
+
+
 def test_an_english_salon_hears_english(english: Salon) -> None:
     assert "nothing due" in english.ok("due", "2027-06-02")
     missed = english.ok("due", "--missed", "--since", "2026-10-01")

@@ -124,7 +124,7 @@ def test_each_recipient_gets_one_message_with_both_parts(busy: Salon, smtp: Any)
     # cards for a phone's screen: the number dials, no fixed-width box table anywhere
     assert 'href="tel:13800000001"' in html and 'name="viewport"' in html
     assert "<pre" not in html and not re.search("[\u2500-\u257f]", html + text)
-    assert "1. 王丽 · 13800000001 · phone" in text
+    assert "1. 王丽 · 13800000001 · 电话" in text  # the sheet speaks the salon's language
     assert "Anna" not in li.get_body(("plain",)).get_content()
     assert ("salon@example.com", ["owner@example.com"]) in inbox.envelopes
     assert busy("mail").code == 0  # a second run the same day sends nothing new
@@ -181,7 +181,7 @@ def test_server_down_is_retried_then_75_and_the_next_run_delivers(busy: Salon, s
     assert result.code == 75
     assert len(result.err.splitlines()) == 1
     assert result.err.startswith("salonctl: cannot reach the server: ")
-    assert result.err.endswith("; 1 message(s) will be sent by the next run\n")
+    assert result.err.endswith("; 1 message will be sent by the next run\n")
     inbox = Inbox()
     configure(busy, smtp(inbox), consultants={})
     assert busy("mail").code == 0 and len(inbox.messages) == 1
@@ -298,7 +298,7 @@ def test_demo_salon_one_message_per_recipient_once(demo: Salon, smtp: Any) -> No
                                        "小陈": "xiaochen@example.com"})
     down = demo("mail")
     assert down.code == 75 and len(down.err.splitlines()) == 1  # the server is down
-    assert "4 message(s) will be sent by the next run" in down.err
+    assert "4 messages will be sent by the next run" in down.err
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()

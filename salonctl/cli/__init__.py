@@ -20,18 +20,21 @@ from salonctl.cli import (  # noqa: F401 - they register commands
     due,
     language,
     mail,
+    merges,
     plans,
     records,
     report,
     salon,
     today,
     transfer,
+    usage,
     wallet,
     why,
 )
 from salonctl.cli.app import app
 from salonctl.cli.common import State
 from salonctl.errors import EXIT_BUG, EXIT_DATA, EXIT_IO, DataError, SalonError
+from salonctl.i18n import _
 
 __all__ = ["app", "main"]
 
@@ -57,9 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         passed_over = _passed_over(run)
         return code or passed_over
     except TyperException as error:  # bad usage found by the parser: it shows the usage line
-        show = getattr(error, "show", None)
-        if callable(show):
-            show()
+        if callable(getattr(error, "show", None)):
+            usage.show(error, sys.stderr)
         else:
             print(f"salonctl: {error.format_message()}", file=sys.stderr)
         return error.exit_code
@@ -75,17 +77,17 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except OSError as error:  # a read or write the store did not wrap: still one line, 74
         where = f"{error.filename}: " if error.filename else ""
-        print(f"salonctl: {where}{error.strerror or error}; nothing was changed", file=sys.stderr)
+        print("salonctl: " + _("{where}{reason}; nothing was changed").format(
+            where=where, reason=error.strerror or error), file=sys.stderr)
         return EXIT_IO
     except (typer.Abort, KeyboardInterrupt):
-        print("salonctl: interrupted; nothing more was written", file=sys.stderr)
+        print("salonctl: " + _("interrupted; nothing more was written"), file=sys.stderr)
         return 130
     except Exception as error:
         if run.debug or "--debug" in args:
             traceback.print_exc()
         else:
-            print(
-                f"salonctl: internal error ({type(error).__name__}); this is a bug. "
-                "Run again with --debug to see where it happened.", file=sys.stderr,
-            )
+            print("salonctl: " + _("internal error ({kind}); this is a bug. Run again with "
+                                   "--debug to see where it happened.").format(
+                kind=type(error).__name__), file=sys.stderr)
         return EXIT_BUG

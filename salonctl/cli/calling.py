@@ -21,7 +21,8 @@ from salonctl.cli.common import State, arg, state
 from salonctl.cli.due import checked_scripts, day_sheet, engine
 from salonctl.cli.records import call_app, log_call
 from salonctl.errors import UsageError
-from salonctl.words import say
+from salonctl.i18n import _
+from salonctl.words import channel, say
 
 if TYPE_CHECKING:
     from salonctl import sheet
@@ -91,7 +92,8 @@ def call_next(
 
 
 def _show(run: State, record: dict[str, Any], number: int, total: int, language: str) -> None:
-    who = " · ".join(p for p in (record["name"], record["phone"], record["channel"]) if p)
+    who = " · ".join(p for p in (record["name"], record["phone"],
+                                 channel(language, record["channel"])) if p)
     run.line(f"\n[{number}/{total}] {who}", style="bold")
     for reason in record["reasons"]:
         run.line("  " + sheet.reason_line(reason, language, record["date"]))
@@ -110,7 +112,8 @@ def _answer(run: State, answers: Answers, record: dict[str, Any], today: date, l
             return True
         if key in OUTCOME_KEYS:
             break
-        print(f"salonctl: {key!r} is not one of r n c x w s q", file=sys.stderr)
+        print("salonctl: " + _("{key} is not one of r n c x w s q").format(key=repr(key)),
+              file=sys.stderr)
     outcome = OUTCOME_KEYS[key]
     callback = None
     if outcome == "not-convenient":
@@ -140,4 +143,5 @@ def _callback_day(answers: Answers, today: date, language: str) -> date | bool |
             continue
         if day > today:
             return day
-        print(f"salonctl: callback: {day} is not after today ({today})", file=sys.stderr)
+        print("salonctl: " + _("callback: {day} is not after today ({today})").format(
+            day=day, today=today), file=sys.stderr)

@@ -12,7 +12,7 @@ from salonctl import catalogfile, catalogue, model, render, schema
 from salonctl.cli.app import app
 from salonctl.cli.common import FormatOption, State, arg, arg_date, not_in_future, state
 from salonctl.errors import NotFoundError, UsageError
-from salonctl.i18n import N_
+from salonctl.i18n import N_, _
 
 product_app = typer.Typer(help="The product catalogue: price, days of use, unit.",
                           no_args_is_help=True)
@@ -47,8 +47,8 @@ def product_add(
     with salon.lock("product add"):
         items = catalogfile.read(salon.root)
         if catalogue.find(items, item.name):
-            raise UsageError(f"NAME: {item.name!r} is in the catalogue already; change it with "
-                             "salonctl product edit")
+            raise UsageError(_("NAME: {name} is in the catalogue already; change it with "
+                               "salonctl product edit").format(name=repr(item.name)))
         catalogfile.write(salon.root, [*items, item])
 
 
@@ -76,12 +76,12 @@ def _change(text: str) -> tuple[str, Any]:
         "unit": schema.single_line, "low": schema.parse_count,
     }
     if not equals or key.strip() not in readers:
-        raise UsageError(f"--set: {text!r} is not FIELD=VALUE with FIELD one of: "
-                         f"{', '.join(readers)}")
+        raise UsageError(_("--set: {text} is not FIELD=VALUE with FIELD one of: {fields}").format(
+            text=repr(text), fields=", ".join(readers)))
     key = key.strip()
     if value.strip() == "":
         if key == "category":
-            raise UsageError("--set: a product keeps its category")
+            raise UsageError(_("--set: a product keeps its category"))
         return key, None
     return key, arg(readers[key], value.strip(), f"--set {key}")
 
@@ -89,9 +89,9 @@ def _change(text: str) -> tuple[str, Any]:
 def _item(items: list[catalogue.Item], name: str) -> catalogue.Item:
     found = catalogue.find(items, name)
     if found is None:
-        known = ", ".join(i.name for i in items[:20]) or "none yet"
-        raise NotFoundError(f"NAME: no product {name!r} in the catalogue ({known}); add it "
-                            "with salonctl product add")
+        known = ", ".join(i.name for i in items[:20]) or _("none yet")
+        raise NotFoundError(_("NAME: no product {name} in the catalogue ({known}); add it "
+                              "with salonctl product add").format(name=repr(name), known=known))
     return found
 
 

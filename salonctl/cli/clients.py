@@ -20,9 +20,11 @@ from salonctl.cli.common import (
     FormatOption,
     RecordFormatOption,
     arg,
+    as_kept,
+    client_in_files,
+    client_in_store,
     derived_store,
     echo_warnings,
-    resolve_client,
     state,
 )
 from salonctl.errors import ConflictError, DataError, UsageError
@@ -104,13 +106,14 @@ def add(
         indexed = derived_store(store.Salon(salon.root, lenient=True))
         # Through the store's index when it serves (every id it holds is every id used: it
         # serves only a salon whose every record reads); else from every file.
-        used = set(indexed[0].all_ids()) if indexed else salon.used_client_ids()
+        used = indexed[0].used_ids() if indexed else salon.used_client_ids()
         if new_id and new_id in used:
             raise UsageError(_("--id: {id} is or was a client's id; choose another").format(
                 id=repr(new_id)))
         if referred_by is not None:
-            candidates = indexed[0].lookup(referred_by) if indexed else salon.clients()
-            fields["referred_by"] = resolve_client(candidates, referred_by, "--referred-by").id
+            fields["referred_by"] = (
+                client_in_store(indexed[0], referred_by, "--referred-by") if indexed
+                else client_in_files(salon, referred_by, "--referred-by")).id
         digits = schema.phone_digits(fields["phone"])
         _note_shared_phone(indexed[0].lookup(digits) if indexed else salon.clients(), digits)
         client = model.Client(
@@ -122,8 +125,9 @@ def add(
 
 def _note_shared_phone(clients: list[model.Client], digits: str) -> None:
     for other in clients:
-        if schema.phone_digits(other.phone) == digits:
-            print(f"note: {other.id} {other.name} has the same phone number", file=sys.stderr)
+        if schema.phone_digits(other.phone) == digits and not other.merged_into:
+            print(_("note: {id} {name} has the same phone number").format(
+                id=other.id, name=other.name), file=sys.stderr)
 
 
 def client_record(client: model.Client) -> dict[str, Any]:
@@ -132,7 +136,7 @@ def client_record(client: model.Client) -> dict[str, Any]:
 
 CLIENT_FIELDS = tuple(schema.client_fields(model.Client("", "", "")))
 _LIST_COLUMNS = (*render.columns("id", "name", "phone"),
-                 render.Column("category", lambda r: f"{r['category']}{' ★' if r['key'] else ''}"),
+                 render.Column("category", lambda r: f"{_(r['category'])}{' ★' if r['key'] else ''}"),
                  *render.columns("consultant"))
 
 
@@ -174,16 +178,22 @@ def find(
     """Clients whose name, phone or note contains TEXT."""
     run = state(ctx)
     wanted, digits = text.casefold(), schema.phone_digits(text)
-    indexed = derived_store(run.salon())
-    candidates = indexed[0].search(text) if indexed else run.salon().clients()
-    found = [
+    salon = run.salon()
+    indexed = derived_store(salon)
+    if indexed:
+        candidates = indexed[0].search(text)
+        kept: Callable[[str], model.Client] = indexed[0].client
+    else:
+        live = salon.clients()
+        candidates, kept = [*live, *salon.merged_clients()], {c.id: c for c in live}.__getitem__
+    found = as_kept([
         c for c in candidates
         if wanted in c.name.casefold()
         or (digits and digits in schema.phone_digits(c.phone))
         or (c.note and wanted in c.note.casefold())
-    ]
+    ], kept)
     listing = render.Listing([client_record(c) for c in found], _LIST_COLUMNS,
-                             empty=f"no client matches {text!r}")
+                             empty=_("no client matches {text}").format(text=repr(text)))
     render.emit(listing, fmt, run.console, run.bom)
 
 
@@ -200,13 +210,17 @@ def show(
     salon = run.salon()
     indexed = derived_store(salon)
     if indexed is None:
-        found = resolve_client(salon.clients(), client)
+        found = client_in_files(salon, client)
         profile = client_profile(found, salon.history(), run.today(),
                                  salon.settings().follow_up)
+        merged = [c.id for c in salon.merged_clients() if c.merged_into == found.id]
     else:
-        found = resolve_client(indexed[0].lookup(client), client)
+        found = client_in_store(indexed[0], client)
         profile = client_profile(found, indexed[0].history([found.id]), run.today(),
                                  salon.settings().follow_up)
+        merged = indexed[0].merged_into(found.id)
+    if merged:  # her second records (`client merge`), whose entries are hers
+        profile = {"merged": merged, **profile}
     echo_warnings(salon)
     if fmt == "json":
         run.out.write(render.to_json(profile))
@@ -227,10 +241,10 @@ def edit(
     salon = state(ctx).salon()
     if changes:
         with salon.lock("client edit"):
-            current = resolve_client(salon.clients(), client)
+            current = client_in_files(salon, client)
             salon.replace_client(_apply_changes(current, changes))
     else:
-        _edit_in_editor(salon, resolve_client(salon.clients(), client).id)
+        _edit_in_editor(salon, client_in_files(salon, client).id)
     echo_warnings(salon)
 
 
@@ -241,12 +255,14 @@ def _apply_changes(client: model.Client, changes: list[str]) -> model.Client:
         name, sep, value = change.partition("=")
         name = name.strip().replace("-", "_")
         if not sep or name not in known:
-            raise UsageError(
-                f"--set: {change!r} is not FIELD=VALUE with a known field; fields: "
-                f"{', '.join(sorted(known - {'id'}))}"
-            )
+            raise UsageError(_("--set: {change} is not FIELD=VALUE with a known field; "
+                               "fields: {fields}").format(
+                change=repr(change), fields=", ".join(sorted(known - {"id", "merged_into"}))))
         if name == "id":
             raise UsageError(_("--set: a client's id never changes (calls and visits refer to it)"))
+        if name == "merged_into":
+            raise UsageError(_("--set: merged_into is set by `salonctl client merge` and undone "
+                               "by `salonctl client unmerge`"))
         data[name] = _cli_value(name, value)
     return _validated(data, "--set")
 
@@ -280,30 +296,33 @@ def _edit_in_editor(salon: store.Salon, client_id: str) -> None:
         path.chmod(0o600)
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
         if subprocess.run([*shlex.split(editor), str(path)], check=False).returncode != 0:
-            raise UsageError(f"the editor ({editor}) failed; the client was not changed")
+            raise UsageError(_("the editor ({editor}) failed; the client was not changed")
+                             .format(editor=editor))
         after = _read_edited(path, client_id)
     if after == before:
-        print("no change", file=sys.stderr)
+        print(_("no change"), file=sys.stderr)
         return
     with salon.lock("client edit"):
         fresh = store.Salon(salon.root)
         current = next((c for c in fresh.clients() if c.id == client_id), None)
         if current != before:
-            raise ConflictError(
-                f"client {client_id} was changed by someone else while you were editing; "
-                "your edit was not kept. Run the command again."
-            )
+            raise ConflictError(_(
+                "client {id} was changed by someone else while you were editing; your edit "
+                "was not kept. Run the command again.").format(id=client_id))
         fresh.replace_client(after)
 
 
 def _read_edited(path: Path, client_id: str) -> model.Client:
-    where = f"{client_id} (your edit)"
+    where = _("{id} (your edit)").format(id=client_id)
     raw, problems = yamlio.parse(path.read_text(encoding="utf-8"), where)
     if not problems:
         values, problems = schema.read_record(raw, schema.CLIENT_FIELDS, where)
     if problems:
-        raise DataError(problems, hint="the edit was not kept; the client is unchanged")
+        raise DataError(problems, hint=_("the edit was not kept; the client is unchanged"))
     assert values is not None
     if values["id"] != client_id:
-        raise UsageError("the edit changed the client's id, which never changes; not kept")
+        raise UsageError(_("the edit changed the client's id, which never changes; not kept"))
+    if values.get("merged_into"):
+        raise UsageError(_("the edit merged the client into another; use `salonctl client "
+                           "merge`, which also fills in her record. Not kept"))
     return schema.build_client(values)

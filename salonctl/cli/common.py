@@ -136,8 +136,21 @@ def find_client(salon: store.Salon, wanted: str, name: str = "CLIENT") -> model.
     serve, else over every client file. The store is brought up to date by a lenient reading,
     so a bad record elsewhere fails this command no sooner than reading the files would."""
     indexed = derived_store(store.Salon(salon.root, lenient=True))
-    candidates = indexed[0].lookup(wanted) if indexed else salon.clients()
-    return resolve_client(candidates, wanted, name)
+    if indexed is None:
+        return client_in_files(salon, wanted, name)
+    return client_in_store(indexed[0], wanted, name)
+
+
+def client_in_store(indexed: derived.Derived, wanted: str, name: str = "CLIENT") -> model.Client:
+    """`resolve_client` through the derived store's index."""
+    return resolve_client(indexed.lookup(wanted), wanted, name, indexed.client)
+
+
+def client_in_files(salon: store.Salon, wanted: str, name: str = "CLIENT") -> model.Client:
+    """`resolve_client` over every client file (merged records found by their old id or phone)."""
+    clients = salon.clients()
+    return resolve_client([*clients, *salon.merged_clients()], wanted, name,
+                          {client.id: client for client in clients}.__getitem__)
 
 
 def make_console() -> Console:
@@ -191,35 +204,55 @@ SheetFormatOption = Annotated[SheetFormat, format_option(
     "Output format (ics: a calendar file).")]
 
 
-def _masked(phone: str) -> str:
+def masked_phone(phone: str) -> str:
     digits = schema.phone_digits(phone)
     return f"…{digits[-4:]}" if len(digits) > 4 else digits
 
 
-def resolve_client(clients: list[model.Client], wanted: str, name: str = "CLIENT") -> model.Client:
-    """An id, a phone number, or a name that matches exactly one client."""
+def resolve_client(clients: list[model.Client], wanted: str, name: str = "CLIENT",
+                   kept: Callable[[str], model.Client] | None = None) -> model.Client:
+    """An id, a phone number, or a name that matches exactly one client. A record merged
+    into another (`client merge`) stands for the client it was merged into, read by `kept`."""
     by_id = [c for c in clients if c.id == wanted]
     if by_id:
+        if by_id[0].merged_into and kept is not None:
+            found = kept(by_id[0].merged_into)
+            print(_("note: {id} was merged into {kept} ({name})").format(
+                id=wanted, kept=found.id, name=found.name), file=sys.stderr)
+            return found
         return by_id[0]
     digits = schema.phone_digits(wanted)
     matches = [c for c in clients if len(digits) >= 5 and schema.phone_digits(c.phone) == digits]
     if not matches:
         matches = [c for c in clients if c.name.casefold() == wanted.strip().casefold()]
+    if kept is not None:
+        matches = as_kept(matches, kept)
     if len(matches) == 1:
         return matches[0]
     if matches:
         raise NotFoundError(_("{name}: {wanted} matches {count} clients; give the id "
                               "instead:").format(name=name, wanted=repr(wanted), count=len(matches))
                             + f"\n{_candidates(matches)}")
-    close = [c for c in clients if wanted.strip().casefold() in c.name.casefold()][:10]
+    close = [c for c in clients if wanted.strip().casefold() in c.name.casefold()
+             and not c.merged_into][:10]
     hint = _("; did you mean:") + f"\n{_candidates(close)}" if close else \
         _("; `salonctl client find TEXT` searches names, phones and notes")
     raise NotFoundError(_("{name}: no client {wanted}").format(name=name, wanted=repr(wanted))
                         + hint)
 
 
+def as_kept(clients: list[model.Client], kept: Callable[[str], model.Client]) -> list[model.Client]:
+    """Each client once, a merged record as the client it was merged into (her two records
+    are one client)."""
+    distinct: dict[str, model.Client] = {}
+    for client in clients:
+        seen = kept(client.merged_into) if client.merged_into else client
+        distinct.setdefault(seen.id, seen)
+    return list(distinct.values())
+
+
 def _candidates(clients: list[model.Client]) -> str:
-    return "\n".join(f"  {c.id}  {c.name}  {_('phone')} {_masked(c.phone)}" for c in clients)
+    return "\n".join(f"  {c.id}  {c.name}  {_('phone')} {masked_phone(c.phone)}" for c in clients)
 
 
 def echo_warnings(salon: store.Salon) -> None:

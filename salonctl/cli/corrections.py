@@ -28,12 +28,13 @@ from salonctl.cli.records import (
     visit_app,
 )
 from salonctl.errors import NotFoundError, UsageError
+from salonctl.i18n import N_, _
 
 # noun, its command group, the prefix of its ids, the command that lists them
 KINDS = (
-    ("visit", visit_app, "v"), ("appointment", appointment_app, "a"), ("card", card_app, "card"),
-    ("course", course_app, "course"), ("call", call_app, "call"),
-    ("complaint", complaint_app, "cp"),
+    (N_("visit"), visit_app, "v"), (N_("appointment"), appointment_app, "a"),
+    (N_("card"), card_app, "card"), (N_("course"), course_app, "course"),
+    (N_("call"), call_app, "call"), (N_("complaint"), complaint_app, "cp"),
 )
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="The record's id (`... list` shows it).")]
 ReasonOption = Annotated[str | None, typer.Option("--reason", help="Why, for whoever reads it later.")]
@@ -60,7 +61,8 @@ def _register(noun: str, group: typer.Typer, prefix: str) -> None:
 def _pair(text: str) -> tuple[str, str]:
     name, equals, value = text.partition("=")
     if not equals or not name.strip():
-        raise UsageError(f"--set: {text!r} is not FIELD=VALUE, e.g. --set amount=680")
+        raise UsageError(_("--set: {text} is not FIELD=VALUE, e.g. --set amount=680").format(
+            text=repr(text)))
     return name.strip(), value.strip()
 
 
@@ -76,7 +78,7 @@ def _correct(run: State, noun: str, prefix: str, entry_id: str, changes: dict[st
         try:
             codec.corrected_fields(correction)
         except schema.InvalidValue as error:
-            raise UsageError(f"--set: {error}") from None
+            raise UsageError(_("--set: {error}").format(error=error)) from None
         made = salon.append(lambda new_id: replace(correction, id=new_id))
     echo_warnings(salon)
     print(made.id)
@@ -85,39 +87,41 @@ def _correct(run: State, noun: str, prefix: str, entry_id: str, changes: dict[st
 def _entry(salon: store.Salon, noun: str, prefix: str, entry_id: str) -> Any:
     """The entry as it stands now (corrected), or why it cannot be corrected."""
     if entry_id.split("-", 1)[0] != prefix:
-        raise UsageError(f"ID: {entry_id!r} is not a {noun}'s id (theirs start {prefix}-); "
-                         f"salonctl {noun} list shows them")
+        raise UsageError(_("ID: {id} is not the id of a {what} (theirs start {prefix}-); "
+                           "salonctl {noun} list shows them").format(
+            id=repr(entry_id), what=_(noun), prefix=prefix, noun=noun))
     history = salon.history()
     found = next((e for e in _entries_of(history, prefix) if e.id == entry_id), None)
     if found is not None:
         return found
     voided = next((c for c in history.corrections if c.corrects == entry_id and c.void), None)
     if voided is not None:
-        raise UsageError(f"ID: {entry_id} was voided on {voided.date} ({voided.id}); "
-                         "nothing more to correct")
-    raise NotFoundError(f"ID: no {noun} {entry_id!r}; salonctl {noun} list shows the ids")
+        raise UsageError(_("ID: {id} was voided on {day} ({fix}); nothing more to correct")
+                         .format(id=entry_id, day=voided.date, fix=voided.id))
+    raise NotFoundError(_("ID: no {what} {id}; salonctl {noun} list shows the ids").format(
+        what=_(noun), id=repr(entry_id), noun=noun))
 
 
 def _entries_of(history: model.History, prefix: str) -> tuple[Any, ...]:
-    cls, _ = codec.CORRECTABLE[prefix]
+    cls = codec.CORRECTABLE[prefix][0]
     return getattr(history, codec.HISTORY_FIELD[cls])  # type: ignore[no-any-return]
 
 
 def _written_changes(prefix: str, changes: dict[str, str]) -> str:
     """The changes as the journal keeps them, each value read as the field reads it: as
     typed first (amounts, dates, text), else as YAML would read it (7, true, [补水, 清洁])."""
-    _, fields = codec.CORRECTABLE[prefix]
+    fields = codec.CORRECTABLE[prefix][1]
     known = {spec.name: spec for spec in fields if spec.name not in codec.FIXED_FIELDS}
     written: dict[str, Any] = {}
     for name, text in changes.items():
         if name not in known:
-            raise UsageError(f"--set: {name!r} is not a field that can be corrected; "
-                             f"give one of: {', '.join(known)}")
+            raise UsageError(_("--set: {name} is not a field that can be corrected; give one "
+                               "of: {fields}").format(name=repr(name), fields=", ".join(known)))
         written[name] = None if text == "" else _read_as_field(known[name], name, text)
     try:
         return schema.change_set(written)
     except schema.InvalidValue as error:
-        raise UsageError(f"--set: {error}") from None
+        raise UsageError(_("--set: {error}").format(error=error)) from None
 
 
 def _read_as_field(spec: schema.Field, name: str, text: str) -> Any:
@@ -134,7 +138,7 @@ def _read_as_field(spec: schema.Field, name: str, text: str) -> Any:
             first_error = first_error or str(error)
             continue
         return schema.written(value)
-    raise UsageError(f"--set: {name}: {first_error}")
+    raise UsageError(_("--set: {name}: {error}").format(name=name, error=first_error))
 
 
 for _noun, _group, _prefix in KINDS:

@@ -208,8 +208,8 @@ def due(
     """The call sheet: who to call on a day, why, and what to say, in the order to call."""
     run = state(ctx)
     if show_missed and fmt == "ics":
-        raise UsageError("--format: a missed call has no time to put in a calendar; "
-                         "give table, json, csv or markdown with --missed")
+        raise UsageError(_("--format: a missed call has no time to put in a calendar; "
+                           "give table, json, csv or markdown with --missed"))
     day = arg(lambda v: parse_when(v, run.today()), when, "WHEN")
     if show_missed:
         view, rule_set = engine(run)
@@ -348,7 +348,8 @@ def rules_show(
     rule_set = run.salon().rules()
     rule = next((r for r in rule_set if r.id == rule_id), None)
     if rule is None:
-        raise NotFoundError(f"RULE: no rule {rule_id!r}; `salonctl rules list` shows them")
+        raise NotFoundError(_("RULE: no rule {id}; `salonctl rules list` shows them").format(
+            id=repr(rule_id)))
     library = run.salon().scripts()
     record = _rule_record(rule)
     record["scripts"] = {name: library[name].text.strip() if name in library else None
@@ -365,5 +366,6 @@ def known_rule_ids(run: State, given: tuple[str, ...]) -> tuple[str, ...]:
     ids = {r.id for r in run.salon().rules()}
     unknown = [g for g in given if g not in ids]
     if unknown:
-        raise UsageError(f"--rule: no rule {unknown[0]!r}; `salonctl rules list` shows them")
+        raise UsageError(_("--rule: no rule {id}; `salonctl rules list` shows them").format(
+            id=repr(unknown[0])))
     return given

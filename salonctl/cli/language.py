@@ -12,7 +12,7 @@ import importlib.util
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib.machinery import ModuleSpec
 from pathlib import Path
 from types import ModuleType
@@ -78,11 +78,34 @@ def speak(command: Any) -> None:
         # Typer loads its help formatter only to show help or an error (a tenth of a second):
         # its words are set when it loads, not by loading it on every run.
         sys.meta_path.insert(0, _WhenImported())
+    if i18n.active() != "en":
+        _speak_help_option()
     for item in walk(command):
         for attribute in ("help", "short_help"):
             text = getattr(item, attribute, None)
             if text:
                 setattr(item, attribute, _(text))
+
+
+def _speak_help_option() -> None:
+    """The parser makes each command's --help option when it is first asked for, with its
+    help in English: it is made here with the help translated."""
+    from typer._click import decorators
+    from typer._click.core import Command
+
+    from salonctl.cli.usage import HELP_OPTION
+
+    made = decorators.help_option
+
+    def help_option(param_decls: list[str]) -> Callable[[Command], Command]:
+        def add(command: Command) -> Command:
+            command = made(param_decls)(command)
+            option: Any = command.params[-1]  # the option just made
+            option.help = _(HELP_OPTION)
+            return command
+        return add
+
+    decorators.help_option = help_option
 
 
 def _typer_words(module: ModuleType) -> None:

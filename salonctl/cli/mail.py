@@ -26,6 +26,7 @@ from salonctl.cli.due import (
     unreadable,
 )
 from salonctl.errors import EXIT_PROTOCOL, EXIT_TEMPFAIL, EXIT_UNAVAILABLE, UsageError
+from salonctl.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from salonctl import mail
@@ -67,7 +68,7 @@ def mail_command(
     from_address = _sender(sender, config)
     if report:
         if consultant is not None:
-            raise UsageError("--consultant: the day's report goes to mail.to (or --to), whole")
+            raise UsageError(_("--consultant: the day's report goes to mail.to (or --to), whole"))
         _mail_report(run, day, settings, from_address, to, dry_run, resend,
                      _server(config.smtp, smtp_host, smtp_port, security, smtp_user)
                      if not dry_run else None)
@@ -81,7 +82,7 @@ def mail_command(
                 for r in recipients
                 if (mine := _sheet_for(r, whole)).records or config.when_empty == "notice"]
     if dry_run:
-        for _, message in messages:
+        for _recipient, message in messages:
             print(_readable(message))
         return
     server = _server(config.smtp, smtp_host, smtp_port, security, smtp_user)
@@ -98,13 +99,14 @@ def _mail_report(run: State, day: date, settings: model.Settings, sender: str,
     recipients = [mail.Recipient(arg(schema.parse_email, a, "--to"), None) for a in to] if to \
         else [mail.Recipient(address, None) for address in settings.mail.to]
     if not recipients:
-        raise UsageError("--report: no one to send it to; set mail.to in salon.yaml or give --to")
+        raise UsageError(_("--report: no one to send it to; set mail.to in salon.yaml or give "
+                           "--to"))
     title, text = report_text(report_record(run, "day", day))
     subject = f"{settings.name} · {title}"
     messages = [(r, mail.build_report(settings, day, subject, text, sender, r, clock.now()))
                 for r in recipients]
     if dry_run or server is None:
-        for _, message in messages:
+        for _recipient, message in messages:
             print(_readable(message))
         return
     code = _send_all(run, day, messages, server, settings.mail, resend, kind="report")
@@ -116,7 +118,7 @@ def _sender(given: str | None, config: model.MailSettings) -> str:
     if given is not None:
         return arg(schema.parse_email, given, "--from")
     if config.sender is None:
-        raise UsageError("--from: no sender; give --from or set mail.from in salon.yaml")
+        raise UsageError(_("--from: no sender; give --from or set mail.from in salon.yaml"))
     return config.sender
 
 
@@ -127,13 +129,13 @@ def _recipients(to: list[str] | None, consultant: str | None,
     addresses = dict(config.consultants)
     if consultant is not None:
         if consultant not in addresses:
-            raise UsageError(f"--consultant: no address for {consultant!r} in mail.consultants "
-                             "of salon.yaml; give --to")
+            raise UsageError(_("--consultant: no address for {name} in mail.consultants of "
+                               "salon.yaml; give --to").format(name=repr(consultant)))
         return [mail.Recipient(addresses[consultant], consultant)]
     found = [mail.Recipient(a) for a in config.to]
     found += [mail.Recipient(address, name) for name, address in config.consultants]
     if not found:
-        raise UsageError("--to: no recipients; give --to or set mail.to in salon.yaml")
+        raise UsageError(_("--to: no recipients; give --to or set mail.to in salon.yaml"))
     return found
 
 
@@ -159,7 +161,8 @@ def _server(smtp: model.SmtpSettings, host: str | None, port: int | None, securi
             user: str | None) -> mail.Server:
     mode = security or smtp.security
     if mode not in DEFAULT_PORTS:
-        raise UsageError(f"--security: {mode!r} is not one of: starttls, ssl, none")
+        raise UsageError(_("--security: {mode} is not one of: starttls, ssl, none").format(
+            mode=repr(mode)))
     login = user or smtp.user
     return mail.Server(
         host=host or smtp.host, port=port or smtp.port or DEFAULT_PORTS[mode], security=mode,
@@ -182,13 +185,15 @@ def _password(smtp: model.SmtpSettings) -> str:
         try:
             mode = stat.S_IMODE(path.stat().st_mode)
             if mode & 0o077:
-                raise UsageError(f"smtp.password_file: {path} can be read by others "
-                                 f"(mode {mode:o}); chmod 600 {path}")
+                raise UsageError(_("smtp.password_file: {path} can be read by others (mode "
+                                   "{mode}); chmod 600 {path}").format(path=path, mode=f"{mode:o}"))
             return path.read_text(encoding="utf-8").strip()
         except OSError as error:
-            raise UsageError(f"smtp.password_file: cannot read {path}: {error.strerror}") from None
-    raise UsageError(f"smtp.user is set but there is no password: set {variable} (or the "
-                     "variable named in smtp.password_env), or smtp.password_file")
+            raise UsageError(_("smtp.password_file: cannot read {path}: {reason}").format(
+                path=path, reason=error.strerror)) from None
+    raise UsageError(_("smtp.user is set but there is no password: set {variable} (or the "
+                       "variable named in smtp.password_env), or smtp.password_file").format(
+        variable=variable))
 
 
 def _send_all(run: State, day: date, messages: list[tuple[mail.Recipient, EmailMessage]],
@@ -207,11 +212,15 @@ def _send_all(run: State, day: date, messages: list[tuple[mail.Recipient, EmailM
                 continue
             failures.append(result.outcome)
             if result.unreachable:  # the others would fail the same way: one line, stop
-                print(f"salonctl: {result.detail}; {len(waiting) - number} message(s) will be "
-                      "sent by the next run", file=sys.stderr)
+                left = len(waiting) - number
+                print("salonctl: " + ngettext(
+                    "{detail}; {count} message will be sent by the next run",
+                    "{detail}; {count} messages will be sent by the next run", left).format(
+                    detail=result.detail, count=left), file=sys.stderr)
                 break
-            advice = {"temporary": "will be sent by the next run", "permanent": "not retried",
-                      "unknown": "not resent; check, then run with --resend"}[result.outcome]
+            advice = {"temporary": _("will be sent by the next run"),
+                      "permanent": _("not retried"),
+                      "unknown": _("not resent; check, then run with --resend")}[result.outcome]
             print(f"salonctl: {recipient.address}: {result.detail}; {advice}", file=sys.stderr)
     echo_warnings(salon)
     worst = [o for o in ("permanent", "unknown", "temporary") if o in failures]
@@ -225,8 +234,9 @@ def _due_to_send(previous: outbox.Entry | None, resend: bool, day: date,
         return True
     if previous.status == "unknown":
         failures.append("unknown")
-        print(f"salonctl: {recipient.address}: the {day} sheet may have arrived (no answer "
-              "after it was sent); check, then run with --resend", file=sys.stderr)
+        print("salonctl: " + _("{address}: the {day} sheet may have arrived (no answer after "
+                               "it was sent); check, then run with --resend").format(
+            address=recipient.address, day=day), file=sys.stderr)
     return False
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from salonctl import cards, lazy, render
+from salonctl import cards, i18n, lazy, render
 from salonctl.cli.common import State
 from salonctl.cli.planning import birthdays_by_month, build_year, month_days
+from salonctl.i18n import N_, _
 
 if TYPE_CHECKING:
     from salonctl import anchors, calendar, plan, rules
@@ -20,6 +21,12 @@ else:  # loaded by the command that runs them, not by --help
 
 LAPSED_MEMBER_DAYS = 60
 KEY_CLIENT_DAYS = 45
+# Why a member is worth approaching: kept in English in the record (JSON), shown translated.
+CARD_ENDS = N_("card {card} ends {day}")
+MEMBER_UNSEEN = N_("member not seen since {day}")
+KEY_UNSEEN = N_("key client not seen since {day}")
+DEMAND = {"low": N_("demand low"), "medium": N_("demand medium"), "high": N_("demand high"),
+          "peak": N_("demand peak")}
 
 
 def month_record(run: State, year: int, month: int, today: date) -> dict[str, Any]:
@@ -64,29 +71,42 @@ def _worth_approaching(view: SalonView, first: date, last: date, today: date) ->
         seen = max((v.date for v in book.visits if v.date <= today), default=None)
         for card in book.cards:
             if card.until is not None and first <= card.until <= last:
-                found.append((client, f"card {card.type} ends {card.until}"))
+                found.append((client, CARD_ENDS.format(card=card.type, day=card.until)))
         if client.category == "member" and seen and (first - seen).days >= LAPSED_MEMBER_DAYS:
-            found.append((client, f"member not seen since {seen}"))
+            found.append((client, MEMBER_UNSEEN.format(day=seen)))
         elif client.key and seen and (first - seen).days >= KEY_CLIENT_DAYS:
-            found.append((client, f"key client not seen since {seen}"))
+            found.append((client, KEY_UNSEEN.format(day=seen)))
     return [{"client": c.id, "name": c.name, "phone": c.phone, "consultant": c.consultant,
              "why": why} for c, why in sorted(found, key=lambda item: (item[1], item[0].id))]
 
 
 def _sections(record: dict[str, Any]) -> list[tuple[str, render.Listing]]:
+    why = render.Column("why", lambda r: _spoken_reason(r["why"]), wrap=True)
     return [
-        ("weeks", render.Listing(record["weeks"], render.columns("from", "to", "target"))),
-        ("holidays", render.Listing(record["holidays"], render.columns("date", "name"))),
-        ("birthdays", render.Listing(record["birthdays"], render.columns("date", "name", "lunar"))),
-        ("appointments booked", render.Listing(
+        (N_("weeks"), render.Listing(record["weeks"], render.columns("from", "to", "target"))),
+        (N_("holidays"), render.Listing(record["holidays"], render.columns("date", "name"))),
+        (N_("birthdays"), render.Listing(record["birthdays"],
+                                         render.columns("date", "name", "lunar"))),
+        (N_("appointments booked"), render.Listing(
             record["appointments"], render.columns("date", "time", "name", "service"))),
-        ("calls per day", _call_grid(record["calls"])),
-        ("worth approaching", render.Listing(
-            record["approach"], render.columns("name", "consultant", "why", wrap=("why",)))),
+        (N_("calls per day"), _call_grid(record["calls"])),
+        (N_("worth approaching"), render.Listing(
+            record["approach"], (*render.columns("name", "consultant"), why))),
     ]
 
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+def demand_word(level: str) -> str:
+    """A month's demand in a column headed "demand": low, medium, high, peak in English,
+    the season's word (淡季, 旺季) in Chinese."""
+    return _(DEMAND[level]) if level in DEMAND and i18n.active() != "en" else level
+
+
+def _spoken_reason(reason: str) -> str:
+    found = i18n.instance_of(reason, (CARD_ENDS, MEMBER_UNSEEN, KEY_UNSEEN))
+    return reason if found is None else _(found[0]).format(**found[1])
+
+
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
 
 def _call_grid(days: list[dict[str, Any]]) -> render.Listing:
@@ -103,17 +123,22 @@ def _call_grid(days: list[dict[str, Any]]) -> render.Listing:
 
 def _header(record: dict[str, Any]) -> list[str]:
     lines = [
-        f"Plan for {record['month']}: target {record['target']:,}"
-        + (f" (same month last year: {record['last_year']:,})" if record["last_year"] else ""),
-        f"{record['season']} · demand {record['demand']} · {record['wants']}",
-        "focus: " + "; ".join(record["focus"]),
+        _("Plan for {month}: target {target}").format(
+            month=record["month"], target=f"{record['target']:,}")
+        + (_(" (same month last year: {figure})").format(figure=f"{record['last_year']:,}")
+           if record["last_year"] else ""),
+        f"{record['season']} · {_(DEMAND.get(record['demand'], record['demand']))} · "
+        f"{record['wants']}",
+        _("focus: {focus}").format(focus=_("; ").join(record["focus"])),
     ]
     progress = record.get("progress")
     if progress:
         per_day = progress["per_open_day"]
-        lines.append(f"so far: {progress['actual']:,} of {progress['target']:,}; "
-                     f"{progress['left']:,} to go over {progress['open_days_left']} open days"
-                     + (f" ({per_day:,} a day)" if per_day is not None else ""))
+        lines.append(_("so far: {actual} of {target}; {left} to go over {days} open days").format(
+            actual=f"{progress['actual']:,}", target=f"{progress['target']:,}",
+            left=f"{progress['left']:,}", days=progress["open_days_left"])
+            + (_(" ({figure} a day)").format(figure=f"{per_day:,}") if per_day is not None
+               else ""))
     return lines
 
 
@@ -127,7 +152,7 @@ def print_month(run: State, record: dict[str, Any], fmt: str) -> None:
         parts = [f"## {_header(record)[0]}", *_header(record)[1:]]
         for title, listing in _sections(record):
             if listing.records:
-                parts.append(f"\n### {title}\n")
+                parts.append(f"\n### {_(title)}\n")
                 parts.append(render.to_markdown(listing.records, listing.columns))
         out.write("\n".join(parts) + "\n")
     else:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from salonctl import cards, derived, lazy, model, rulebook
 from salonctl.cli.common import State, derived_store, partial_view
 from salonctl.errors import DataError, UsageError
+from salonctl.i18n import _
 from salonctl.ruleset import Rule
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def _cycle(run: State) -> model.Cycle:
 def _costs(settings: model.Settings, fixed: Decimal | None, share: Decimal | None,
            profit: Decimal | None) -> plan.Costs:
     if share is not None and share >= 1:
-        raise UsageError("--variable-share: a share of revenue below 1, e.g. 0.35")
+        raise UsageError(_("--variable-share: a share of revenue below 1, e.g. 0.35"))
     return plan.Costs(
         settings.plan.fixed_per_month if fixed is None else fixed,
         settings.plan.variable_share if share is None else share,

@@ -11,7 +11,7 @@ import typer
 from salonctl import cards, lazy, render, schema
 from salonctl.cli.app import app
 from salonctl.cli.common import PlanFormatOption, State, arg, state
-from salonctl.cli.month import month_record, print_month
+from salonctl.cli.month import demand_word, month_record, print_month
 from salonctl.cli.planning import build_year, month_days
 from salonctl.errors import UsageError
 from salonctl.i18n import _, ngettext
@@ -88,7 +88,8 @@ def plan_year(
     run = state(ctx)
     chosen = year if year is not None else _default_year(run.today())
     if not calendar.FIRST_YEAR < chosen < calendar.LAST_YEAR:
-        raise UsageError(f"YEAR: {chosen} is outside {calendar.FIRST_YEAR + 1}-{calendar.LAST_YEAR - 1}")
+        raise UsageError(_("YEAR: {year} is outside {first}-{last}").format(
+            year=chosen, first=calendar.FIRST_YEAR + 1, last=calendar.LAST_YEAR - 1))
     result = build_year(
         run, chosen, _money_option(target, "--target"), _money_option(fixed_costs, "--fixed-costs"),
         _money_option(variable_share, "--variable-share"), _money_option(profit, "--profit"))
@@ -108,7 +109,8 @@ def _print_year(run: State, record: dict[str, Any], fmt: str) -> None:
                                 bom=run.bom))
         return
     columns = (
-        *render.columns("month", "demand"),
+        *render.columns("month"),
+        render.Column("demand", lambda r: demand_word(r["demand"])),
         render.Column("target", lambda r: r["target"], justify="right"),
         render.Column("last year", lambda r: r["last_year"], justify="right"),
         render.Column("birthdays", lambda r: r["birthdays"], justify="right"),
@@ -156,10 +158,11 @@ def _month_of(text: str | None, today: date) -> tuple[int, int]:
         return today.year, today.month
     day = schema.parse_date(f"{text}-01") if len(text) == 7 else None
     if day is None:
-        raise schema.InvalidValue(f"{text!r} is not a month; expected YYYY-MM")
+        raise schema.InvalidValue(_("{text} is not a month; expected YYYY-MM").format(
+            text=repr(text)))
     if not calendar.FIRST_YEAR < day.year < calendar.LAST_YEAR:  # the lunar calendar's span
-        raise schema.InvalidValue(f"{text} is outside the plans' years, "
-                                  f"{calendar.FIRST_YEAR + 1}-{calendar.LAST_YEAR - 1}")
+        raise schema.InvalidValue(_("{text} is outside the plans' years, {first}-{last}").format(
+            text=text, first=calendar.FIRST_YEAR + 1, last=calendar.LAST_YEAR - 1))
     return day.year, day.month
 
 

@@ -6,12 +6,16 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from salonctl import cards, model, render, schema, value
-from salonctl.i18n import _
+from salonctl.i18n import N_, _
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 HISTORY_KEYS = ("visits", "sales", "appointments", "cards", "courses", "calls", "complaints")
+# Fields whose value is a word of salonctl's own, shown in the interface's language.
+_WORDS = ("tier", "gender", "category", "channel")
+_VALUES = (N_("female"), N_("male"), N_("new"), N_("member"), N_("guest"), N_("phone"), N_("sms"),
+           N_("wechat"), N_("email"))
 
 
 def _without(record: dict[str, Any], *keys: str) -> dict[str, Any]:
@@ -87,8 +91,8 @@ def print_profile(profile: dict[str, Any], console: Console) -> None:
     facts.add_column()
     for key, field in profile.items():
         if key not in HISTORY_KEYS and field not in (None, False, ""):
-            shown = _(field) if key == "tier" else render.cell_text(field)
-            facts.add_row(key.replace("_", " "), Text(shown))
+            shown = _(field) if key in _WORDS else render.cell_text(field)
+            facts.add_row(_(key).replace("_", " "), Text(shown))
     console.print(facts)
     for key, columns in _SECTIONS.items():
         if profile[key]:

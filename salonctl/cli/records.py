@@ -121,8 +121,9 @@ def _product(text: str, items: list[catalogue.Item]) -> model.Product:
     if listed is not None and (not sep or category.strip() == listed.category):
         return catalogue.sold_as(listed)
     if not sep or not name.strip():
-        raise schema.InvalidValue(f"{text!r} is not in the catalogue; give NAME=CATEGORY, e.g. "
-                                  "玻尿酸精华=care, or add it with salonctl product add")
+        raise schema.InvalidValue(_("{text} is not in the catalogue; give NAME=CATEGORY, e.g. "
+                                    "玻尿酸精华=care, or add it with salonctl product add").format(
+            text=repr(text)))
     parsed = schema.parse_choice(category.strip(), model.PRODUCT_CATEGORIES)
     return model.Product(name.strip(), parsed)  # type: ignore[arg-type]
 
@@ -310,16 +311,17 @@ def _make_member(run: State, found: model.Client) -> None:
     """Holding a real card is what makes a member (DOMAIN glossary)."""
     if found.category != "member":
         run.salon().replace_client(replace(found, category="member"))
-        print(f"note: {found.name} is now a member", file=sys.stderr)
+        print(_("note: {name} is now a member").format(name=found.name), file=sys.stderr)
 
 
 def _check_days(text: str) -> tuple[int, ...]:
     try:
         days = tuple(int(part) for part in text.split(","))
     except ValueError:
-        raise schema.InvalidValue(f"{text!r} is not a list of days like 10,20,30") from None
+        raise schema.InvalidValue(_("{text} is not a list of days like 10,20,30").format(
+            text=repr(text))) from None
     if not days or not all(1 <= d <= 31 for d in days):
-        raise schema.InvalidValue(f"{text!r}: days of the month are 1-31")
+        raise schema.InvalidValue(_("{text}: days of the month are 1-31").format(text=repr(text)))
     return tuple(sorted(set(days)))
 
 

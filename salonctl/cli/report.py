@@ -100,7 +100,7 @@ def _title(record: dict[str, Any]) -> str:
 
 def _keep_note(run: State, span: str, day: date, note: str, who: str | None) -> None:
     if span != "day":
-        raise UsageError("--note: a note belongs to a day; give: report day [DAY] --note TEXT")
+        raise UsageError(_("--note: a note belongs to a day; give: report day [DAY] --note TEXT"))
     text = arg(schema.text, note, "--note")
     salon = run.salon()
     with salon.lock("report day --note"):
@@ -168,18 +168,18 @@ def _print(run: State, record: dict[str, Any], fmt: str) -> None:
                        ("calls", "calls"), ("reached", "reached"),
                        ("booked", "bookings_after_calls"), ("visits", "visits"),
                        ("revenue", "revenue"), ("card_use", "card_use"))))
-        listing = render.Listing(rows, columns, title=title)
+        listing = render.Listing(rows, columns)
     else:
         listing = render.Listing([{"figure": _(LABELS[f]), "value": record[f]} for f in FIGURES],
                                  (*render.columns("figure"),
-                                  render.Column("value", _field("value"), justify="right")),
-                                 title=title)
+                                  render.Column("value", _field("value"), justify="right")))
     notes = [f"{n['date']} {n['note']}" + (f" ({n['by']})" if n["by"] else "")
              for n in record["notes"]]
     if fmt == "markdown":
         run.out.write(f"## {title}\n\n" + render.to_markdown(listing.records, listing.columns)
                       + "".join(f"\n- {line}" for line in notes) + ("\n" if notes else ""))
-    else:
+    else:  # the title on its own line: as a table's title it would wrap at the table's width
+        run.line(title)
         run.console.print(render.table(listing))
         for line in notes:
             run.line(line)

@@ -54,8 +54,8 @@ def desk_add(
         seen = salon.desks_seen() - {own}
         chosen = arg(_desk_tag, tag, "TAG") if tag is not None else _free_tag(seen | {own})
         if chosen in seen:
-            raise UsageError(f"TAG: {chosen!r} ends ids another desk made; choose another "
-                             f"(in use: {', '.join(sorted(seen))})")
+            raise UsageError(_("TAG: {tag} ends ids another desk made; choose another (in use: "
+                               "{used})").format(tag=repr(chosen), used=", ".join(sorted(seen))))
         store.write_desk(salon.root, chosen)
     print(chosen)
 
@@ -70,7 +70,8 @@ def desk_show(ctx: typer.Context) -> None:
 
 def _desk_tag(value: str) -> str:
     if not store.DESK_TAG.fullmatch(value):
-        raise schema.InvalidValue(f"{value!r} is not a desk tag; give 1-3 letters a-z, e.g. b")
+        raise schema.InvalidValue(_("{value} is not a desk tag; give 1-3 letters a-z, e.g. b")
+                                  .format(value=repr(value)))
     return value
 
 
@@ -94,9 +95,10 @@ def check(
         path.chmod(fsutil.DIR_MODE if path.is_dir() else fsutil.FILE_MODE)
     if loose and not fix:
         mode = loose[0].stat().st_mode & 0o777
-        print(f"warning: {len(loose)} file(s) and folder(s) of the salon may be read by others "
-              f"(e.g. {loose[0]}, mode {mode:o}); they hold phone numbers and birthdays: "
-              "salonctl check --fix makes them private", file=sys.stderr)
+        print(_("warning: {count} file(s) and folder(s) of the salon may be read by others "
+                "(e.g. {path}, mode {mode}); they hold phone numbers and birthdays: salonctl "
+                "check --fix makes them private").format(
+            count=len(loose), path=loose[0], mode=f"{mode:o}"), file=sys.stderr)
     say_long_work(salon.size(), _("checking every file of the salon..."))
     problems = salon.problems()
     if problems:

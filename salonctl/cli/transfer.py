@@ -17,6 +17,7 @@ from salonctl.cli.clients import CLIENT_FIELDS, client_record, next_client_id
 from salonctl.cli.common import State, echo_warnings, state
 from salonctl.cli.records import CALL_FIELDS, VISIT_FIELDS
 from salonctl.errors import DataError, UsageError
+from salonctl.i18n import _
 
 import_app = typer.Typer(help="Bring a salon's existing records in from a spreadsheet "
                               "(CSV or XLSX).", no_args_is_help=True)
@@ -41,7 +42,8 @@ def _pairs(given: list[str]) -> dict[str, str]:
     for text in given:
         column, equals, name = text.partition("=")
         if not equals or not column.strip() or not name.strip():
-            raise UsageError(f"--map: {text!r} is not COLUMN=FIELD, e.g. --map 会员卡号=id")
+            raise UsageError(_("--map: {text} is not COLUMN=FIELD, e.g. --map 会员卡号=id").format(
+                text=repr(text)))
         pairs[column.strip()] = name.strip()
     return pairs
 
@@ -51,8 +53,9 @@ def _import(run: State, kind: str, path: Path, given: dict[str, str], dry_run: b
     mapping = importing.column_map(kind, headers, given)
     unknown = [f for f in given.values() if f not in mapping.values()]
     if unknown:
-        raise UsageError(f"--map: {unknown[0]!r} is not a field of {kind}; they are: "
-                         f"{', '.join(s.name for s in importing.FIELDS[kind])}")
+        raise UsageError(_("--map: {field} is not a field of {kind}; they are: {fields}").format(
+            field=repr(unknown[0]), kind=kind,
+            fields=", ".join(s.name for s in importing.FIELDS[kind])))
     if kind != "clients":  # an entry's id is given anew, in the salon's own numbering
         mapping = {header: name for header, name in mapping.items() if name != "id"}
     where = path.name
@@ -64,11 +67,13 @@ def _import(run: State, kind: str, path: Path, given: dict[str, str], dry_run: b
             _entries_plan(salon, kind, reading, where, closures)
         _report(run, kind, path, headers, mapping, reading.problems + plan.problems, plan)
         if reading.problems or plan.problems:
-            raise DataError([], hint=f"nothing was imported: fix the rows above in {path.name} "
-                                     "(or map their columns with --map) and run again")
+            raise DataError([], hint=_("nothing was imported: fix the rows above in {file} (or "
+                                       "map their columns with --map) and run again").format(
+                file=path.name))
         if not dry_run:
             if len(plan.new) > 1000 and sys.stderr.isatty():
-                print(f"salonctl: writing {len(plan.new)} records...", file=sys.stderr, flush=True)
+                print("salonctl: " + _("writing {count} records...").format(count=len(plan.new)),
+                      file=sys.stderr, flush=True)
             plan.write(salon)
     echo_warnings(salon)
 
@@ -124,16 +129,20 @@ def _clients_plan(salon: store.Salon, reading: importing.Reading, where: str) ->
     existing = salon.clients()
     plan.known = used = salon.used_client_ids()
     by_phone = {schema.phone_digits(c.phone): c.id for c in existing}
+    for second in salon.merged_clients():  # her second record's phone is hers too
+        by_phone.setdefault(schema.phone_digits(second.phone), str(second.merged_into))
     for parsed in reading.rows:
         values = dict(parsed.values)
         digits = schema.phone_digits(values["phone"])
         if digits in by_phone:
-            plan.matched.append(f"{where}:{parsed.row}: {values['name']} is {by_phone[digits]} "
-                                "(same phone); left as she is")
+            plan.matched.append(f"{where}:{parsed.row}: " + _(
+                "{name} is {id} (same phone); left as she is").format(
+                name=values["name"], id=by_phone[digits]))
             continue
         given = values.get("id")
         if given in used:
-            plan.problems.append(f"{where}:{parsed.row}: id {given!r} is or was a client's id")
+            plan.problems.append(f"{where}:{parsed.row}: " + _(
+                "id {id} is or was a client's id").format(id=repr(given)))
             continue
         values["id"] = given or next_client_id(used, salon.desk())
         values.setdefault("since", None)
@@ -146,7 +155,8 @@ def _clients_plan(salon: store.Salon, reading: importing.Reading, where: str) ->
         by_phone[digits] = client.id
         plan.new.append(client)
     known = plan.known | {c.id for c in plan.new}
-    plan.problems += [f"{where}: {c.name}: referred_by {c.referred_by!r} is not a client"
+    plan.problems += [f"{where}: {c.name}: " + _("referred_by {id} is not a client").format(
+                          id=repr(c.referred_by))
                       for c in plan.new if c.referred_by and c.referred_by not in known]
     return plan
 
@@ -162,10 +172,14 @@ def _entries_plan(salon: store.Salon, kind: str, reading: importing.Reading, whe
                   closures: dict[int, tuple[str, str | None]]) -> _EntriesPlan:
     plan = _EntriesPlan()
     clients = salon.clients()
+    live = {client.id: client for client in clients}
+    merged = {c.id: live[str(c.merged_into)] for c in salon.merged_clients()}
+    candidates = [*clients, *salon.merged_clients()]
     for parsed in reading.rows:
-        found = importing.match_client(parsed.client_keys, clients)
+        found = importing.match_client(parsed.client_keys, candidates, merged)
         if isinstance(found, str):
-            plan.problems.append(f"{where}:{parsed.row}: {found}; import the clients first")
+            plan.problems.append(f"{where}:{parsed.row}: " + _(
+                "{reason}; import the clients first").format(reason=found))
             continue
         values = {k: v for k, v in parsed.values.items() if k not in ("id", "client")}
         plan.new.append(_ENTRY_CLASS[kind](id="", client=found.id, **values))
@@ -187,14 +201,15 @@ def _report(run: State, kind: str, path: Path, headers: list[str], mapping: dict
             problems: list[str], plan: _Plan) -> None:
     ignored = [h for h in headers if h not in mapping]
     say = sys.stderr
-    print(f"{path.name}: columns " + ", ".join(f"{h} -> {f}" for h, f in mapping.items()),
-          file=say)
+    print(_("{file}: columns {columns}").format(
+        file=path.name, columns=", ".join(f"{h} -> {f}" for h, f in mapping.items())), file=say)
     if ignored:
-        print(f"{path.name}: ignored columns (map them with --map COLUMN=FIELD): "
-              f"{', '.join(ignored)}", file=say)
+        print(_("{file}: ignored columns (map them with --map COLUMN=FIELD): {columns}").format(
+            file=path.name, columns=", ".join(ignored)), file=say)
     for line in [*problems, *plan.matched]:
         print(line, file=say)
-    print(f"{kind}: {len(plan.new)} to add, {len(plan.matched)} already here", file=say)
+    print(_("{kind}: {new} to add, {matched} already here").format(
+        kind=kind, new=len(plan.new), matched=len(plan.matched)), file=say)
 
 
 for _kind in importing.KINDS:
@@ -223,7 +238,7 @@ def export(
     if fmt == "xlsx":
         spreadsheet.write_xlsx(out / "salon.xlsx", tables)
     elif fmt == "json":
-        for name, (_, records) in tables.items():
+        for name, (_fields, records) in tables.items():
             fsutil.write_atomic(out / f"{name}.json", render.to_json(records).encode("utf-8"))
     else:
         for name, (fields, records) in tables.items():

@@ -102,10 +102,11 @@ def card_show(
     if fmt == "json":
         run.out.write(render.to_json(record))
         return
-    for key in ("id", "name", "type", "date", "until", "price", "status"):
+    for key in ("id", "name", "type", "date", "until", "price"):
         if record[key] not in (None, ""):
-            run.line(f"{key:<8}{render.cell_text(record[key])}")
-    run.line(f"{'left':<8}{_left(record)}")
+            run.line(_label(key) + render.cell_text(record[key]))
+    run.line(_label("status") + _status_shown(record))
+    run.line(_label("left") + _left(record))
     for title, rows, columns in (
             ("uses", record["uses"], render.columns("id", "date", "services", "amount")),
             ("topups", record["topups"], render.columns("id", "date", "amount", "sessions", "price"))):
@@ -113,10 +114,19 @@ def card_show(
             run.console.print(render.table(render.Listing(rows, columns, title=title)))
 
 
+def _label(key: str) -> str:
+    """A field's label in the interface's language, padded to line up the values."""
+    from rich.cells import cell_len
+
+    label = _(key)
+    return label + " " * max(1, 10 - cell_len(label))
+
+
 def _held(run: State, card_id: str) -> cards.CardState:
     held = cards.states(run.salon().history())
     if card_id not in held:
-        raise NotFoundError(f"ID: no card {card_id!r}; salonctl card list shows them")
+        raise NotFoundError(_("ID: no card {id}; salonctl card list shows them").format(
+            id=repr(card_id)))
     return held[card_id]
 
 
@@ -148,11 +158,11 @@ def card_top_up(
 
 def _require_fits(card: model.Card, money: Decimal | None, sessions: int | None) -> None:
     if (money is None) == (sessions is None):
-        raise UsageError("--amount, --sessions: give one: money for a balance card, sessions "
-                         "for a sessions card")
+        raise UsageError(_("--amount, --sessions: give one: money for a balance card, "
+                           "sessions for a sessions card"))
     if money is not None and card.balance is None:
-        raise UsageError(f"--amount: {card.id} ({card.type}) holds sessions, not money; "
-                         "give --sessions")
+        raise UsageError(_("--amount: {id} ({type}) holds sessions, not money; give --sessions")
+                         .format(id=card.id, type=card.type))
     if sessions is not None and card.sessions is None:
-        raise UsageError(f"--sessions: {card.id} ({card.type}) holds money, not sessions; "
-                         "give --amount")
+        raise UsageError(_("--sessions: {id} ({type}) holds money, not sessions; give --amount")
+                         .format(id=card.id, type=card.type))

@@ -13,9 +13,10 @@ from salonctl.cli.common import (
     RecordFormatOption,
     State,
     arg,
+    client_in_files,
+    client_in_store,
     derived_store,
     partial_view,
-    resolve_client,
     state,
 )
 from salonctl.cli.due import DayWork, day_engine, known_results, parse_when
@@ -46,9 +47,9 @@ def why(
     day_view, rule_set = work.view, work.rules
     affected = run.salon().affected
     if client in affected:  # her own record does not read: say where, not "no such client"
-        raise DataError([affected[client]], hint=f"{client}'s record must be fixed first")
-    view = _view_of(run, day_view, client)
-    found = resolve_client(view.clients, client)
+        raise DataError([affected[client]], hint=_("{id}'s record must be fixed first").format(
+            id=client))
+    view, found = _view_of(run, day_view, client)
     records = _explain(found, view, rule_set, day)
     if fmt == "json":
         run.out.write(render.to_json(records))
@@ -61,14 +62,14 @@ def why(
     run.line(_place_text(run, work, found, day))
 
 
-def _view_of(run: State, day_view: SalonView, wanted: str) -> SalonView:
-    """A view holding the client `wanted` names (and her guests): the day's own view when
-    it was read from the files, else hers from the derived store."""
+def _view_of(run: State, day_view: SalonView, wanted: str) -> tuple[SalonView, model.Client]:
+    """The client `wanted` names, and a view holding her (and her guests): the day's own
+    view when it was read from the files, else hers from the derived store."""
     found = derived_store(run.salon())
     if found is None or found[1]:
-        return day_view
-    return partial_view(found[0], day_view.settings,
-                        [resolve_client(found[0].lookup(wanted), wanted).id])
+        return day_view, client_in_files(run.reading(), wanted)
+    client = client_in_store(found[0], wanted)
+    return partial_view(found[0], day_view.settings, [client.id]), client
 
 
 def _place_text(run: State, work: DayWork, client: model.Client, day: date) -> str:
