@@ -34,6 +34,9 @@ PATTERNS = (WINDOW_CLOSED, NO_ANSWER, CLOSED, REACHED_ON, HELD_FOR_COMPLAINT, DE
             FOR_KEY, NOT_FOR_KEY, FOR_GENDER, HELD_BY_LIMIT, *OUTCOMES)
 
 
+_WORD_BLANKS = {"categories", "category", "gender"}  # blanks holding salonctl's own words
+
+
 def spoken(detail: str, language: str) -> str:
     """`detail` in `language`; a detail of no known pattern is shown as it is."""
     if language == "en" or not detail:
@@ -42,4 +45,8 @@ def spoken(detail: str, language: str) -> str:
     if found is None:
         return detail
     pattern, blanks = found
-    return i18n.translator(language).gettext(pattern).format(**blanks)
+    speaker = i18n.translator(language)
+    for name in _WORD_BLANKS.intersection(blanks):  # member/guest, female: salonctl's words
+        blanks[name] = "/".join(speaker.gettext(part) for part in blanks[name].split("/"))
+    return speaker.gettext(pattern).format(**blanks)
+

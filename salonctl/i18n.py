@@ -81,6 +81,16 @@ def N_(message: str) -> str:
     return message
 
 
+def word(kind: str, value: str) -> str:
+    """One of salonctl's own words as data holds it (a status: "booked", "open"), in the
+    active language. Its message is "KIND|VALUE" (`N_("status|open")`), so the same English
+    word can say different things (a status "closed", a column "closed"); English shows the
+    value as it is."""
+    message = f"{kind}|{value}"
+    spoken = _active.gettext(message)
+    return value if spoken == message else spoken
+
+
 def N_plural(one: str, many: str) -> tuple[str, str]:
     """Marks a message with a singular and a plural form, translated later."""
     return one, many

@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from salonctl import i18n
 from salonctl.i18n import N_, _
 
 if TYPE_CHECKING:  # rich is imported by the output that needs it, not by every run
@@ -150,7 +151,8 @@ def table(listing: Listing) -> Table:
 
     grid = Table(title=_(listing.title) if listing.title else None, box=box.SIMPLE_HEAD, title_justify="left",
                  show_edge=False, pad_edge=False)
-    cells = [[cell_text(c.value(record)) for c in listing.columns] for record in listing.records]
+    cells = [[_spoken_cell(c.header, cell_text(c.value(record))) for c in listing.columns]
+             for record in listing.records]
     for index, column in enumerate(listing.columns):
         grid.add_column(
             _(column.header), justify=column.justify,  # type: ignore[arg-type]
@@ -160,6 +162,20 @@ def table(listing: Listing) -> Table:
     for row in cells:
         grid.add_row(*(Text(cell) for cell in row))
     return grid
+
+
+# Columns whose values are salonctl's own words, shown in the interface's language in tables
+# (JSON and CSV keep them as they are: they are an interface for scripts).
+_WORD_COLUMNS = ("outcome", "category", "gender", "channel")
+STATUS_WORDS = (N_("status|booked"), N_("status|cancelled"), N_("status|open"),
+                N_("status|closed"), N_("status|over"), N_("status|ahead"),
+                N_("status|under way"))
+
+
+def _spoken_cell(header: str, text: str) -> str:
+    if header == "status":
+        return i18n.word("status", text)
+    return _(text) if header in _WORD_COLUMNS and text else text
 
 
 KEPT_WIDTH = 18  # ids, dates, amounts and short names are never cut; longer text may be

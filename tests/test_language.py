@@ -4,6 +4,7 @@ every message the code can say has its translation."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import sys
 from pathlib import Path
@@ -95,6 +96,21 @@ def test_the_parsers_own_words_and_rarer_errors_in_chinese(chinese: Salon) -> No
     chinese.write("journal/calls/2026-11.yaml", "- {id: k-20261101-1, client: c0001\n")
     broken = chinese("check")
     assert broken.code == 65 and "YAML 格式错误" in broken.err and "请改正文件后再运行" in broken.err
+
+
+def test_salonctls_own_words_in_tables_speak_the_salons_language(
+        chinese: Salon, english: Salon) -> None:
+    """Statuses, outcomes and categories are data in English (JSON keeps them); tables say
+    them in the salon's language."""
+    for salon, words in ((chinese, ("接通", "未结案", "新客", "60天前到一年后之间没有预约事件")),
+                         (english, ("reached", "open", "new",
+                                    "no appointment event from 60 days ago"))):
+        salon.ok("call", "log", "c0001", "--outcome", "reached", today="2026-10-02")
+        salon.ok("complaint", "add", "c0001", "--text", "waited", today="2026-10-02")
+        shown = (salon.ok("call", "list"), salon.ok("complaint", "list"),
+                 salon.ok("client", "show", "c0001"), salon.ok("why", "c0001"))
+        assert all(word in text for word, text in zip(words, shown, strict=True)), shown
+        assert json.loads(salon.ok("call", "list", "--format", "json"))[0]["outcome"] == "reached"
 
 
 def test_the_parsers_own_words_stay_as_written_in_english(english: Salon) -> None:

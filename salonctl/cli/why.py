@@ -163,13 +163,24 @@ _STATE_WORDS = {
 }
 
 
+# The events a rule counts from, as `why` names them (rules.yaml keeps the English names).
+ANCHOR_WORDS = (
+    N_("anchor|purchase"), N_("anchor|visit"), N_("anchor|first-visit"), N_("anchor|appointment"),
+    N_("anchor|birthday"), N_("anchor|holiday"), N_("anchor|season"), N_("anchor|yearly"),
+    N_("anchor|last-visit"), N_("anchor|last-contact"), N_("anchor|course-day"),
+    N_("anchor|course-end"), N_("anchor|complaint"), N_("anchor|guest-visit"),
+    N_("anchor|card-expiry"), N_("anchor|complaint-closed"), N_("anchor|card-low"),
+    N_("anchor|product-use"),
+)
+
+
 def _state_text(record: dict[str, Any], day: date, language: str) -> str:
     if not record["applies"]:
         return _("not applicable: {because}").format(
             because=details.spoken(record["because"], language))
     if not record["occurrences"]:
         return _("no {anchor} event from 60 days ago to a year ahead").format(
-            anchor=record["anchor"])
+            anchor=i18n.word("anchor", record["anchor"]))
     lines = []
     for occurrence in _worth_showing(record["occurrences"], day):
         shown = {**occurrence, "detail": details.spoken(occurrence["detail"], language)}
