@@ -44,7 +44,7 @@ from salonctl import (
 from salonctl.errors import StoreIOError
 
 FILE = "derived.sqlite3"
-FORMAT = f"salonctl {__version__} derived 9"
+FORMAT = f"salonctl {__version__} derived 10"
 RACY_NS = 3_000_000_000  # an mtime this close to when it was recorded may hide a change
 _FORGET_ALL = "UPDATE clients SET quiet_from = NULL, quiet_until = NULL, day = NULL, result = NULL"
 # A client's evaluated day: the result's text, her caller, must (0/1), priority, days lapsed
@@ -64,6 +64,7 @@ CREATE TABLE clients(id TEXT PRIMARY KEY, seq INTEGER NOT NULL, bucket TEXT NOT 
                      spent_cents INTEGER, merged_into TEXT);
 CREATE INDEX clients_by_referrer ON clients(referred_by);
 CREATE INDEX clients_by_phone ON clients(phone);
+CREATE INDEX clients_merged ON clients(merged_into) WHERE merged_into IS NOT NULL;
 CREATE TABLE entries(id TEXT PRIMARY KEY, owner TEXT NOT NULL, client TEXT NOT NULL,
                      kind TEXT NOT NULL, record TEXT NOT NULL);
 CREATE INDEX entries_by_owner ON entries(owner);

@@ -27,6 +27,8 @@ def kept_ids(clients: Iterable[model.Client]) -> dict[str, str]:
     hold: into another client who is not merged herself)."""
     records = list(clients)
     merged = {c.id: c.merged_into for c in records if c.merged_into}
+    if not merged:  # the usual salon: one pass, nothing more
+        return {}
     known = {c.id for c in records}
     return {second: kept for second, kept in merged.items()
             if kept in known and kept != second and kept not in merged}
