@@ -590,7 +590,7 @@ def _rebuild(derived: Derived, salon: Any) -> bool:
     reads the client files or the journals: the scans must bracket the reading."""
     before = _scan(salon.root)
     entries = salon.entries()
-    buckets = salon._buckets_or_raise()
+    buckets = salon.client_files.buckets()
     if salon.passed_over or salon.warnings:
         return _give_up(derived)
     digests = {path: fsutil.digest(fsutil.read_bytes(salon.root / path)) for path in before}

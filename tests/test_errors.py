@@ -101,7 +101,7 @@ def test_bad_data_is_exit_65_with_a_location(salon: Salon, text: str, message: s
 
 
 def test_a_file_too_large_is_refused(salon: Salon, monkeypatch) -> None:
-    monkeypatch.setattr("salonctl.store.MAX_FILE_BYTES", 100)
+    monkeypatch.setattr("salonctl.folder.MAX_FILE_BYTES", 100)
     salon.write("clients/0000.yaml", "# padding\n" * 20)
     result = salon("client", "list")
     assert result.code == 65

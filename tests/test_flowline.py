@@ -184,12 +184,12 @@ def test_a_journal_reads_the_same_fast_or_slow(tmp_path_factory: pytest.TempPath
     path.parent.mkdir(parents=True)
     path.write_text("".join(yamlio.dump_line(e) for e in entries), encoding="utf-8")
     kind = next(k for k in store.codec.JOURNALS if k.folder == "visits")
-    fast = store.Salon(root)._load_journal_file(kind, path)
+    fast = store.Salon(root).journals.load_file(kind, path)
     shutil.rmtree(root / ".cache", ignore_errors=True)  # the slow read must not reuse the fast one
     original = flowline.read
     try:
         flowline.read = lambda text: None  # type: ignore[assignment]
-        slow = store.Salon(root)._load_journal_file(kind, path)
+        slow = store.Salon(root).journals.load_file(kind, path)
     finally:
         flowline.read = original  # type: ignore[assignment]
     assert fast == slow
@@ -273,12 +273,12 @@ def test_a_client_file_reads_the_same_fast_or_slow(tmp_path_factory: pytest.Temp
     path = root / "clients" / "0000.yaml"
     path.parent.mkdir(parents=True)
     path.write_text(yamlio.dump_block(records), encoding="utf-8")
-    fast = store.Salon(root)._load_bucket(path)
+    fast = store.Salon(root).client_files.load_bucket(path)
     shutil.rmtree(root / ".cache", ignore_errors=True)
     original = flowline.read_block
     try:
         flowline.read_block = lambda text: None  # type: ignore[assignment]
-        slow = store.Salon(root)._load_bucket(path)
+        slow = store.Salon(root).client_files.load_bucket(path)
     finally:
         flowline.read_block = original  # type: ignore[assignment]
     assert fast == slow

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from salonctl import codec, fsutil, model, store
+from salonctl import clientfiles, codec, fsutil, model, store
 
 TODAY = date(2026, 11, 24)
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈"
@@ -258,9 +258,9 @@ def _write(folder: Path, people: list[model.Client], entries: list[model.Entry])
     小周: xiaozhou@example.com
     小陈: xiaochen@example.com""")
     fsutil.write_atomic(settings, text.encode("utf-8"))
-    for start in range(0, len(people), store.BUCKET_SIZE):
-        bucket = folder / store.CLIENTS_DIR / f"{start // store.BUCKET_SIZE:04d}.yaml"
-        text = codec.dump_clients(people[start:start + store.BUCKET_SIZE])
+    for start in range(0, len(people), clientfiles.BUCKET_SIZE):
+        bucket = folder / clientfiles.CLIENTS_DIR / f"{start // clientfiles.BUCKET_SIZE:04d}.yaml"
+        text = codec.dump_clients(people[start:start + clientfiles.BUCKET_SIZE])
         fsutil.write_atomic(bucket, text.encode("utf-8"))
     files: dict[Path, list[str]] = defaultdict(list)
     for entry in sorted(entries, key=lambda e: e.date):

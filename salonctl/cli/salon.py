@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from salonctl import fsutil, model, schema, store
+from salonctl import desks, fsutil, model, schema, store
 from salonctl.cli.app import app
 from salonctl.cli.common import arg, say_long_work, state
 from salonctl.errors import DataError, UsageError
@@ -31,7 +31,7 @@ def init(
     tag = arg(_desk_tag, desk, "--desk") if desk is not None else None
     store.init_salon(folder, title, language)
     if tag:
-        store.write_desk(folder, tag)
+        desks.write_desk(folder, tag)
 
 
 desk_app = typer.Typer(help="Keep one salon at two desks (copies synced by git).",
@@ -56,7 +56,7 @@ def desk_add(
         if chosen in seen:
             raise UsageError(_("TAG: {tag} ends ids another desk made; choose another (in use: "
                                "{used})").format(tag=repr(chosen), used=", ".join(sorted(seen))))
-        store.write_desk(salon.root, chosen)
+        desks.write_desk(salon.root, chosen)
     print(chosen)
 
 
@@ -69,7 +69,7 @@ def desk_show(ctx: typer.Context) -> None:
 
 
 def _desk_tag(value: str) -> str:
-    if not store.DESK_TAG.fullmatch(value):
+    if not desks.DESK_TAG.fullmatch(value):
         raise schema.InvalidValue(_("{value} is not a desk tag; give 1-3 letters a-z, e.g. b")
                                   .format(value=repr(value)))
     return value
