@@ -81,13 +81,13 @@ def N_(message: str) -> str:
     return message
 
 
-def word(kind: str, value: str) -> str:
+def word(kind: str, value: str, language: str | None = None) -> str:
     """One of salonctl's own words as data holds it (a status: "booked", "open"), in the
-    active language. Its message is "KIND|VALUE" (`N_("status|open")`), so the same English
-    word can say different things (a status "closed", a column "closed"); English shows the
-    value as it is."""
+    active language (or `language`). Its message is "KIND|VALUE" (`N_("status|open")`), so
+    the same English word can say different things (a status "closed", a column "closed");
+    English shows the value as it is."""
     message = f"{kind}|{value}"
-    spoken = _active.gettext(message)
+    spoken = (translator(language) if language else _active).gettext(message)
     return value if spoken == message else spoken
 
 

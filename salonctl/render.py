@@ -166,15 +166,15 @@ def table(listing: Listing) -> Table:
 
 # Columns whose values are salonctl's own words, shown in the interface's language in tables
 # (JSON and CSV keep them as they are: they are an interface for scripts).
-_WORD_COLUMNS = ("outcome", "category", "gender", "channel")
+_WORD_COLUMNS = ("outcome", "category", "gender")
 STATUS_WORDS = (N_("status|booked"), N_("status|cancelled"), N_("status|open"),
                 N_("status|closed"), N_("status|over"), N_("status|ahead"),
                 N_("status|under way"))
 
 
 def _spoken_cell(header: str, text: str) -> str:
-    if header == "status":
-        return i18n.word("status", text)
+    if header in ("status", "channel"):
+        return i18n.word(header, text)
     return _(text) if header in _WORD_COLUMNS and text else text
 
 

@@ -50,12 +50,12 @@ JOINERS = {
 }
 
 
-CHANNELS = (N_("phone"), N_("sms"), N_("wechat"), N_("email"))
+CHANNELS = (N_("channel|phone"), N_("channel|sms"), N_("channel|wechat"), N_("channel|email"))
 
 
 def channel(language: str, name: str) -> str:
     """How to reach her (phone, wechat...) as the sheet says it in `language`."""
-    return i18n.translator(language).gettext(name) if name in CHANNELS else name
+    return i18n.word("channel", name, language)
 
 
 def say(language: str, key: str, count: int | None = None, **values: Any) -> str:

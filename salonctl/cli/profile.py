@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from salonctl import cards, model, render, schema, value
+from salonctl import cards, i18n, model, render, schema, value
 from salonctl.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -13,9 +13,8 @@ if TYPE_CHECKING:
 
 HISTORY_KEYS = ("visits", "sales", "appointments", "cards", "courses", "calls", "complaints")
 # Fields whose value is a word of salonctl's own, shown in the interface's language.
-_WORDS = ("tier", "gender", "category", "channel")
-_VALUES = (N_("female"), N_("male"), N_("new"), N_("member"), N_("guest"), N_("phone"), N_("sms"),
-           N_("wechat"), N_("email"))
+_WORDS = ("tier", "gender", "category")
+_VALUES = (N_("female"), N_("male"), N_("new"), N_("member"), N_("guest"))
 
 
 def _without(record: dict[str, Any], *keys: str) -> dict[str, Any]:
@@ -82,6 +81,15 @@ _SECTIONS: dict[str, tuple[render.Column, ...]] = {
 }
 
 
+def _fact_text(key: str, value: Any) -> str:
+    """A profile field's value; salonctl's own words (her tier, category...) translated."""
+    if key in _WORDS:
+        return _(value)
+    if key == "channel":
+        return i18n.word("channel", value)
+    return render.cell_text(value)
+
+
 def print_profile(profile: dict[str, Any], console: Console) -> None:
     from rich.table import Table
     from rich.text import Text
@@ -91,8 +99,7 @@ def print_profile(profile: dict[str, Any], console: Console) -> None:
     facts.add_column()
     for key, field in profile.items():
         if key not in HISTORY_KEYS and field not in (None, False, ""):
-            shown = _(field) if key in _WORDS else render.cell_text(field)
-            facts.add_row(_(key).replace("_", " "), Text(shown))
+            facts.add_row(_(key).replace("_", " "), Text(_fact_text(key, field)))
     console.print(facts)
     for key, columns in _SECTIONS.items():
         if profile[key]:

@@ -364,7 +364,8 @@ def course_list(
          "course": c.name, "start": c.start, "end": c.end, "check_days": list(c.check_days),
          "status": "over" if c.end < today else "ahead" if c.start > today else "under way"}
         for c in courses]
-    emit_listing(run, fmt, records, render.columns("id", "name", "course", "start", "end", "status"),
+    emit_listing(run, fmt, records, render.columns("id", "name", "course", "start", "end", "status",
+                                                    wrap=("course",)),
           N_("no courses"), COURSE_FIELDS)
 
 
