@@ -11,7 +11,7 @@ brought to the files' (2026/11/24 -> 2026-11-24, ¥1,280.00 -> 1280.00, 是 -> t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -211,17 +211,15 @@ def _product(text: str) -> dict[str, Any]:
 
 
 def match_client(keys: Mapping[str, str], clients: Sequence[model.Client],
-                 merged: Mapping[str, model.Client] | None = None) -> model.Client | str:
+                 kept: Callable[[str], model.Client] | None = None) -> model.Client | str:
     """The client a row names: by id, else phone, else a name only one client has; else
-    why not. A record merged into another (`merged`: its id -> the kept client) names the
-    kept client."""
-    merged = merged or {}
+    why not. A record merged into another names the kept client (read by `kept`)."""
 
     def distinct(found: Iterable[model.Client]) -> list[model.Client]:
         clients_found: dict[str, model.Client] = {}
         for client in found:
-            kept = merged.get(client.id, client)
-            clients_found.setdefault(kept.id, kept)
+            seen = kept(client.merged_into) if kept and client.merged_into else client
+            clients_found.setdefault(seen.id, seen)
         return list(clients_found.values())
 
     by_id = {c.id: c for c in clients}

@@ -5,6 +5,7 @@ journals stay as written, and `client unmerge` gives the second record back."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -81,6 +82,19 @@ def test_the_second_id_and_phone_still_find_her(twice: Salon) -> None:
     assert [c["id"] for c in json.loads(twice.ok("client", "find", "0002", "--format", "json"))] \
         == ["c0001"]
     assert "王芳 (c0001)" in twice.ok("why", "c0002")
+
+
+def test_an_import_naming_the_second_record_lands_on_the_kept_client(
+        twice: Salon, tmp_path: Path) -> None:
+    twice.ok("client", "merge", "c0001", "c0002")
+    rows = tmp_path / "visits.csv"
+    rows.write_text("日期,手机,项目,金额\n2026-11-23,13900000002,补水,198\n", encoding="utf-8")
+    twice.ok("import", "visits", str(rows))
+    assert [v["amount"] for v in json.loads(
+        twice.ok("visit", "list", "c0001", "--format", "json"))] == [298, 398, 198]
+    people = tmp_path / "clients.csv"
+    people.write_text("姓名,手机\n王芳,13900000002\n", encoding="utf-8")
+    assert "王芳 is c0001 (same phone)" in twice("import", "clients", str(people)).err
 
 
 def test_a_dry_run_writes_nothing(twice: Salon) -> None:

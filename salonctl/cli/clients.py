@@ -25,6 +25,7 @@ from salonctl.cli.common import (
     client_in_store,
     derived_store,
     echo_warnings,
+    every_record,
     state,
 )
 from salonctl.errors import ConflictError, DataError, UsageError
@@ -184,8 +185,7 @@ def find(
         candidates = indexed[0].search(text)
         kept: Callable[[str], model.Client] = indexed[0].client
     else:
-        live = salon.clients()
-        candidates, kept = [*live, *salon.merged_clients()], {c.id: c for c in live}.__getitem__
+        candidates, kept = every_record(salon)
     found = as_kept([
         c for c in candidates
         if wanted in c.name.casefold()

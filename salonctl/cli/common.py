@@ -148,9 +148,14 @@ def client_in_store(indexed: derived.Derived, wanted: str, name: str = "CLIENT")
 
 def client_in_files(salon: store.Salon, wanted: str, name: str = "CLIENT") -> model.Client:
     """`resolve_client` over every client file (merged records found by their old id or phone)."""
+    records, kept = every_record(salon)
+    return resolve_client(records, wanted, name, kept)
+
+
+def every_record(salon: store.Salon) -> tuple[list[model.Client], Callable[[str], model.Client]]:
+    """Every client record, merged ones too, and how to read a kept client by her id."""
     clients = salon.clients()
-    return resolve_client([*clients, *salon.merged_clients()], wanted, name,
-                          {client.id: client for client in clients}.__getitem__)
+    return [*clients, *salon.merged_clients()], {client.id: client for client in clients}.__getitem__
 
 
 def make_console() -> Console:

@@ -14,7 +14,7 @@ import typer
 from salonctl import importing, model, render, schema, spreadsheet, store
 from salonctl.cli.app import app
 from salonctl.cli.clients import CLIENT_FIELDS, client_record, next_client_id
-from salonctl.cli.common import State, echo_warnings, state
+from salonctl.cli.common import State, echo_warnings, every_record, state
 from salonctl.cli.records import CALL_FIELDS, VISIT_FIELDS
 from salonctl.errors import DataError, UsageError
 from salonctl.i18n import _
@@ -171,12 +171,9 @@ _ENTRY_CLASS: dict[str, type[Any]] = {
 def _entries_plan(salon: store.Salon, kind: str, reading: importing.Reading, where: str,
                   closures: dict[int, tuple[str, str | None]]) -> _EntriesPlan:
     plan = _EntriesPlan()
-    clients = salon.clients()
-    live = {client.id: client for client in clients}
-    merged = {c.id: live[str(c.merged_into)] for c in salon.merged_clients()}
-    candidates = [*clients, *salon.merged_clients()]
+    candidates, kept = every_record(salon)  # a merged record's phone finds the kept client
     for parsed in reading.rows:
-        found = importing.match_client(parsed.client_keys, candidates, merged)
+        found = importing.match_client(parsed.client_keys, candidates, kept)
         if isinstance(found, str):
             plan.problems.append(f"{where}:{parsed.row}: " + _(
                 "{reason}; import the clients first").format(reason=found))
