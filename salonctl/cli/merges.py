@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections import Counter
 from typing import Annotated
 
 import typer
@@ -44,12 +43,12 @@ def merge(
         # A record merged into SECOND before now points at KEEP: a merge never chains.
         earlier = [dataclasses.replace(c, merged_into=keeping.id)
                    for c in salon.merged_clients() if c.merged_into == leaving.id]
-        moved = Counter(type(entry).__name__ for entry, _, _ in salon.entries()
-                        if entry.client in {leaving.id, *(c.id for c in earlier)})
+        named = {leaving.id, *(c.id for c in earlier)}
+        moved = sum(1 for entry, _where, _line in salon.entries() if entry.client in named)
         if not dry_run:
             salon.replace_clients([result.kept, *earlier, result.second])
     echo_warnings(salon)
-    _tell(result, sum(moved.values()), dry_run)
+    _tell(result, moved, dry_run)
 
 
 def _live_client(salon: store.Salon, wanted: str) -> model.Client:
