@@ -28,10 +28,11 @@ def merge(
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Say what the merge would do; write nothing.")] = False,
 ) -> None:
-    """One client entered twice: SECOND's visits, calls, cards and the rest are read as
-    KEEP's, and SECOND's record is hidden (its id and phone still find KEEP). KEEP's record
-    takes what only SECOND's says. The journals are not rewritten: `client unmerge SECOND`
-    undoes it."""
+    """One client entered twice, made one: SECOND's records become KEEP's.
+
+    SECOND's visits, calls, cards and the rest are read as KEEP's, and SECOND's record is
+    hidden (its id and phone still find KEEP). KEEP's record takes what only SECOND's says.
+    The journals are not rewritten: `client unmerge SECOND` undoes it."""
     salon = state(ctx).salon()
     with salon.lock("client merge"):
         keeping = client_in_files(salon, kept, "KEEP")
@@ -92,8 +93,10 @@ def unmerge(
     second: Annotated[str, typer.Argument(
         metavar="SECOND", help="The id of the record that was merged into another.")],
 ) -> None:
-    """Undo `client merge`: SECOND is a client of her own again, with her own entries.
-    What the merge filled into the kept record stays (`client edit` changes it)."""
+    """Undo `client merge`: SECOND is a client of her own again.
+
+    She has her own entries back. What the merge filled into the kept record stays (`client
+    edit` changes it)."""
     salon = state(ctx).salon()
     with salon.lock("client unmerge"):
         merged = [*salon.merged_clients(), *(c for c in salon.clients() if c.merged_into)]
