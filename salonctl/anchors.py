@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from salonctl import calendar, cards, catalogue, model
+from salonctl import calendar, cards, catalogue, model, spoken
 from salonctl.ruleset import Rule
 
 
@@ -48,17 +48,26 @@ class SalonView:
 
     def __init__(
         self, settings: model.Settings, clients: list[model.Client], history: model.History,
-        max_tries: int = 3, others: Iterable[model.Client] = (),
+        max_tries: int = 3, others: Iterable[model.Client] = (), as_of: date | None = None,
     ) -> None:
         """`clients` are the ones the engine evaluates; `others` are only read, for what
-        they mean to those (a derived store's partial view passes her guests there)."""
+        they mean to those (a derived store's partial view passes her guests there). With
+        `as_of`, the view holds only what was recorded by that day (`History.recorded_by`):
+        a past day's sheet is what the desk saw that morning, whatever was added since."""
         self.settings = settings
         self.language = settings.language
         self.clients = clients
+        self.others = tuple(others)
+        self.history = history
+        self.as_of = as_of
         self.by_id = {c.id: c for c in clients}
         self.open_days = calendar.OpenDays(settings.opening)
         self.max_tries = max_tries
         self.memo: dict[Any, Any] = {}  # the engine's per-run cache of shared occurrences
+        # Per client, the first day a record made after `as_of` can change her state.
+        self.later: dict[str, date] = {}
+        if as_of is not None:
+            history, self.later = history.recorded_by(as_of)
         self.closed = {c.closes: c.date for c in history.closures}
         self.books: dict[str, ClientBook] = defaultdict(ClientBook)
         live = history.live_appointments()
@@ -67,9 +76,18 @@ class SalonView:
                 getattr(self.books[entry.client], name).append(entry)
         for appointment in live:
             self.books[appointment.client].appointments.append(appointment)
-        for client in (*clients, *others):
+        for client in (*clients, *self.others):
             if client.referred_by:
                 self.books[client.referred_by].guests.append(client)
+
+    def on(self, day: date) -> SalonView:
+        """The same salon as it stood on `day` (shared occurrences are shared)."""
+        if day == self.as_of:
+            return self
+        view = SalonView(self.settings, self.clients, self.history, self.max_tries,
+                         self.others, day)
+        view.memo = self.memo
+        return view
 
     def book(self, client_id: str) -> ClientBook:
         return self.books.get(client_id) or ClientBook()
@@ -79,8 +97,16 @@ def _d(day: date) -> str:
     return day.isoformat()
 
 
-def _join(items: Iterable[str], language: str) -> str:
-    return ("、" if language == "zh-CN" else ", ").join(items)
+def _join(items: Iterable[str], language: str, article: str = "") -> str:
+    return spoken.say_list(tuple(items), language, article)
+
+
+def _products(products: Iterable[model.Product], language: str) -> dict[str, str]:
+    """A sale's fields naming its products (a script writes "the {products}" in English),
+    and each product's category, for the words of where it acts."""
+    chosen = tuple(products)
+    return {"products": _join((p.name for p in chosen), language, "the "),
+            "categories": ",".join(p.category for p in chosen)}
 
 
 EventSource = Callable[[Rule, model.Client, ClientBook, SalonView, date, date], list[Event]]
@@ -107,8 +133,7 @@ def _purchases(rule: Rule, client: model.Client, book: ClientBook, view: SalonVi
         bought.update(p.name for p in visit.products)
         if products and low <= visit.date <= high:
             found.append(Event(visit.id, visit.date, {
-                "products": _join((p.name for p in products), view.language),
-                "sale_date": _d(visit.date),
+                **_products(products, view.language), "sale_date": _d(visit.date),
             }, visit=visit.id, products=tuple(p.name for p in products)))
     return found
 
@@ -124,7 +149,7 @@ def _since(visits: list[model.Visit], low: date) -> list[model.Visit]:
 def _visit_event(visit: model.Visit, language: str) -> Event:
     return Event(visit.id, visit.date, {
         "services": _join(visit.services, language),
-        "products": _join((p.name for p in visit.products), language),
+        **_products(visit.products, language),
         "visit_date": _d(visit.date),
     }, visit=visit.id, products=tuple(p.name for p in visit.products))
 
@@ -136,7 +161,11 @@ def _visits(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
 
 def _first_visit(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
                  low: date, high: date) -> list[Event]:
-    return [_visit_event(book.visits[0], view.language)] if book.visits else []
+    """Her first visit, if it was her first to the salon (not the first one an import of
+    a regular's history brought in)."""
+    if not book.visits or not client.first_visit_counts(book.visits[0].date):
+        return []
+    return [_visit_event(book.visits[0], view.language)]
 
 
 def _appointments(rule: Rule, client: model.Client, book: ClientBook, view: SalonView,
@@ -253,7 +282,7 @@ def _guest_visits(rule: Rule, client: model.Client, book: ClientBook, view: Salo
     found = []
     for guest in book.guests:
         visits = view.book(guest.id).visits
-        if visits:
+        if visits and guest.first_visit_counts(visits[0].date):
             found.append(Event(f"guest-{visits[0].id}", visits[0].date, {
                 "guest": guest.name, "guest_pronoun": _pronoun(guest, view.language)}))
     return found
@@ -323,7 +352,7 @@ def _product_use(rule: Rule, client: model.Client, book: ClientBook, view: Salon
                 continue
             day = catalogue.repurchase_day(visit.date, product.days, share)
             events.append(Event(f"{visit.id}-{index}-use", day, {
-                "products": product.name, "sale_date": _d(visit.date),
+                **_products([product], view.language), "sale_date": _d(visit.date),
                 "days_since": str((day - visit.date).days)}))
     return events
 

@@ -6,6 +6,7 @@
   price: 680
   days: 60          # one lasts a client about two months
   unit: 瓶
+  area: face        # where it acts: face, body, hair, eyes, hands or lips
   low: 3            # three or fewer on the shelf is low
   stock_in:
   - {date: 2026-11-02, qty: 12}
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from salonctl import fsutil, model, schema, yamlio
-from salonctl.catalogue import Item, StockIn
+from salonctl.catalogue import AREAS, Item, StockIn
 from salonctl.errors import DataError, Problem
 from salonctl.i18n import _
 
@@ -45,6 +46,7 @@ FIELDS = (
     schema.Field("unit", schema.text),
     schema.Field("low", schema.integer(0, schema.MAX_COUNT)),
     schema.Field("stock_in", schema.list_of(_stock_in)),
+    schema.Field("area", schema.choice(AREAS)),
 )
 
 
@@ -95,7 +97,7 @@ def write(root: Path, items: list[Item]) -> None:
 
 def _record(item: Item) -> dict[str, Any]:
     data: dict[str, Any] = {"name": item.name, "category": item.category}
-    for key in ("price", "days", "unit", "low"):
+    for key in ("price", "days", "unit", "area", "low"):
         value = getattr(item, key)
         if isinstance(value, Decimal):
             value = int(value) if value == value.to_integral_value() else format(value, "f")

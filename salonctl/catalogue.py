@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -17,6 +17,10 @@ from decimal import Decimal
 from salonctl import model
 
 REPURCHASE_SHARE = Decimal("0.8")  # a repurchase call when this share of its days is gone
+# Where a product acts, so a script asks about the right thing: a face serum is never asked
+# about "your body". A product the catalogue gives no area takes its category's, if any.
+AREAS = ("face", "body", "hair", "eyes", "hands", "lips")
+CATEGORY_AREAS: dict[str, str] = {"care": "face", "supplement": "body"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class Item:
     unit: str | None = None
     low: int | None = None  # stock at or below this is low
     stock_in: tuple[StockIn, ...] = ()
+    area: str | None = None  # where it acts: one of AREAS
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,16 @@ class Stock:
 
     def is_low(self) -> bool:
         return self.item.low is not None and self.on_hand <= self.item.low
+
+
+def area_of(name: str, category: str, areas: Mapping[str, str]) -> str | None:
+    """Where a product acts: the catalogue's word for it, else its category's, else None."""
+    return areas.get(name.casefold()) or CATEGORY_AREAS.get(category)
+
+
+def areas(items: Iterable[Item]) -> dict[str, str]:
+    """Each catalogue product's area, by its folded name."""
+    return {item.name.casefold(): item.area for item in items if item.area}
 
 
 def find(items: Iterable[Item], name: str) -> Item | None:

@@ -1,17 +1,29 @@
-"""One conversation per client: a row's reasons composed into one script to read aloud.
+"""One conversation per client: a row's reasons composed into one script to read aloud (or,
+for a message, to send).
 
-A call is short (the seeds say 3-5 minutes, and its script about a minute), so:
-- one greeting (a call asks whether now is a good time), the topics, one closing;
-- reasons about the same thing make one topic: the same visit, the same product, or rules
-  that share a `topic` (a win-back and a check-in both ask how she has been). The topic is
-  said once, by its most urgent reason's script, naming every product the topic covers;
-- lines tagged [book] (an offer to book) and [sell] (an offer) are said once a call, after
-  the topics; never a booking offer when she has booked, never either while she has an open
-  complaint;
-- up to three topics are said in full; the rest become one reminder line ("另外：…"), and
-  fewer are said in full if the script would still run over a minute (400 characters in
-  Chinese, 120 words in English);
-- no sentence is said twice, and no date is read as 2026-11-20 (see `spoken`).
+A call is short (the seeds say 3-5 minutes, and its script about a minute), and everything
+in it must be true of her history. So:
+- one greeting (a call asks whether now is a good time; a message does not), then
+- the wishes first (a festival, her birthday, the season: the rules that are messages),
+- then one paragraph a visit, newest first: its lead reason's script names what she had
+  done and took home, and every other reason that fired on that visit adds its own question
+  (its `[ask]` lines: a treatment's "how has the skin been since", a treatment product's
+  reaction check, a supplement's daily use). Questions of one name (`[ask:usage]`) are
+  asked once a paragraph. Each reason names only its own products, so "first time" is said
+  only of what she never bought before;
+- then the reminders (a booking, a card, a course, a complaint...): reasons about the same
+  thing (the same event, product, or a shared `topic`) are one reminder, said by the most
+  urgent of them;
+- then at most one offer: a line tagged [book] (never when she has a booking) or else one
+  tagged [sell]; neither while she has an open complaint. A message carries only its own
+  offer, never a call's reminders;
+- one closing.
+Up to three paragraphs and reminders are said in full. When the script would run over a
+minute (400 characters in Chinese, 120 words in English), things give way in this order:
+the offer, then the reminders that are not must-calls (least urgent first), then the older
+visits (oldest first), then the must-call reminders; each one given way is named in one
+line ("另外：…" / "Also: …"). The wishes and the newest visit always stay.
+No sentence is said twice, and no date is read as 2026-11-20 (see `spoken`).
 Pure: the day of the call comes with the row.
 """
 
@@ -19,11 +31,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from salonctl import model, scripts, spoken, worklist
-from salonctl.anchors import SalonView
+from salonctl import catalogue, model, scripts, spoken, worklist
+from salonctl.anchors import Event, SalonView
 from salonctl.rules import DueRow, Reason
 from salonctl.words import say
 
@@ -37,6 +49,15 @@ DAY_FIELDS = frozenset({
     "card_until", "last_contact", "complaint_date", "closed_date", "window_end", "last_visit",
 })
 QUOTED_FIELDS = ("complaint", "products", "services", "course", "guest", "note")
+# Where a product acts, as a script asks about it; None: a product with no known area.
+AREA_WORDS: dict[str, dict[str | None, str]] = {
+    "zh-CN": {"face": "脸上的皮肤", "body": "身体", "hair": "头发", "eyes": "眼周",
+              "hands": "双手", "lips": "嘴唇", None: "用的地方"},
+    "en": {"face": "your skin", "body": "your body", "hair": "your hair",
+           "eyes": "the skin around your eyes", "hands": "your hands", "lips": "your lips",
+           None: "the area you use it on"},
+}
+PRONOUNS = {"zh-CN": ("它", "它们"), "en": ("it", "them")}  # one product, several
 
 
 @dataclass(frozen=True)
@@ -50,27 +71,41 @@ class Circumstances:
 
 @dataclass(frozen=True)
 class Topic:
-    title: str  # the reminder line's words when the topic is not said in full
+    """One part of the conversation: a wish, a visit's paragraph, or a reminder."""
+
+    title: str  # the "also" line's words when it is not said in full
     lines: tuple[str, ...]
-    book: tuple[str, ...]
-    sell: tuple[str, ...]
+    book: tuple[str, ...] = ()
+    sell: tuple[str, ...] = ()
+    kind: str = "reminder"  # wish | visit | reminder
+    must: bool = False
+    day: date = date.min  # a visit's day, newest first
+
+
+@dataclass(frozen=True)
+class Words:
+    """What composing needs besides the row: the salon, its scripts, and where each
+    catalogue product acts (by folded name)."""
+
+    settings: model.Settings
+    library: Mapping[str, scripts.Template]
+    areas: Mapping[str, str] = field(default_factory=dict)
 
 
 def compose(row: DueRow, settings: model.Settings, library: Mapping[str, scripts.Template],
-            circumstances: Circumstances) -> str:
+            circumstances: Circumstances, areas: Mapping[str, str] | None = None) -> str:
+    """The script of one row: a call, or (every reason a message) a message."""
+    words = Words(settings, library, areas or {})
     language = settings.language
     common = common_fields(row.client, settings, circumstances.last_visit, row.date)
     frame = "call" if row.channel == "phone" else "message"
     greeting = library[f"greeting-{frame}"].fill(common)
     closing = library[f"closing-{frame}"].fill(common)
-    topics = [_topic(group, common, library, row.date, language) for group in topics_of(row.reasons)]
-    book = [] if circumstances.booked or circumstances.complaint_open else _first(t.book for t in topics)
-    sell = [] if circumstances.complaint_open else _first(t.sell for t in topics)
-    attempts = [(full, asks) for full in range(min(FULL_TOPICS, len(topics)), 0, -1)
-                for asks in (book + sell, book)]
+    topics = _topics(row, common, words)
+    offers = _offer(topics, circumstances, message=row.kind == "message")
     script = ""
-    for full, asks in attempts or [(0, [])]:
-        script = _assemble(greeting, topics, full, asks, closing, language)
+    for folded, offer in _attempts(topics, offers):
+        script = _assemble(greeting, topics, folded, offer, closing, language)
         if fits(script, language):
             break
     return script
@@ -83,29 +118,83 @@ def fits(script: str, language: str) -> bool:
     return len(script.split()) <= MAX_WORDS
 
 
-def _first(groups: Iterable[tuple[str, ...]]) -> list[str]:
-    """The first line of the first group that has one: an offer is made once a call."""
-    for lines in groups:
-        if lines:
-            return [lines[0]]
-    return []
+def _offer(topics: list[Topic], circumstances: Circumstances, message: bool) -> list[str]:
+    """The one offer of the conversation: a booking if she has none (never in a message),
+    else a sale; none while a complaint of hers is open."""
+    if circumstances.complaint_open:
+        return []
+    if not message and not circumstances.booked:
+        for topic in topics:
+            if topic.book:
+                return [topic.book[0]]
+    return next(([topic.sell[0]] for topic in topics if topic.sell), [])
 
 
-def _assemble(greeting: str, topics: list[Topic], full: int, asks: list[str], closing: str,
-              language: str) -> str:
+def _attempts(topics: list[Topic], offer: list[str]) -> Iterable[tuple[set[int], list[str]]]:
+    """What is said in full, tried from the most to the least: all (but the topics beyond
+    FULL_TOPICS) with the offer, then without it, then folding one more topic each time."""
+    order = _giving_way(topics)
+    spoken_topics = [i for i, t in enumerate(topics) if t.kind != "wish"]
+    folded = {i for i in order[:max(0, len(spoken_topics) - FULL_TOPICS)]}
+    if offer:
+        yield set(folded), offer
+    yield set(folded), []
+    for index in order:
+        if index not in folded:
+            folded.add(index)
+            yield set(folded), []
+
+
+def _giving_way(topics: list[Topic]) -> list[int]:
+    """The order topics give way in: reminders that are not must-calls (least urgent, said
+    last, first), the older visits (oldest first), the must-call reminders. The wishes and
+    the newest visit never do."""
+    reminders = [i for i, t in enumerate(topics) if t.kind == "reminder"]
+    visits = sorted((i for i, t in enumerate(topics) if t.kind == "visit"),
+                    key=lambda i: topics[i].day)
+    return ([i for i in reversed(reminders) if not topics[i].must] + visits[:-1]
+            + [i for i in reversed(reminders) if topics[i].must])
+
+
+def _assemble(greeting: str, topics: list[Topic], folded: set[int], offer: list[str],
+              closing: str, language: str) -> str:
     lines = [greeting]
-    for topic in topics[:full]:
-        lines += topic.lines
-    lines += asks
-    rest = topics[full:]
-    if rest:
-        titles = say(language, "topics-join").join(t.title for t in rest)
+    for index, topic in enumerate(topics):
+        if index not in folded:
+            lines += topic.lines
+    lines += offer
+    if folded:
+        titles = say(language, "topics-join").join(
+            topics[i].title for i in sorted(folded))
         lines.append(say(language, "also", topics=titles))
     lines.append(closing)
     return "\n".join(_once(lines, language))
 
 
 # --- topics -------------------------------------------------------------------------------
+
+
+def _topics(row: DueRow, common: dict[str, str], words: Words) -> list[Topic]:
+    """The row's reasons as the parts of one conversation, in the order they are said."""
+    wishes = [r for r in row.reasons if r.occurrence.rule.message]
+    visits = [r for r in row.reasons if not r.occurrence.rule.message and r.occurrence.event.visit]
+    rest = [r for r in row.reasons if not r.occurrence.rule.message and not r.occurrence.event.visit]
+    by_visit: dict[str, list[Reason]] = {}
+    for reason in visits:
+        by_visit.setdefault(str(reason.occurrence.event.visit), []).append(reason)
+    paragraphs = sorted((_led(group) for group in by_visit.values()),
+                        key=lambda g: g[0].occurrence.event.date, reverse=True)
+    return ([_topic(group, "wish", common, words, row.date) for group in topics_of(tuple(wishes))]
+            + [_topic(group, "visit", common, words, row.date) for group in paragraphs]
+            + [_topic(group, "reminder", common, words, row.date)
+               for group in topics_of(tuple(rest))])
+
+
+def _led(group: list[Reason]) -> list[Reason]:
+    """A visit's reasons, led by the one that names most of what she took home (the most
+    urgent of those): its script opens the paragraph."""
+    lead = min(range(len(group)), key=lambda i: -len(group[i].occurrence.event.products))
+    return [group[lead], *group[:lead], *group[lead + 1:]]
 
 
 def topics_of(reasons: tuple[Reason, ...]) -> list[list[Reason]]:
@@ -135,24 +224,47 @@ def _about(reason: Reason) -> set[str]:
     return keys
 
 
-def _topic(group: list[Reason], common: dict[str, str], library: Mapping[str, scripts.Template],
-           day: date, language: str) -> Topic:
-    """The lead reason's script says the topic, naming every product in it; the offers of
-    every reason in it are kept for the end of the call."""
-    products = list(dict.fromkeys(name for r in group for name in r.occurrence.event.products))
-    filled = []
-    for reason in group:
-        values = {**common, **reason_fields(reason, day, language)}
-        if products and "products" in reason.occurrence.event.fields:
-            values["products"] = _quoted(say(language, "products-join").join(products))
-        filled.append(library[script_name(reason)].lines(values))
-    offers = [line for lines in filled for line in lines]
+def _topic(group: list[Reason], kind: str, common: dict[str, str], words: Words,
+           day: date) -> Topic:
+    """A group's lines: a wish or a reminder is said by its lead reason's script (the others
+    are the same thing said for another rule); a visit's paragraph is its lead reason's
+    script, then every other reason's own questions, each question once."""
+    lines: list[str] = []
+    asked: set[str] = set()
+    offers: list[tuple[str, str]] = []
+    for place, reason in enumerate(group):
+        filled = words.library[script_name(reason)].lines(
+            {**common, **reason_fields(reason, day, words)})
+        offers += [(tag, text) for tag, text in filled if tag in ("book", "sell")]
+        if place == 0:
+            lines += [text for tag, text in filled if tag not in ("book", "sell")]
+            asked |= {tag for tag, _ in filled if tag.startswith("ask:")}
+        elif kind == "visit":
+            lines += _questions(filled, asked)
+    rule = group[0].occurrence.rule
     return Topic(
-        title=group[0].occurrence.rule.title,
-        lines=tuple(text for kind, text in filled[0] if kind == ""),
-        book=tuple(text for kind, text in offers if kind == "book"),
-        sell=tuple(text for kind, text in offers if kind == "sell"),
+        title=rule.title, lines=tuple(lines),
+        book=tuple(text for tag, text in offers if tag == "book"),
+        sell=tuple(text for tag, text in offers if tag == "sell"),
+        kind=kind, must=any(r.occurrence.rule.must for r in group),
+        day=group[0].occurrence.event.date,
     )
+
+
+def _questions(filled: list[tuple[str, str]], asked: set[str]) -> list[str]:
+    """A further reason's own questions in a visit's paragraph: its [ask] lines, but one
+    of a name already asked; a script with no [ask] line says its plain lines instead."""
+    asks = [(tag, text) for tag, text in filled if tag == "ask" or tag.startswith("ask:")]
+    if not asks:
+        return [text for tag, text in filled if tag == ""]
+    found = []
+    for tag, text in asks:
+        if tag in asked:
+            continue
+        if tag != "ask":
+            asked.add(tag)
+        found.append(text)
+    return found
 
 
 def script_name(reason: Reason) -> str:
@@ -172,6 +284,7 @@ def common_fields(client: model.Client, settings: model.Settings, last_visit: da
     return {
         "salutation": scripts.salutation(client, language),
         "name": client.name, "salon": settings.name, "caller": caller,
+        "speaker": _speaker(client, settings),
         "salon_phone": settings.contact.phone or "",
         "last_visit": spoken.say_day(last_visit, day, language) if last_visit else "",
         "days_since_visit": spoken.say_days((day - last_visit).days, language) if last_visit else "",
@@ -181,8 +294,19 @@ def common_fields(client: model.Client, settings: model.Settings, last_visit: da
     }
 
 
-def reason_fields(reason: Reason, day: date, language: str) -> dict[str, str]:
-    """The reason's own fields, days said as people say them."""
+def _speaker(client: model.Client, settings: model.Settings) -> str:
+    """Who is speaking, as a greeting says it: 悦颜美容会所的小李 / 的前台; Lily from Belle
+    Salon, or the front desk of Belle Salon when no one is named."""
+    if settings.language == "zh-CN":
+        return f"{settings.name}的{worklist.caller_of(client, settings)}"
+    person = client.consultant or settings.contact.caller
+    return f"{person} from {settings.name}" if person else f"the front desk of {settings.name}"
+
+
+def reason_fields(reason: Reason, day: date, words: Words) -> dict[str, str]:
+    """The reason's own fields, days said as people say them, its products (its own, not
+    the paragraph's) with how to refer to them and where they act."""
+    language = words.settings.language
     event = reason.occurrence.event
     values: dict[str, str] = {"days_since": spoken.say_days((day - event.date).days, language)}
     for name, value in event.fields.items():
@@ -194,7 +318,35 @@ def reason_fields(reason: Reason, day: date, language: str) -> dict[str, str]:
             values[name] = _quoted(value)
         else:
             values[name] = value
+    names = event.products or tuple(n for n in [event.fields.get("products", "")] if n)
+    values["product_pronoun"] = PRONOUNS[language][len(names) > 1]
+    values["area"] = _area(event, words)
+    if "services" in event.fields:
+        values["visit"] = _visit_said(values["services"], values.get("products", ""), language)
     return values
+
+
+def _visit_said(services: str, products: str, language: str) -> str:
+    """What she had done and took home, as one phrase: 来做了补水，还带回去了精华 / came
+    in for your facial and took home the serum."""
+    if language == "zh-CN":
+        parts = [f"来做了{services}" if services else "", f"带回去了{products}" if products else ""]
+        return "，还".join(p for p in parts if p)
+    parts = [f"came in for your {services}" if services else "",
+             f"took home the {products}" if products else ""]
+    return " and ".join(p for p in parts if p)
+
+
+def _area(event: Event, words: Words) -> str:
+    """Where the event's products act, as the script asks about it: their common area,
+    else neutral words (a face serum is never asked about "your body")."""
+    names = list(event.products) or [event.fields.get("products", "")]
+    categories = event.fields.get("categories", "").split(",")
+    categories += [""] * (len(names) - len(categories))
+    found = {catalogue.area_of(name, category, words.areas)
+             for name, category in zip(names, categories, strict=False)}
+    area = found.pop() if len(found) == 1 else None
+    return AREA_WORDS[words.settings.language][area]
 
 
 def _quoted(text: str) -> str:

@@ -44,12 +44,14 @@ from salonctl import (
 from salonctl.errors import StoreIOError
 
 FILE = "derived.sqlite3"
-FORMAT = f"salonctl {__version__} derived 10"
+FORMAT = f"salonctl {__version__} derived 11"
 RACY_NS = 3_000_000_000  # an mtime this close to when it was recorded may hide a change
 _FORGET_ALL = "UPDATE clients SET quiet_from = NULL, quiet_until = NULL, day = NULL, result = NULL"
 # A client's evaluated day: the result's text, her caller, must (0/1), priority, days lapsed
-# (-1: not a win-back) and spend in cents (NULL when not whole cents), as `worklist` ranks.
-Result = tuple[str, str, int, int, int, int | None]
+# (-1: not a win-back) and spend in cents (NULL when not whole cents), as `worklist` ranks;
+# whether her row is a call (0/1: else a message, never held) and carries a message (0/1:
+# a held call gives its message up, so the row is read back whatever its rank).
+Result = tuple[str, str, int, int, int, int | None, int, int]
 _FORGET_ONE = _FORGET_ALL + " WHERE id = ?"
 CONFIG_FILES = ("salon.yaml", rulebook.RULES_FILE, rulebook.CYCLE_FILE)
 _SCHEMA = """
@@ -61,7 +63,8 @@ CREATE TABLE clients(id TEXT PRIMARY KEY, seq INTEGER NOT NULL, bucket TEXT NOT 
                      phone TEXT NOT NULL, name TEXT NOT NULL, note TEXT NOT NULL,
                      quiet_from TEXT, quiet_until TEXT, day TEXT, result TEXT,
                      caller TEXT, must INTEGER, priority INTEGER, lapse INTEGER,
-                     spent_cents INTEGER, merged_into TEXT);
+                     spent_cents INTEGER, is_call INTEGER, has_message INTEGER,
+                     merged_into TEXT);
 CREATE INDEX clients_by_referrer ON clients(referred_by);
 CREATE INDEX clients_by_phone ON clients(phone);
 CREATE INDEX clients_merged ON clients(merged_into) WHERE merged_into IS NOT NULL;
@@ -187,7 +190,7 @@ class Derived:
         with self._noting():
             self.db.executemany(
                 "UPDATE clients SET day = ?, result = ?, caller = ?, must = ?, priority = ?, "
-                "lapse = ?, spent_cents = ? WHERE id = ?",
+                "lapse = ?, spent_cents = ?, is_call = ?, has_message = ? WHERE id = ?",
                 [(day.isoformat(), *result, client_id) for client_id, result in results.items()])
 
     def orderable(self, day: date) -> bool:
@@ -200,30 +203,31 @@ class Derived:
         """Her caller, rank, the caller's count of rows and whether hers is held, on `day`
         (None: she is not due then). Ask `orderable` first."""
         found = self.db.execute(
-            "SELECT caller, rank, count, rank > max(?, musts) FROM (SELECT id, caller, "
-            "ROW_NUMBER() OVER (PARTITION BY caller ORDER BY must DESC, priority, lapse, "
-            "spent_cents DESC, id) AS rank, COUNT(*) OVER (PARTITION BY caller) AS count, "
+            "SELECT caller, rank, count, rank > max(?, musts) FROM (SELECT id, caller, "  # noqa: S608
+            f"{_RANK} AS rank, COUNT(*) OVER (PARTITION BY caller) AS count, "
             "SUM(must) OVER (PARTITION BY caller) AS musts FROM clients "
-            "WHERE day = ? AND result IS NOT NULL) WHERE id = ?",
+            "WHERE day = ? AND result IS NOT NULL AND is_call) WHERE id = ?",
             (limit, day.isoformat(), client_id)).fetchone()
         return None if found is None else (str(found[0]), found[1], found[2], bool(found[3]))
 
     def placed(self, day: date, limit: int) -> tuple[list[str], dict[str, int]] | None:
-        """The clients on each caller's sheet of `day` (the `limit` best placed, and every
-        must-call), and how many rows each caller has held; None when a row's terms cannot
-        be ordered here (the caller then places every row itself)."""
+        """The clients on each caller's sheet of `day` (the `limit` best placed calls, every
+        must-call and every row with a message), and how many calls each caller has held;
+        None when a row's terms cannot be ordered here (the caller then places every row)."""
         rows = self.db.execute(
-            "SELECT id, caller, spent_cents IS NULL, ROW_NUMBER() OVER (PARTITION BY caller "
-            "ORDER BY must DESC, priority, lapse, spent_cents DESC, id), "
-            "SUM(must) OVER (PARTITION BY caller) FROM clients "
+            f"SELECT id, caller, spent_cents IS NULL, is_call, has_message, {_RANK}, "  # noqa: S608
+            "SUM(must) OVER (PARTITION BY caller, is_call) FROM clients "
             "WHERE day = ? AND result IS NOT NULL", (day.isoformat(),)).fetchall()
-        if any(inexact for _, _, inexact, _, _ in rows):
+        if any(inexact for _, _, inexact, _, _, _, _ in rows):
             return None
-        shown = [client_id for client_id, _, _, rank, musts in rows if rank <= max(limit, musts)]
+        shown: list[str] = []
         held: dict[str, int] = {}
-        for _, caller, _, rank, musts in rows:
-            if rank > max(limit, musts):
+        for client_id, caller, _, is_call, has_message, rank, musts in rows:
+            beyond = is_call and rank > max(limit, musts)
+            if beyond:
                 held[caller] = held.get(caller, 0) + 1
+            if not beyond or has_message:
+                shown.append(client_id)
         return shown, held
 
     def lookup(self, wanted: str) -> list[model.Client]:
@@ -560,7 +564,10 @@ _TAKINGS = (
     "AND coalesce(json_extract(record, '$.price'), json_extract(record, '$.amount')) IS NOT NULL")
 BUCKET_STRIDE = 1_000_000  # a client's order: her file's place, then hers in the file
 _PUT_CLIENT = ("INSERT OR REPLACE INTO clients VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, "
-               "NULL, NULL, NULL, NULL, NULL, NULL, ?)")
+               "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ?)")
+# A row's place among its caller's calls (messages rank apart), as `worklist` orders them.
+_RANK = ("ROW_NUMBER() OVER (PARTITION BY caller, is_call ORDER BY must DESC, priority, lapse, "
+         "spent_cents DESC, id)")
 
 
 def _client_row(client: model.Client, seq: int, bucket: str, kept: dict[str, str]

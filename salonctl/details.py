@@ -15,6 +15,8 @@ NO_ANSWER = N_("no answer {tries} times")
 CLOSED = N_("closed")
 REACHED_ON = N_("she was reached on {day}")
 HELD_FOR_COMPLAINT = N_("held while her complaint {complaint} is open")
+MISSED_FOR_COMPLAINT = N_("its window closed while her complaint {complaint} was open")
+SENT_ON = N_("sent with the sheet of {day}")
 DECLINED_ON = N_("she declined on {day}")
 WRONG_NUMBER = N_("her number was logged as wrong on {day}; change her phone to call again")
 VISITED_ON = N_("she visited on {day}")
@@ -29,9 +31,10 @@ HELD_BY_LIMIT = N_("its window closed while the day's limit held it (salonctl du
 OUTCOMES = (N_("reached"), N_("no-answer"), N_("not-convenient"), N_("refused"),
             N_("wrong-number"))
 
-PATTERNS = (WINDOW_CLOSED, NO_ANSWER, CLOSED, REACHED_ON, HELD_FOR_COMPLAINT, DECLINED_ON,
-            WRONG_NUMBER, VISITED_ON, BOOKED_FOR, RULE_DISABLED, DO_NOT_CONTACT, FOR_CATEGORIES,
-            FOR_KEY, NOT_FOR_KEY, FOR_GENDER, HELD_BY_LIMIT, *OUTCOMES)
+PATTERNS = (WINDOW_CLOSED, NO_ANSWER, CLOSED, REACHED_ON, HELD_FOR_COMPLAINT,
+            MISSED_FOR_COMPLAINT, SENT_ON, DECLINED_ON, WRONG_NUMBER, VISITED_ON, BOOKED_FOR,
+            RULE_DISABLED, DO_NOT_CONTACT, FOR_CATEGORIES, FOR_KEY, NOT_FOR_KEY, FOR_GENDER,
+            HELD_BY_LIMIT, *OUTCOMES)
 
 
 _WORD_BLANKS = {"categories", "category", "gender"}  # blanks holding salonctl's own words

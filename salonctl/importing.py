@@ -40,6 +40,7 @@ SYNONYMS: dict[str, dict[str, str]] = {
                 "类别": "category", "客户类别": "category", "重点": "key", "重点客户": "key",
                 "介绍人": "referred_by", "来源": "source", "顾问": "consultant",
                 "美容顾问": "consultant", "邮箱": "email", "e-mail": "email",
+                "首次到店": "since", "首次到店日期": "since", "first visit": "since",
                 "肤质": "skin_type", "过敏": "allergies", "喜好": "preferences",
                 "爱好": "hobbies", "备注": "note", "建档日期": "since", "入会日期": "since",
                 "称呼": "salutation", "勿扰": "do_not_contact"},
@@ -63,7 +64,7 @@ SYNONYMS: dict[str, dict[str, str]] = {
 }
 FIELDS: dict[str, tuple[schema.Field, ...]] = {
     # a merge is made in the salon (`client merge`), not brought in
-    "clients": tuple(f for f in schema.CLIENT_FIELDS if f.name != "merged_into"),
+    "clients": tuple(f for f in schema.CLIENT_FIELDS if f.name not in ("merged_into", "imported")),
     "visits": schema.VISIT_FIELDS,
     "calls": schema.CALL_FIELDS, "cards": schema.CARD_FIELDS,
     "appointments": schema.APPOINTMENT_FIELDS, "courses": schema.COURSE_FIELDS,

@@ -75,7 +75,7 @@ def build(settings: model.Settings, day_sheet: SheetLike, sender: str, recipient
     on a phone (a box table does not)."""
     day, records = day_sheet.day, day_sheet.records
     message = EmailMessage(policy=SMTP_POLICY)
-    title = sheet.title(settings, day, len(records))
+    title = sheet.sheet_title(settings, day, records)
     message["Subject"] = title
     message["From"] = sender
     message["To"] = recipient.address

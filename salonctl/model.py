@@ -9,6 +9,7 @@ so history is never rewritten and diffs cleanly in git.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal, TypeVar, get_args
@@ -67,6 +68,20 @@ class Client:
     # The client this record was a second entry of (`client merge`): her record is kept,
     # hidden, and every journal entry that names her is read as that client's.
     merged_into: str | None = None
+    # The day `import` brought her record in from a spreadsheet: her history is older than
+    # salonctl, so her first recorded visit is no first visit unless `since` says it is.
+    imported: dt.date | None = None
+
+    def first_visit_counts(self, first: dt.date) -> bool:
+        """Whether her first recorded visit, on `first`, was her first visit to the salon."""
+        if self.imported is None:
+            return True
+        return first == self.since or first > self.imported
+
+    @property
+    def on_file_from(self) -> dt.date | None:
+        """The day the salon could first have called her: her file's first day here."""
+        return self.imported or self.since
 
 
 @dataclass(frozen=True)
@@ -337,6 +352,37 @@ class History:
     def open_complaints(self) -> tuple[Complaint, ...]:
         closed = {c.closes for c in self.closures}
         return tuple(c for c in self.complaints if c.id not in closed)
+
+    def recorded_by(self, day: dt.date) -> tuple[History, dict[str, dt.date]]:
+        """What the files held on `day`: every entry dated on or before it (a booking once
+        it was made, where it says when; corrections stand, they mend mistakes). And, per
+        client, the first day of a record of hers made after `day`: her state may change
+        then, however quiet she is on `day`."""
+        later: dict[str, dt.date] = {}
+
+        def by(entries: tuple[_E, ...], made: Callable[[_E], dt.date]) -> tuple[_E, ...]:
+            kept = []
+            for entry in entries:
+                if made(entry) <= day:
+                    kept.append(entry)
+                else:
+                    first = later.get(entry.client)
+                    later[entry.client] = made(entry) if first is None else min(first, made(entry))
+            return tuple(kept)
+
+        def dated(entry: Entry) -> dt.date:
+            return entry.date
+
+        def booked(entry: Appointment) -> dt.date:
+            return entry.booked or min(entry.date, day)
+
+        return History(
+            visits=by(self.visits, dated), appointments=by(self.appointments, booked),
+            cancellations=by(self.cancellations, dated), cards=by(self.cards, dated),
+            topups=by(self.topups, dated), courses=by(self.courses, dated),
+            calls=by(self.calls, dated), complaints=by(self.complaints, dated),
+            closures=by(self.closures, dated), corrections=self.corrections,
+        ), later
 
     def of_client(self, client_id: str) -> History:
         def mine(entries: tuple[_E, ...]) -> tuple[_E, ...]:

@@ -9,7 +9,7 @@ from salonctl import model, schema
 from salonctl.calendar import HOLIDAYS
 from salonctl.errors import Problem
 from salonctl.i18n import _
-from salonctl.ruleset import ANCHORS, CHANNELS, REFS, STOPS, UNITS, Conditions, Rule
+from salonctl.ruleset import ANCHORS, KINDS, REFS, STOPS, UNITS, Conditions, Rule
 from salonctl.yamlio import LocatedDict
 
 
@@ -66,7 +66,8 @@ RULE_FIELDS = (
     schema.Field("yearly", _yearly),
     schema.Field("stop_if", schema.list_of(schema.choice(STOPS))),
     schema.Field("until", schema.choice(("closed",))),
-    schema.Field("channel", schema.choice(CHANNELS)),
+    schema.Field("kind", schema.choice(KINDS)),
+    schema.Field("channel", schema.choice(KINDS)),  # the older name of `kind`
     schema.Field("priority", schema.integer(1, 9)),
     schema.Field("enabled", schema.boolean),
     schema.Field("must", schema.boolean),
@@ -108,6 +109,11 @@ def _read_rule(item: Any, where: str) -> tuple[Rule | None, list[Problem]]:
     when, problems = _conditions(item, values.pop("when", None), where)
     window = values.pop("window", {})
     values["until_closed"] = values.pop("until", None) == "closed"
+    older = values.pop("channel", None)
+    if older is not None and values.setdefault("kind", older) != older:
+        line, column = item.where("channel") if isinstance(item, LocatedDict) else at
+        return None, [*problems, Problem(where, line, column, _(
+            "channel: is the older name of kind:, and they disagree here; keep kind: only"))]
     rule = Rule(**values, when=when, line=at[0], **window)
     problems += _coherence(rule, item, where)
     return (None if problems else rule), problems

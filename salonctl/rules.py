@@ -20,7 +20,7 @@ each caller's day. A window ends: past it a call is missed, never silently dropp
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
@@ -76,6 +76,17 @@ class DueRow:
     @property
     def overdue_days(self) -> int:
         return max(r.status.overdue_days for r in self.reasons)
+
+    @property
+    def kind(self) -> str:
+        """call: it takes a caller's time; message: every reason is a greeting to send."""
+        return row_kind(self.reasons)
+
+    def part(self, kind: str) -> DueRow | None:
+        """The row with only its reasons of one kind (None if it has none)."""
+        reasons = tuple(r for r in self.reasons if r.occurrence.rule.message == (kind == "message"))
+        return DueRow(self.client, self.date, row_channel(self.client, reasons), reasons) \
+            if reasons else None
 
 
 def _shift(day: date, amount: int, unit: str) -> date:
@@ -231,16 +242,17 @@ def _until_closed(occurrence: Occurrence, calls: list[model.Call], view: SalonVi
         return Status("done", closed_on, details.CLOSED)
     reached = [c.date for c in _answering(occurrence, calls, day)
                if c.outcome == "reached" and c.date >= occurrence.event.date]
+    deadline = occurrence.event.date + timedelta(days=2)
     if reached:
         start = view.open_days.next_open(reached[-1] + timedelta(days=FOLLOW_UP_DAYS))
         stage = "follow-up"
     else:
-        deadline = occurrence.event.date + timedelta(days=2)
         start, stage = occurrence.due, ("late" if day > deadline else "")
     start, _, _ = _called_back(occurrence, callback, start, None, None)
     if day < start:
         return Status("waiting" if reached else "upcoming", start, "", 0, stage=stage)
-    return Status("due", start, "", 0, stage=stage)
+    late = max(0, (day - deadline).days) if stage == "late" else 0  # days past the 48 hours
+    return Status("due", start, "", 0, late, stage=stage)
 
 
 def _open_status(occurrence: Occurrence, start: date, end: date | None, window_end: date | None,
@@ -297,7 +309,8 @@ def client_statuses(client: model.Client, rules: list[Rule], view: SalonView, da
                     status = Status("suppressed", None, why)
             found.append(Reason(occurrence, status))
     found = _after_reached(_after_refusals(_after_wrong_number(found, client, calls, day)))
-    return _during_complaint(found, view.book(client.id).complaints, view, day)
+    spans = complaint_spans(view.book(client.id).complaints, view, day)
+    return _messages_sent(_during_complaint(found, spans, day), spans, view, day)
 
 
 def _after_reached(reasons: list[Reason]) -> list[Reason]:
@@ -317,16 +330,71 @@ def _after_reached(reasons: list[Reason]) -> list[Reason]:
     ]
 
 
-def _during_complaint(reasons: list[Reason], complaints: list[model.Complaint], view: SalonView,
-                      day: date) -> list[Reason]:
-    """While a complaint of hers is open, offers and sales (`sales: true`) keep off her row."""
-    open_ones = [c for c in complaints
-                 if c.date <= day and not (c.id in view.closed and view.closed[c.id] <= day)]
-    if not open_ones:
+# What a row may still carry while a complaint of hers is open: the complaint, and her
+# booking (she still needs to know when to come).
+DURING_COMPLAINT = ("complaint", "appointment")
+Span = tuple[str, date, date]  # a complaint's id, the day it was made and the day it closed
+
+
+def complaint_spans(complaints: list[model.Complaint], view: SalonView, day: date) -> list[Span]:
+    """Her complaints made by `day`, each open from its day up to the day it was closed."""
+    return [(c.id, c.date, view.closed.get(c.id, date.max)) for c in complaints if c.date <= day]
+
+
+def open_complaint(spans: list[Span], when: date) -> str | None:
+    """The complaint of hers open on `when` (the day it is closed included), if any."""
+    return next((cid for cid, opened, closed in spans if opened <= when <= closed), None)
+
+
+def _during_complaint(reasons: list[Reason], spans: list[Span], day: date) -> list[Reason]:
+    """While a complaint of hers is open (up to the day it is closed), her row carries only
+    the complaint and a booking's reminder: every other call waits, and comes back the day
+    after it is closed if its window allows. One whose window closed meanwhile says why."""
+    if not spans:
         return reasons
-    detail = details.HELD_FOR_COMPLAINT.format(complaint=open_ones[0].id)
-    return [Reason(r.occurrence, Status("suppressed", None, detail))
-            if r.occurrence.rule.sales and r.status.state == "due" else r for r in reasons]
+    held = []
+    for r in reasons:
+        exempt = r.occurrence.rule.anchor in DURING_COMPLAINT
+        if not exempt and r.status.state == "due" and (cid := open_complaint(spans, day)):
+            r = Reason(r.occurrence, Status("waiting", None,
+                                            details.HELD_FOR_COMPLAINT.format(complaint=cid),
+                                            r.status.tries, window_end=r.status.window_end))
+        elif not exempt and r.status.state == "missed" and r.status.on is not None \
+                and r.status.detail == details.WINDOW_CLOSED \
+                and (cid := open_complaint(spans, r.status.on)):
+            r = Reason(r.occurrence, replace(
+                r.status, detail=details.MISSED_FOR_COMPLAINT.format(complaint=cid)))
+        held.append(r)
+    return held
+
+
+def _messages_sent(reasons: list[Reason], spans: list[Span], view: SalonView,
+                   day: date) -> list[Reason]:
+    """A message is never held by the day's limit, so it went out with the sheet of the
+    first open day it was due on (a complaint of hers open then held it back): after that
+    day it is done, not due again nor missed."""
+    found = []
+    for r in reasons:
+        occurrence, status = r.occurrence, r.status
+        if occurrence.rule.message and status.state in ("due", "missed"):
+            first = status.on if status.state == "due" and status.on else occurrence.due
+            last = min(day - timedelta(days=1), status.window_end or occurrence.latest or day)
+            sent = _first_sheet(first, last, spans, view)
+            if sent is not None:
+                r = Reason(occurrence, Status("done", sent, details.SENT_ON.format(day=sent),
+                                              window_end=status.window_end))
+        found.append(r)
+    return found
+
+
+def _first_sheet(first: date, last: date, spans: list[Span], view: SalonView) -> date | None:
+    """The first open day from `first` to `last` on which no complaint of hers was open."""
+    when = first
+    while when <= last:
+        if view.open_days.is_open(when) and open_complaint(spans, when) is None:
+            return when
+        when += timedelta(days=1)
+    return None
 
 
 def _after_refusals(reasons: list[Reason]) -> list[Reason]:
@@ -351,12 +419,17 @@ def _after_wrong_number(reasons: list[Reason], client: model.Client, calls: list
             Reason(r.occurrence, Status("suppressed", None, detail)) for r in reasons]
 
 
+def row_kind(reasons: Iterable[Reason]) -> str:
+    """A call if any reason asks for one, else a message (a greeting, season tips)."""
+    return "call" if any(not r.occurrence.rule.message for r in reasons) else "message"
+
+
 def row_channel(client: model.Client, reasons: tuple[Reason, ...]) -> str:
     """A client who takes messages only gets a message; one who takes calls gets a call if
-    any reason asks for one, else an SMS."""
+    any reason asks for one, else a text to her phone."""
     if client.channel != "phone":
         return client.channel
-    return "phone" if any(r.occurrence.rule.channel == "call" for r in reasons) else "sms"
+    return "phone" if row_kind(reasons) == "call" else "sms"
 
 
 def due_on(view: SalonView, rules: list[Rule], day: date) -> list[DueRow]:
@@ -365,6 +438,7 @@ def due_on(view: SalonView, rules: list[Rule], day: date) -> list[DueRow]:
     calls wait for the next open day, window permitting."""
     if not view.open_days.is_open(day):
         return []
+    view = view.on(day)
     rows = []
     for client in view.clients:
         if client.do_not_contact:
@@ -389,6 +463,7 @@ def due_and_quiet(view: SalonView, rules: list[Rule],
     could be (see `quiet_until`), from one evaluation of each client."""
     rows, quiet = [], {}
     is_open = view.open_days.is_open(day)
+    view = view.on(day)
     for client in view.clients:
         if client.do_not_contact:
             quiet[client.id] = date.max  # only a change to her record can change that
@@ -407,12 +482,15 @@ def missed(view: SalonView, rules: list[Rule], since: date,
            day: date) -> list[tuple[model.Client, Reason]]:
     """Occurrences that went by without a call, missed between `since` and `day`."""
     found = []
+    view = view.on(day)
     for client in view.clients:
         if client.do_not_contact:
             continue
+        # Nothing counts as missed before her file was here: nobody could have called.
+        first = max(since, client.on_file_from or since)
         for reason in client_statuses(client, rules, view, day, since, day):
             status = reason.status
-            if status.state == "missed" and status.on is not None and since <= status.on <= day:
+            if status.state == "missed" and status.on is not None and first <= status.on <= day:
                 found.append((client, reason))
     return sorted(found, key=lambda item: (item[1].status.on or day, item[0].id))
 
@@ -503,7 +581,11 @@ def _record_days(view: SalonView, client: model.Client) -> Iterator[date]:
         for entry in entries:
             yield from (value for value in vars(entry).values() if isinstance(value, date))
     for complaint in book.complaints:
-        if complaint.id in view.closed:
+        if complaint.id in view.closed:  # the calls it held come back the day after
             yield view.closed[complaint.id]
+            yield view.closed[complaint.id] + timedelta(days=1)
     for guest in book.guests:
         yield from (visit.date for visit in view.book(guest.id).visits)
+    for someone in (client, *book.guests):  # a record made after the view's day
+        if someone.id in view.later:
+            yield view.later[someone.id]

@@ -19,7 +19,9 @@ Anchor = Literal[
 ]
 ANCHORS: tuple[str, ...] = get_args(Anchor)
 UNITS = ("days", "weeks", "months")
-CHANNELS = ("call", "message")
+# A call takes a caller's time and counts toward her day; a message (a greeting, season
+# tips) is sent to everyone it concerns and is never held by the day's limit.
+KINDS = ("call", "message")
 # visited / booked: she came or booked since the event; reached: an earlier call of the same
 # rule on the same event reached her (the later offsets were only further tries).
 STOPS = ("visited", "booked", "reached")
@@ -57,7 +59,7 @@ class Rule:
     yearly: tuple[str, str] | None = None  # ("10-01", "11-30")
     stop_if: tuple[str, ...] = ()
     until_closed: bool = False
-    channel: str = "call"
+    kind: str = "call"  # call | message (rules.yaml also takes the older `channel:`)
     priority: int = 5
     enabled: bool = True
     must: bool = False  # always on the sheet, whatever the day's limit
@@ -75,6 +77,10 @@ class Rule:
         if self.until_closed:
             names += [f"{name}-{stage}" for name in names for stage in UNTIL_CLOSED_STAGES]
         return list(dict.fromkeys(names))
+
+    @property
+    def message(self) -> bool:
+        return self.kind == "message"
 
     @property
     def before_event(self) -> bool:

@@ -359,6 +359,7 @@ CLIENT_FIELDS = (
     Field("since", a_date),
     Field("salutation", lambda v: single_line(v)),  # defined below
     Field("merged_into", identifier),
+    Field("imported", a_date),
 )
 
 _ENTRY_HEAD = (
@@ -488,7 +489,7 @@ def client_fields(client: model.Client) -> dict[str, Any]:
         if name == "lunar_birthday":
             ordered["lunar_birthday"] = f"{lunar.month:02d}-{lunar.day:02d}" if lunar else None
             ordered["lunar_leap"] = bool(lunar and lunar.leap)
-        elif name != "merged_into" or value is not None:  # only a merged record says it
+        elif name not in ("merged_into", "imported") or value is not None:  # only when so
             ordered[name] = value
     return ordered
 

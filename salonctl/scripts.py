@@ -22,19 +22,24 @@ _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _NAME = re.compile(r"[a-z][a-z_]*")
 # A line may start with a tag saying what kind of line it is, so one call asks once:
 # [book] offers to book a visit (never said when she has a booking, or a complaint open);
-# [sell] an offer or a sale (never said while a complaint of hers is open).
-TAGS = ("book", "sell")
-_TAG = re.compile(r"\[([A-Za-z_-]*)\]\s*")
+# [sell] an offer or a sale (never said while a complaint of hers is open);
+# [ask] the rule's own question, asked even when another rule leads the paragraph of the
+# same visit; [ask:NAME] a question asked once a paragraph, whichever rule asks it first.
+TAGS = ("book", "sell", "ask")
+_TAG = re.compile(r"\[([A-Za-z_:-]*)\]\s*")
+_ASK = re.compile(r"ask(:[a-z][a-z0-9-]*)?")
 
 # Fields every script may use; the anchor of a rule adds its own (see ANCHOR_FIELDS).
 COMMON_FIELDS = frozenset({
-    "salutation", "name", "salon", "caller", "salon_phone", "last_visit", "days_since_visit",
+    "salutation", "name", "salon", "caller", "speaker", "salon_phone", "last_visit", "days_since_visit",
     "skin_type", "preferences", "hobbies", "allergies", "note",
 })
 ANCHOR_FIELDS: dict[str, frozenset[str]] = {
-    "purchase": frozenset({"products", "sale_date", "days_since"}),
-    "visit": frozenset({"services", "visit_date", "days_since"}),
-    "first-visit": frozenset({"services", "products", "visit_date", "days_since"}),
+    "purchase": frozenset({"products", "sale_date", "days_since", "product_pronoun", "area"}),
+    "visit": frozenset({"services", "products", "visit", "visit_date", "days_since",
+                        "product_pronoun", "area"}),
+    "first-visit": frozenset({"services", "products", "visit", "visit_date", "days_since",
+                              "product_pronoun", "area"}),
     "appointment": frozenset({"appointment_date", "appointment_time", "service"}),
     "birthday": frozenset({"birthday"}),
     "holiday": frozenset({"holiday", "holiday_date"}),
@@ -48,7 +53,7 @@ ANCHOR_FIELDS: dict[str, frozenset[str]] = {
     "guest-visit": frozenset({"guest", "guest_pronoun"}),
     "card-expiry": frozenset({"card", "card_until"}),
     "card-low": frozenset({"card", "card_left"}),
-    "product-use": frozenset({"products", "sale_date", "days_since"}),
+    "product-use": frozenset({"products", "sale_date", "days_since", "product_pronoun", "area"}),
     "complaint-closed": frozenset({"complaint", "complaint_date", "closed_date"}),
 }
 ALL_FIELDS = COMMON_FIELDS.union(*ANCHOR_FIELDS.values())
@@ -90,10 +95,10 @@ class Template:
         problems = []
         for number, line in enumerate(self.text.splitlines(), 1):
             tag = _TAG.match(line)
-            if tag and tag.group(1) not in TAGS:
+            if tag and tag.group(1) not in ("book", "sell") and not _ASK.fullmatch(tag.group(1)):
                 problems.append(Problem(self.path, number, 1, _(
-                    "[{tag}] is not a tag; a line may start with [book] or [sell], or not with "
-                    "'['").format(tag=tag.group(1))))
+                    "[{tag}] is not a tag; a line may start with [book], [sell], [ask] or "
+                    "[ask:NAME], or not with '['").format(tag=tag.group(1))))
         if not self.text.strip():
             problems.append(Problem(self.path, 1, 1, _("the script is empty; write what to say")))
         return problems
@@ -103,7 +108,8 @@ class Template:
         return "\n".join(text for _, text in self.lines(values))
 
     def lines(self, values: Mapping[str, str]) -> list[tuple[str, str]]:
-        """Each non-blank line filled, with its tag ("" for a plain line)."""
+        """Each non-blank line filled, with its tag ("" for a plain line; "ask:NAME" for a
+        named question)."""
 
         def replace(match: re.Match[str]) -> str:
             token = match.group(0)
@@ -114,7 +120,8 @@ class Template:
         found = []
         for line in self.text.splitlines():
             tag = _TAG.match(line)
-            kind = tag.group(1) if tag and tag.group(1) in TAGS else ""
+            kind = tag.group(1) if tag and (tag.group(1) in TAGS or _ASK.fullmatch(tag.group(1))) \
+                else ""
             body = line[tag.end():] if kind and tag else line
             filled = _TOKEN.sub(replace, body).strip()
             if filled:

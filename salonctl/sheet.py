@@ -1,12 +1,16 @@
 """The call sheet: placed rows with their scripts, as records (JSON, CSV) and rendered: a
 terminal table per caller, Markdown, plain text and HTML cards for e-mail, iCalendar.
 
-Everything renders from the records, so every format says the same thing.
+A caller's calls come first, then the messages she sends (greetings, season tips), as a
+compact list: messages that say the same thing but for the name are one entry with its
+text once and everyone it goes to. Everything renders from the records, so every format
+says the same thing.
 """
 
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass, field
 from datetime import UTC, date
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +25,7 @@ if TYPE_CHECKING:  # rich is imported by the table that needs it, not by every r
 
 
 REASON_FIELDS = ("rule", "ref", "title", "anchor", "anchor_date", "window", "offset", "due",
-                 "overdue_days", "tries", "deadline", "last_day", "must")
+                 "overdue_days", "tries", "deadline", "last_day", "must", "stage")
 
 
 def reason_record(reason: Reason) -> dict[str, Any]:
@@ -34,24 +38,45 @@ def reason_record(reason: Reason) -> dict[str, Any]:
         "offset": occurrence.offset, "due": occurrence.due,
         "overdue_days": status.overdue_days, "tries": status.tries,
         "deadline": occurrence.event.fields.get("deadline"),
-        "last_day": status.last_day, "must": rule.must,
+        "last_day": status.last_day, "must": rule.must, "stage": status.stage,
     }
 
 
-def row_record(placed: Placed, script: str | None) -> dict[str, Any]:
-    """One row of the sheet, the stable JSON shape `due --format json` prints."""
+def row_record(placed: Placed, script: str | None, salutation: str = "") -> dict[str, Any]:
+    """One row of the sheet, the stable JSON shape `due --format json` prints. A message
+    says where it goes (`to`: her phone for a text, her e-mail) and how she is addressed."""
     row = placed.row
-    return {
-        "client": row.client.id, "name": row.client.name, "phone": row.client.phone,
+    client = row.client
+    record = {
+        "client": client.id, "name": client.name, "phone": client.phone,
         "channel": row.channel, "date": row.date, "overdue_days": row.overdue_days,
         "reasons": [reason_record(r) for r in row.reasons], "script": script,
-        "consultant": row.client.consultant,
-        "caller": placed.caller, "rank": placed.rank, "held": placed.held,
+        "consultant": client.consultant,
+        "caller": placed.caller, "rank": placed.rank, "held": placed.held, "kind": placed.kind,
     }
+    if placed.kind == "message":
+        record["to"] = client.email if row.channel == "email" and client.email else client.phone
+        record["salutation"] = salutation
+    return record
+
+
+def calls(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [r for r in records if r.get("kind", "call") == "call"]
+
+
+def messages(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [r for r in records if r.get("kind") == "message"]
 
 
 CSV_FIELDS = ("date", "client", "name", "phone", "channel", "consultant", "caller", "rank", "held",
-              "overdue_days", "rules", "refs", "titles", "script")
+              "overdue_days", "rules", "refs", "titles", "script", "kind")
+# `due --messages --format csv`: what a bulk-SMS tool takes.
+MESSAGE_CSV_FIELDS = ("phone", "channel", "name", "text")
+
+
+def message_csv_record(record: dict[str, Any]) -> dict[str, Any]:
+    return {"phone": record["phone"], "channel": record["channel"], "name": record["name"],
+            "text": record["script"]}
 
 
 def csv_record(record: dict[str, Any]) -> dict[str, Any]:
@@ -63,24 +88,35 @@ def csv_record(record: dict[str, Any]) -> dict[str, Any]:
         "rank": record["rank"], "held": record["held"], "overdue_days": record["overdue_days"],
         "rules": [r["rule"] for r in reasons], "refs": [r["ref"] for r in reasons],
         "titles": [r["title"] for r in reasons], "script": record["script"],
+        "kind": record.get("kind", "call"),
     }
 
 
-def title(settings: model.Settings, day: date, count: int) -> str:
-    """悦颜美容会所 · 2026-11-24 回访表 · 12个: the sheet's title and the mail's subject."""
-    return say(settings.language, "sheet-title", count, salon=settings.name, day=day.isoformat())
+def title(settings: model.Settings, day: date, count: int, sent: int = 0) -> str:
+    """悦颜美容会所 · 2026-11-24 回访表 · 12个 (· 40条消息): the sheet's title and the mail's
+    subject, counting the calls on it and the messages to send."""
+    said = say(settings.language, "sheet-title", count, salon=settings.name, day=day.isoformat())
+    return said + (say(settings.language, "title-messages", sent) if sent else "")
+
+
+def sheet_title(settings: model.Settings, day: date, records: list[dict[str, Any]]) -> str:
+    """The title of a sheet of these records (held calls are not on it)."""
+    return title(settings, day, sum(not r["held"] for r in calls(records)), len(messages(records)))
 
 
 def reason_line(reason: dict[str, Any], language: str, day: date) -> str:
     """R1 售后1-3-7回访（今天是最后一天）: what the caller needs to know of one reason."""
     notes = []
-    if reason["overdue_days"]:
+    stage = reason.get("stage", "")
+    if reason["deadline"] and stage == "late":  # a complaint's reply past its 48 hours
+        notes.append(say(language, "reply-late", reason["overdue_days"]))
+    elif reason["overdue_days"]:
         notes.append(say(language, "overdue", reason["overdue_days"]))
     elif reason["last_day"]:
         notes.append(say(language, "last-day"))
     if reason["tries"]:
         notes.append(say(language, "tries", reason["tries"]))
-    if reason["deadline"]:
+    if reason["deadline"] and not stage:
         deadline = spoken.say_deadline(date.fromisoformat(str(reason["deadline"])), day, language)
         notes.append(say(language, "reply-by", deadline=deadline))
     line = f"{reason['ref']} {reason['title']}"
@@ -126,7 +162,59 @@ def by_caller(records: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, A
 
 
 def caller_heading(caller: str, records: list[dict[str, Any]], language: str) -> str:
-    return say(language, "caller-heading", sum(not r["held"] for r in records), caller=caller)
+    return say(language, "caller-heading", sum(not r["held"] for r in calls(records)),
+               caller=caller)
+
+
+def messages_heading(caller: str, records: list[dict[str, Any]], language: str) -> str:
+    return say(language, "messages-heading", len(messages(records)), caller=caller)
+
+
+@dataclass
+class MessageGroup:
+    """Messages that say the same thing but for how each client is addressed: the text
+    once (her salutation as a slot) and everyone it goes to."""
+
+    reasons: str
+    text: str
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+
+def message_groups(records: list[dict[str, Any]], language: str) -> list[MessageGroup]:
+    groups: dict[tuple[str, str], MessageGroup] = {}
+    slot = say(language, "salutation-slot")
+    for record in messages(records):
+        reasons = " · ".join(f"{r['ref']} {r['title']}" for r in record["reasons"])
+        text = record["script"] or ""
+        if record.get("salutation"):
+            text = text.replace(record["salutation"], slot, 1)
+        groups.setdefault((reasons, text), MessageGroup(reasons, text)).records.append(record)
+    return list(groups.values())
+
+
+def recipient(record: dict[str, Any], language: str) -> str:
+    """吴婷（短信）: who a message goes to, and how (the number is in JSON and CSV)."""
+    return say(language, "recipient", name=record["name"], how=channel(language, record["channel"]))
+
+
+def group_heading(group: MessageGroup, language: str) -> str:
+    return say(language, "message-group", len(group.records), reasons=group.reasons)
+
+
+def messages_list(records: list[dict[str, Any]], language: str) -> RenderableType:
+    """One caller's messages as a compact list: each text once, indented under what it is
+    for, with whom it goes to."""
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.text import Text
+
+    parts: list[RenderableType] = []
+    for group in message_groups(records, language):
+        names = say(language, "recipients-join").join(recipient(r, language) for r in group.records)
+        parts += [Text(group_heading(group, language), style="bold"),
+                  Padding(Text(names), (0, 0, 0, 2)),
+                  Padding(Text(group.text), (0, 0, 1, 2))]
+    return Group(*parts)
 
 
 def waiting_line(caller: str, count: int, language: str) -> str:
@@ -135,12 +223,18 @@ def waiting_line(caller: str, count: int, language: str) -> str:
 
 def sheet_markdown(records: list[dict[str, Any]], language: str, title: str) -> str:
     lines = [f"## {title}", ""]
-    for record in records:
+    for record in calls(records):
         number = _label(record, language)
         who = " · ".join([*_who(record, language), record["caller"]])
         lines.append(f"### {number}. {_md(who)}")
         lines += [f"- {_md(reason_line(r, language, record['date']))}" for r in record["reasons"]]
         lines += [""] + [f"> {_md(part)}" for part in (record["script"] or "").splitlines()] + [""]
+    for caller, rows in by_caller(messages(records)):
+        lines += [f"### {_md(messages_heading(caller, rows, language))}", ""]
+        for group in message_groups(rows, language):
+            names = say(language, "recipients-join").join(recipient(r, language) for r in group.records)
+            lines += [f"**{_md(group_heading(group, language))}**", "", _md(names), ""]
+            lines += [f"> {_md(part)}" for part in group.text.splitlines()] + [""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -151,17 +245,25 @@ def _md(text: str) -> str:
 
 def sheet_text(title: str, records: list[dict[str, Any]], waiting: dict[str, int],
                unreadable: list[str], language: str, empty: str) -> str:
-    """The sheet as plain lines, one block a client: for the e-mail's text part."""
+    """The sheet as plain lines, one block a client (a message's text once for everyone it
+    goes to): for the e-mail's text part."""
     lines = [title, "", *unreadable, *([""] if unreadable else [])]
     if not records:
         lines.append(empty)
     for caller, rows in by_caller(records):
-        lines += [caller_heading(caller, rows, language), ""]
-        for record in rows:
+        if calls(rows):
+            lines += [caller_heading(caller, rows, language), ""]
+        for record in calls(rows):
             lines.append(f"{_label(record, language)}. " + " · ".join(_who(record, language)))
             lines += [f"   {reason_line(r, language, record['date'])}" for r in record["reasons"]]
             lines += [f"   {line}" for line in (record["script"] or "").splitlines()]
             lines.append("")
+        if messages(rows):
+            lines += [messages_heading(caller, rows, language), ""]
+        for group in message_groups(rows, language):
+            names = say(language, "recipients-join").join(recipient(r, language) for r in group.records)
+            lines += [group_heading(group, language), f"   {names}"]
+            lines += [f"   {line}" for line in group.text.splitlines()] + [""]
     lines += [waiting_line(caller, count, language) for caller, count in waiting.items()]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -181,9 +283,14 @@ def sheet_html(title: str, records: list[dict[str, Any]], waiting: dict[str, int
     if not records:
         parts.append(f"<p>{_h(empty)}</p>")
     for caller, rows in by_caller(records):
-        heading = _h(caller_heading(caller, rows, language))
-        parts.append(f"<h3 style=\"font-family:sans-serif\">{heading}</h3>")
-        parts += [_card(record, language) for record in rows]
+        if calls(rows):
+            heading = _h(caller_heading(caller, rows, language))
+            parts.append(f"<h3 style=\"font-family:sans-serif\">{heading}</h3>")
+            parts += [_card(record, language) for record in calls(rows)]
+        if messages(rows):
+            heading = _h(messages_heading(caller, rows, language))
+            parts.append(f"<h3 style=\"font-family:sans-serif\">{heading}</h3>")
+            parts += [_message_card(group, language) for group in message_groups(rows, language)]
     parts += [f"<p>{_h(waiting_line(c, n, language))}</p>" for c, n in waiting.items()]
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
@@ -199,6 +306,14 @@ def _card(record: dict[str, Any], language: str) -> str:
             f'</b> · <a href="tel:{_h(dial)}">{_h(record["phone"])}</a> · '
             f'{_h(channel(language, record["channel"]))}'
             f'</div><ul style="margin:6px 0;padding-left:20px">{reasons}</ul>{script}</div>')
+
+
+def _message_card(group: MessageGroup, language: str) -> str:
+    """One message's text once, and everyone it goes to (a text's number dials)."""
+    names = say(language, "recipients-join").join(_h(recipient(r, language)) for r in group.records)
+    text = "".join(f"<p style=\"margin:6px 0\">{_h(line)}</p>" for line in group.text.splitlines())
+    return (f'<div style="{_CARD}"><div><b>{_h(group_heading(group, language))}</b></div>'
+            f'<div style="margin:6px 0">{names}</div>{text}</div>')
 
 
 def _h(text: object) -> str:
@@ -233,7 +348,7 @@ def sheet_ics(records: list[dict[str, Any]], salon: str, language: str, stamp: d
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", say(language, "calendar", salon=salon))
     domain = hashlib.sha256(salon.encode()).hexdigest()[:12]
-    for record in first_calls(records):
+    for record in first_calls(calls(records)):  # a message is no event to keep
         day: date = record["date"]
         event = Event()
         event.add("uid", f"{record['client']}-{day:%Y%m%d}@{domain}.salonctl")

@@ -14,6 +14,12 @@ from salonctl.i18n import N_, N_plural
 WORDS: dict[str, str | tuple[str, str]] = {
     'sheet-title': N_('{salon} · calls for {day} · {count}'),
     'caller-heading': N_('{caller} · {count}'),
+    'title-messages': N_plural(' · {count} message', ' · {count} messages'),
+    'messages-heading': N_plural('{caller} · {count} message to send (no call needed)',
+                                 '{caller} · {count} messages to send (no call needed)'),
+    'message-group': N_plural('{reasons} · to {count} client', '{reasons} · to {count} clients'),
+    'recipient': N_('{name} ({how})'),
+    'salutation-slot': N_('[her name]'),
     'waiting': N_plural("{caller}: {count} more call waits beyond today's limit "
                         "(salonctl due --all shows it)",
                         "{caller}: {count} more calls wait beyond today's limit "
@@ -30,6 +36,7 @@ WORDS: dict[str, str | tuple[str, str]] = {
     'tries': N_plural('{count} try, no answer',
                         '{count} tries, no answer'),
     'reply-by': N_('reply {deadline}'),
+    'reply-late': N_plural('reply {count} day late', 'reply {count} days late'),
     'notes': N_(' ({notes})'),
     'also': N_('Also: {topics}'),
     'calendar': N_('{salon} · calls'),
@@ -45,8 +52,9 @@ WORDS: dict[str, str | tuple[str, str]] = {
 
 # Punctuation between listed things, which is a convention of the language, not a message.
 JOINERS = {
-    "zh-CN": {"notes-join": "，", "topics-join": "；", "products-join": "、"},
-    "en": {"notes-join": "; ", "topics-join": "; ", "products-join": ", "},
+    "zh-CN": {"notes-join": "，", "topics-join": "；", "products-join": "、",
+              "recipients-join": "、"},
+    "en": {"notes-join": "; ", "topics-join": "; ", "products-join": ", ", "recipients-join": ", "},
 }
 
 

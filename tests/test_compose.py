@@ -22,7 +22,7 @@ def _script(salon: Salon, day: str, client: str = "wang") -> str:
     return next(r["script"] for r in rows if r["client"] == client)
 
 
-def test_reasons_about_the_same_product_ask_one_question(salon: Salon) -> None:
+def test_every_rule_on_one_sale_asks_its_own_question_once(salon: Salon) -> None:
     clients(salon, WANG)
     history(salon, "visits", """
         - {id: v-20261117-1, client: wang, date: 2026-11-17, products: [{name: 熏蒸包, category: supplement}]}
@@ -30,8 +30,39 @@ def test_reasons_about_the_same_product_ask_one_question(salon: Salon) -> None:
     salon.only("purchase-1-3-7", "supplement-product")
     row = json.loads(salon.ok("due", "2026-11-24", "--format", "json"))[0]
     assert [r["rule"] for r in row["reasons"]] == ["purchase-1-3-7", "supplement-product"]
-    assert row["script"].count("熏蒸包") == 1
-    assert "熏蒸包用了7天了，效果您还满意吗？" in row["script"]
+    lines = row["script"].splitlines()
+    # One paragraph: day 7's question, then the supplement's daily use, each said once.
+    assert lines[1:4] == ["熏蒸包用了7天了。", "效果您还满意吗？最近皮肤有没有新的需要？",
+                          "熏蒸包每天都按时用了吗？感觉怎么样？坚持下来效果会更明显。"]
+
+
+def test_a_treatment_with_a_treatment_product_keeps_both_questions(salon: Salon) -> None:
+    clients(salon, WANG)
+    history(salon, "visits", """
+        - {id: v-20260815-1, client: wang, date: 2026-08-15, products: [{name: 防晒乳, category: care}]}
+        - {id: v-20261121-1, client: wang, date: 2026-11-21, services: [面部补水护理], products: [{name: 祛痘精华, category: treatment}, {name: 防晒乳, category: care}]}
+    """)
+    salon.only("purchase-1-3-7", "member-new-product", "treatment-product", "after-service")
+    row = json.loads(salon.ok("due", "2026-11-24", "--format", "json"))[0]
+    assert {r["rule"] for r in row["reasons"]} == {
+        "purchase-1-3-7", "member-new-product", "treatment-product", "after-service"}
+    script = row["script"]
+    assert "这是您第一次用祛痘精华" in script and "第一次用祛痘精华和防晒乳" not in script
+    assert "祛痘精华用了3天了，用的地方有没有什么变化？有没有发红" in script  # no catalogue area
+    assert "身体" not in script
+    assert "做完面部补水护理这几天，皮肤感觉怎么样？" in script
+    assert script.count("祛痘精华和防晒乳") == 1  # the lead names what she took home
+
+
+def test_a_face_product_is_asked_about_her_skin_not_her_body(salon: Salon) -> None:
+    clients(salon, WANG)
+    salon.ok("product", "add", "焕颜精华", "--category", "treatment", "--area", "face")
+    history(salon, "visits", """
+        - {id: v-20261121-1, client: wang, date: 2026-11-21, products: [{name: 焕颜精华, category: treatment}]}
+    """)
+    salon.only("treatment-product")
+    script = _script(salon, "2026-11-24")
+    assert "焕颜精华用了3天了，脸上的皮肤有没有什么变化？" in script and "身体" not in script
 
 
 def test_no_booking_offer_when_she_has_booked(salon: Salon) -> None:
@@ -60,28 +91,32 @@ def test_an_open_complaint_holds_off_offers_and_sales(salon: Salon) -> None:
     assert "护理" not in row["script"] and "预约" not in row["script"]
     why = json.loads(salon.ok("why", "wang", "--date", "2026-11-23", "--format", "json"))
     after = next(r for r in why if r["rule"] == "after-service")["occurrences"][-1]
-    assert after["state"] == "suppressed" and "complaint" in after["detail"]
+    assert after["state"] == "waiting" and "complaint" in after["detail"]
     salon.ok("complaint", "close", complaint.strip(), today="2026-11-24")
-    row = json.loads(salon.ok("due", "2026-11-24", "--format", "json"))[0]
-    assert [r["rule"] for r in row["reasons"]] == ["after-service"]
+    assert json.loads(salon.ok("due", "2026-11-24", "--format", "json")) == []  # closed today
+    row = json.loads(salon.ok("due", "2026-11-25", "--format", "json"))[0]
+    assert [r["rule"] for r in row["reasons"]] == ["after-service"]  # back the day after
 
 
 def test_beyond_three_topics_the_rest_are_one_line(salon: Salon) -> None:
     clients(salon, WANG.replace("member,", "member, birthday: 1990-11-27,"))
     history(salon, "visits", """
-        - {id: v-20261123-1, client: wang, date: 2026-11-23, products: [{name: 精华, category: care}]}
+        - {id: v-20261117-1, client: wang, date: 2026-11-17, products: [{name: 面膜, category: care}]}
         - {id: v-20261121-1, client: wang, date: 2026-11-21, products: [{name: 口服液, category: supplement}]}
-        - {id: v-20261120-1, client: wang, date: 2026-11-20, services: [补水]}
+        - {id: v-20261123-1, client: wang, date: 2026-11-23, products: [{name: 精华, category: care}]}
     """)
     salon.ok("appointment", "add", "wang", "--at", "2026-11-25 15:00", "--service", "眼部护理")
-    salon.only("purchase-1-3-7", "supplement-product", "after-service", "birthday-card",
-               "appointment-reminder")
+    salon.only("purchase-1-3-7", "supplement-product", "birthday-card", "appointment-reminder")
     row = json.loads(salon.ok("due", "2026-11-24", "--format", "json"))[0]
-    assert len(row["reasons"]) == 5
+    assert len(row["reasons"]) == 6
     lines = row["script"].splitlines()
+    assert "生日" in lines[1]  # the wish opens the call
+    assert lines[2] == "您昨天带回去的精华开始用了吗？"  # then the newest visit
+    assert "口服液每天都按时用了吗？感觉怎么样？坚持下来效果会更明显。" in lines
     also = [line for line in lines if line.startswith("另外：")]
-    assert len(also) == 1 and "生日" in also[0]
-    assert len(lines) == 1 + 3 + 1 + 1  # greeting, three topics, the reminder line, closing
+    assert also == ["另外：售后1-3-7回访"]  # the oldest visit gave way, and is named
+    assert "面膜" not in row["script"]
+    assert "明天15:00约了眼部护理" in row["script"]  # the must-call reminder stays
 
 
 def test_a_reminder_moved_off_a_closed_day_names_the_real_day(salon: Salon) -> None:
@@ -159,7 +194,8 @@ def test_every_interface_word_is_in_both_languages() -> None:
     assert set(JOINERS["zh-CN"]) == set(JOINERS["en"])
     values = {"salon": "S", "day": "2026-11-24", "caller": "Li", "title": "T", "rank": 3,
               "deadline": "d", "notes": "n", "topics": "t", "name": "N", "phone": "P",
-              "made": 2, "reached": 1, "left": 0, "who": "W", "where": "f:1"}
+              "made": 2, "reached": 1, "left": 0, "who": "W", "where": "f:1", "reasons": "R",
+              "how": "H"}
     for language in ("zh-CN", "en"):
         for key in [*WORDS, *JOINERS[language]]:
             assert "{" not in say(language, key, 2, **values), (language, key)

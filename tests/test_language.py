@@ -51,7 +51,7 @@ def test_plurals_in_english_and_one_form_in_chinese() -> None:
 def chinese(salon: Salon) -> Salon:
     """A zh-CN salon (the default) whose interface is not forced to English."""
     salon.lang = None
-    salon.ok("client", "add", "王芳", "--phone", "13800000001")
+    salon.ok("client", "add", "王芳", "--phone", "13800000001", today="2026-09-30")
     salon.ok("visit", "add", "c0001", "--service", "补水", today="2026-10-01")
     return salon
 
@@ -61,7 +61,7 @@ def english(tmp_path: Path) -> Salon:
     root = tmp_path / "english"
     assert run("init", str(root), "--lang", "en", "--name", "Lotus").code == 0
     salon = Salon(root, lang=None)
-    salon.ok("client", "add", "Mary", "--phone", "13800000001")
+    salon.ok("client", "add", "Mary", "--phone", "13800000001", today="2026-09-30")
     salon.ok("visit", "add", "c0001", "--service", "facial", today="2026-10-01")
     return salon
 

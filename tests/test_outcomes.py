@@ -152,12 +152,13 @@ def test_check_points_at_bad_rules_and_scripts(salon: Salon) -> None:
         "templates/<language>/no-such-script.txt",
         "/templates/zh-CN/birthday-card.txt:1:1: unknown field {appointment_time}; this script "
         "may use: allergies, birthday, caller, days_since_visit, hobbies, last_visit, name, "
-        "note, preferences, salon, salon_phone, salutation, skin_type",
+        "note, preferences, salon, salon_phone, salutation, skin_type, speaker",
         "/templates/zh-CN/first-visit.txt:1:16: {client.phone} is not a field: a slot is a plain "
         "name like {salutation}",
         "/templates/zh-CN/first-visit.txt:2:1: unknown field {skin}; this script may use: "
-        "allergies, caller, days_since, days_since_visit, hobbies, last_visit, name, note, "
-        "preferences, products, salon, salon_phone, salutation, services, skin_type, visit_date",
+        "allergies, area, caller, days_since, days_since_visit, hobbies, last_visit, name, note, "
+        "preferences, product_pronoun, products, salon, salon_phone, salutation, services, "
+        "skin_type, speaker, visit_date",
     ]
     due = salon("due")
     assert due.code == 65

@@ -62,11 +62,12 @@ def test_due_json_rows_have_the_documented_shape(salon: Salon) -> None:
             "anchor": "purchase", "anchor_date": "2026-11-02",
             "window": ["2026-11-03", "2026-11-04"], "offset": 1, "due": "2026-11-03",
             "overdue_days": 0, "tries": 0, "deadline": None, "last_day": False, "must": True,
+            "stage": "",
         }],
         "script": "王女士您好，我是美丽人生美容院的前台。打扰您几分钟，现在说话方便吗？\n"
-                  "您昨天带回去的玻尿酸精华开始用了吗？用法上有拿不准的地方，我现在就跟您说一下。\n"
+                  "您昨天带回去的玻尿酸精华开始用了吗？\n用法上有拿不准的地方，我现在就跟您说一下。\n"
                   "有什么问题随时打店里电话找我。祝您生活愉快，再见！",
-        "consultant": None, "caller": "前台", "rank": 1, "held": False,
+        "consultant": None, "caller": "前台", "rank": 1, "held": False, "kind": "call",
     }]
 
 
@@ -79,7 +80,7 @@ def test_due_over_several_days_and_in_csv(salon: Salon) -> None:
                                          "2026-11-06", "2026-11-09", "2026-11-10"]
     lines = salon.ok("due", "2026-11-03", "--format", "csv").splitlines()
     assert lines[0] == ("date,client,name,phone,channel,consultant,caller,rank,held,overdue_days,"
-                        "rules,refs,titles,script")
+                        "rules,refs,titles,script,kind")
     assert lines[1].startswith("2026-11-03,c0001,王丽,13800000001,phone,,前台,1,false,0,purchase-1-3-7,R1,")
 
 
@@ -101,7 +102,7 @@ def test_english_salon_gets_english_scripts(tmp_path: Path) -> None:
     salon.ok("appointment", "add", "Anna Müller", "--at", "2026-12-10 14:00", "--service", "facial")
     rows = json.loads(salon.ok("due", "2026-12-09", "--format", "json"))
     assert rows[0]["script"] == (
-        "Hello Ms. Müller, this is the front desk from Belle Salon. Do you have a few minutes "
+        "Hello Ms. Müller, this is the front desk of Belle Salon. Do you have a few minutes "
         "to talk?\nA quick reminder of your facial tomorrow at 14:00. Does the time still suit "
         "you? Just tell me if you need to change it.\nIf anything comes up, just call the salon "
         "and ask for me. Have a lovely day, goodbye!")

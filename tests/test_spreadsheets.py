@@ -29,7 +29,7 @@ def test_an_empty_result_still_has_its_header(salon: Salon) -> None:
     sheet = salon.ok("due", "--format", "csv")
     assert sheet.splitlines() == [
         "date,client,name,phone,channel,consultant,caller,rank,held,overdue_days,rules,refs,"
-        "titles,script"]
+        "titles,script,kind"]
 
 
 def test_bom_on_request_and_booleans_read_back(salon: Salon) -> None:

@@ -128,7 +128,10 @@ def test_export_then_import_gives_the_same_salon(tmp_path: Path, fmt: str) -> No
         _split_workbook(out / "salon.xlsx", out, kinds)
     for kind in kinds:
         imported.ok("import", kind, str(out / f"{kind}.{fmt}"))
-    for listing in ("client", "visit", "call", "card", "appointment", "course", "complaint"):
+    brought = json.loads(imported.ok("client", "list", "--format", "json"))
+    assert {c.pop("imported") for c in brought} == {"2026-11-24"}  # the day they came in
+    assert brought == json.loads(original.ok("client", "list", "--format", "json"))
+    for listing in ("visit", "call", "card", "appointment", "course", "complaint"):
         assert imported.ok(listing, "list", "--format", "json") == original.ok(
             listing, "list", "--format", "json"), listing
     assert imported.ok("card", "show", sessions, "--format", "json") == original.ok(

@@ -40,7 +40,8 @@ LAPSED = """
 
 def test_the_demo_sheet_gives_each_caller_at_most_the_days_limit(demo: Salon) -> None:  # noqa: F811
     _set(demo, calls_per_day=3)
-    rows = json.loads(demo.ok("due", "2026-11-24", "--all", "--format", "json"))
+    rows = [r for r in json.loads(demo.ok("due", "2026-11-24", "--all", "--format", "json"))
+            if r["kind"] == "call"]  # messages take no caller's time, and are never held
     shown = [r for r in rows if not r["held"]]
     held = [r for r in rows if r["held"]]
     assert held, "the demo has more calls than 3 a caller"
@@ -54,11 +55,12 @@ def test_the_demo_sheet_gives_each_caller_at_most_the_days_limit(demo: Salon) ->
         assert [r["held"] for r in mine] == sorted(r["held"] for r in mine)
     # without --all only the shown rows, and one line per caller saying how many wait
     plain = json.loads(demo.ok("due", "2026-11-24", "--format", "json"))
-    assert [r["client"] for r in plain] == [r["client"] for r in shown]
+    assert [r["client"] for r in plain if r["kind"] == "call"] == [r["client"] for r in shown]
     table = demo.ok("due", "2026-11-24")
     for caller, count in Counter(r["caller"] for r in held).items():
         assert f"{caller}：另有{count}个待回访" in table
-    assert len(json.loads(demo.ok("due", "2026-11-24", "--limit", "1", "--format", "json"))) < len(shown)
+    one = json.loads(demo.ok("due", "2026-11-24", "--limit", "1", "--format", "json"))
+    assert len([r for r in one if r["kind"] == "call"]) < len(shown)
 
 
 def test_the_default_limit_is_twenty_a_caller(demo: Salon) -> None:  # noqa: F811
@@ -179,7 +181,8 @@ def _calls_today(salon: Salon) -> list[tuple[str, str]]:
 def test_call_next_logs_each_answer_in_sheet_order(demo: Salon, monkeypatch: pytest.MonkeyPatch  # noqa: F811
                                                    ) -> None:
     before = _calls_today(demo)
-    sheet = json.loads(demo.ok("due", "--consultant", "小李", "--format", "json"))
+    sheet = [r for r in json.loads(demo.ok("due", "--consultant", "小李", "--format", "json"))
+             if r["kind"] == "call"]
     called = {client for client, _ in before}
     queue = [r["client"] for r in sheet if r["client"] not in called]
     monkeypatch.setattr(sys, "stdin", io.StringIO("r\nn\nq\n"))

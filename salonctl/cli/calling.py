@@ -18,7 +18,7 @@ import typer
 
 from salonctl import lazy, spoken
 from salonctl.cli.common import State, arg, state
-from salonctl.cli.due import checked_scripts, day_sheet, engine
+from salonctl.cli.due import checked_scripts, day_sheet, engine, product_areas
 from salonctl.cli.records import call_app, log_call
 from salonctl.errors import UsageError
 from salonctl.i18n import _
@@ -75,8 +75,9 @@ def call_next(
     """Work through today's sheet: each call's script, then its outcome with one key."""
     run = state(ctx)
     today = run.today()
-    view, rule_set = engine(run)
-    rows = day_sheet(view, rule_set, checked_scripts(run, rule_set), today, consultant).records
+    view, rule_set = engine(run, today)
+    rows = sheet.calls(day_sheet(view, rule_set, checked_scripts(run, rule_set), today,
+                                 consultant, areas=product_areas(run)).records)
     called = {c.client for c in run.salon().history().calls if c.date == today}
     queue = [r for r in rows if r["client"] not in called]
     language = view.language

@@ -35,6 +35,9 @@ def product_add(
     unit: Annotated[str | None, typer.Option(help="瓶, 盒, jar...")] = None,
     low: Annotated[int | None, typer.Option(
         help="Stock at or below this is low.", min=0)] = None,
+    area: Annotated[str | None, typer.Option(
+        help="Where it acts, so scripts ask about the right thing: face, body, hair, eyes, "
+             "hands or lips.")] = None,
 ) -> None:
     """Add a product to the catalogue."""
     kind: Any = arg(lambda v: schema.parse_choice(v, model.PRODUCT_CATEGORIES), category,
@@ -42,7 +45,8 @@ def product_add(
     item = catalogue.Item(
         arg(schema.single_line, name, "NAME"), kind,
         arg(schema.parse_money, price, "--price") if price is not None else None,
-        days, unit, low)
+        days, unit, low,
+        area=arg(lambda v: schema.parse_choice(v, catalogue.AREAS), area, "--area") if area else None)
     salon = state(ctx).salon()
     with salon.lock("product add"):
         items = catalogfile.read(salon.root)
@@ -74,6 +78,7 @@ def _change(text: str) -> tuple[str, Any]:
         "category": lambda v: schema.parse_choice(v, model.PRODUCT_CATEGORIES),
         "price": schema.parse_money, "days": lambda v: schema.parse_count(v) or None,
         "unit": schema.single_line, "low": schema.parse_count,
+        "area": lambda v: schema.parse_choice(v, catalogue.AREAS) if v.strip() else None,
     }
     if not equals or key.strip() not in readers:
         raise UsageError(_("--set: {text} is not FIELD=VALUE with FIELD one of: {fields}").format(

@@ -122,13 +122,14 @@ def say_long_work(size: int, message: str) -> None:
         print(f"salonctl: {message}", file=sys.stderr, flush=True)
 
 
-def partial_view(indexed: derived.Derived, settings: model.Settings, ids: list[str]) -> SalonView:
+def partial_view(indexed: derived.Derived, settings: model.Settings, ids: list[str],
+                 as_of: date | None = None) -> SalonView:
     """These clients as the engine sees them, from the derived store: with their guests and
-    every entry that bears on them."""
+    every entry that bears on them (as it stood on `as_of`, when given)."""
     guests = indexed.guests_of(ids)
     return anchors.SalonView(settings, indexed.clients(ids),
                              indexed.history([*ids, *(guest.id for guest in guests)]),
-                             settings.follow_up.max_tries, others=guests)
+                             settings.follow_up.max_tries, others=guests, as_of=as_of)
 
 
 def find_client(salon: store.Salon, wanted: str, name: str = "CLIENT") -> model.Client:

@@ -9,7 +9,20 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salonctl import derived, details, i18n, lazy, model, render, rulebook, scripts, spoken, store
+from salonctl import (
+    catalogfile,
+    catalogue,
+    derived,
+    details,
+    i18n,
+    lazy,
+    model,
+    render,
+    rulebook,
+    scripts,
+    spoken,
+    store,
+)
 from salonctl.cli.app import app
 from salonctl.cli.common import (
     FormatOption,
@@ -48,10 +61,12 @@ def parse_when(text: str, today: date) -> date:
     return spoken.parse_day(text, today)
 
 
-def engine(run: State) -> tuple[SalonView, list[Rule]]:
+def engine(run: State, as_of: date | None = None) -> tuple[SalonView, list[Rule]]:
+    """The whole salon as the engine sees it (as it stood on `as_of`, when given)."""
     salon = run.reading()
     settings = salon.settings()
-    view = anchors.SalonView(settings, salon.clients(), salon.history(), settings.follow_up.max_tries)
+    view = anchors.SalonView(settings, salon.clients(), salon.history(), settings.follow_up.max_tries,
+                             as_of=as_of)
     return view, salon.rules()
 
 
@@ -76,13 +91,13 @@ def day_engine(run: State, day: date, limit: int | None = None) -> DayWork:
     settings, rule_set = salon.settings(), salon.rules()
     found = derived_store(salon)
     if found is None:
-        view, _ = engine(run)
+        view, _ = engine(run, day)
         return DayWork(view, rule_set, day_results(view, rules.due_on(view, rule_set, day), day))
     store, rebuilt = found
     unsettled = [] if rebuilt else store.unsettled(day)
     evaluated = store.evaluated(day, unsettled)
-    view = engine(run)[0] if rebuilt else partial_view(
-        store, settings, [i for i in unsettled if i not in evaluated])
+    view = engine(run, day)[0] if rebuilt else partial_view(
+        store, settings, [i for i in unsettled if i not in evaluated], day)
     due_rows, quiet = rules.due_and_quiet(view, rule_set, day)
     fresh = {r.row.client.id: r for r in day_results(view, due_rows, day)}
     store.remember(day, quiet, {i: _kept(r, settings) for i, r in fresh.items()})
@@ -101,9 +116,11 @@ def _kept(result: DayResult, settings: model.Settings) -> derived.Result:
     """A result as the store keeps it: its text and the terms that place it."""
     terms = result.terms
     cents = terms.spent * 100
-    return (daymemo.encode(result), worklist.caller_of(result.row.client, settings),
+    row = result.row
+    return (daymemo.encode(result), worklist.caller_of(row.client, settings),
             int(terms.must), terms.priority, -1 if terms.lapsed_days is None else terms.lapsed_days,
-            int(cents) if cents == cents.to_integral_value() else None)
+            int(cents) if cents == cents.to_integral_value() else None,
+            int(row.kind == "call"), int(row.part("message") is not None))
 
 
 def known_results(store: derived.Derived, day: date, ids: list[str],
@@ -155,8 +172,12 @@ def checked_scripts(run: State, rule_set: list[Rule]) -> dict[str, scripts.Templ
 
 def day_sheet(view: SalonView, rule_set: list[Rule], library: dict[str, scripts.Template],
               day: date, consultant: str | None = None, limit: int | None = None,
-              include_held: bool = False, work: DayWork | None = None) -> DaySheet:
+              include_held: bool = False, work: DayWork | None = None,
+              areas: dict[str, str] | None = None) -> DaySheet:
+    """The sheet of `day`: each caller's calls at the day's limit (the held ones too with
+    `include_held`), then the messages she sends, each with its script."""
     if work is None:
+        view = view.on(day)
         work = DayWork(view, rule_set, day_results(view, rules.due_on(view, rule_set, day), day))
     placed = worklist.place_ranked(((r.row, r.terms) for r in work.results), view.settings,
                                    limit or view.settings.daily_limit)
@@ -165,12 +186,20 @@ def day_sheet(view: SalonView, rule_set: list[Rule], library: dict[str, scripts.
         placed = [p for p in placed if consultant in (p.caller, p.row.client.consultant)]
         held = {caller: n for caller, n in held.items() if caller == consultant}
     circumstances = {r.row.client.id: r.circumstances for r in work.results}
+    language = view.language
     records = [
         sheet.row_record(p, compose.compose(p.row, view.settings, library,
-                                            circumstances[p.row.client.id]))
+                                            circumstances[p.row.client.id], areas),
+                         scripts.salutation(p.row.client, language))
         for p in placed if include_held or not p.held
     ]
     return DaySheet(day, records, {} if include_held else held)
+
+
+def product_areas(run: State) -> dict[str, str]:
+    """Where each catalogue product acts, for the scripts (a catalogue with a problem gives
+    what reads of it: `check` names the problem)."""
+    return catalogue.areas(catalogfile.load(run.salon().root)[0])
 
 
 def require_known_caller(run: State, name: str) -> None:
@@ -203,39 +232,52 @@ def due(
         "--missed", help="Calls whose window closed without a call, instead.")] = False,
     since: Annotated[str | None, typer.Option(
         help="With --missed: from this day (default 30 days before).")] = None,
+    only_messages: Annotated[bool, typer.Option(
+        "--messages", help="Only the messages to send (greetings, season tips); with "
+                           "--format csv: phone,channel,name,text for a bulk-SMS tool.")] = False,
     fmt: SheetFormatOption = "table",
 ) -> None:
-    """The call sheet: who to call on a day, why, and what to say, in the order to call."""
+    """The call sheet: who to call on a day, why, and what to say, in the order to call;
+    then the messages to send."""
     run = state(ctx)
-    if show_missed and fmt == "ics":
-        raise UsageError(_("--format: a missed call has no time to put in a calendar; "
-                           "give table, json, csv or markdown with --missed"))
+    if (show_missed or only_messages) and fmt == "ics":
+        raise UsageError(_("--format: only calls go in a calendar; give table, json, csv or "
+                           "markdown with --missed or --messages"))
+    if show_missed and only_messages:
+        raise UsageError(_("--messages: a message is sent with its day's sheet and never "
+                           "missed; give --missed or --messages"))
     day = arg(lambda v: parse_when(v, run.today()), when, "WHEN")
     if show_missed:
-        view, rule_set = engine(run)
+        view, rule_set = engine(run, day)
         start = arg_date(since, "--since", day) if since else day - timedelta(days=30)
         found = rules.missed(view, rule_set, start, day)
         if consultant is not None:
             require_known_caller(run, consultant)
         _print_missed(run, view, rule_set, found, consultant, fmt, limit)
         return
+    areas = product_areas(run)
     if days == 1:
         work = day_engine(run, day, None if show_all else limit or run.salon().settings().daily_limit)
         library = checked_scripts(run, work.rules)
-        sheets = [day_sheet(work.view, work.rules, library, day, consultant, limit, show_all, work)]
+        sheets = [day_sheet(work.view, work.rules, library, day, consultant, limit, show_all, work,
+                            areas)]
         view = work.view
     else:
         view, rule_set = engine(run)
         library = checked_scripts(run, rule_set)
-        sheets = [day_sheet(view, rule_set, library, d, consultant, limit, show_all)
+        sheets = [day_sheet(view, rule_set, library, d, consultant, limit, show_all, areas=areas)
                   for d in (day + timedelta(days=n) for n in range(days))]
     if consultant is not None and not any(sheet.records for sheet in sheets):
         require_known_caller(run, consultant)
+    if only_messages:
+        for one in sheets:
+            one.records, one.waiting = sheet.messages(one.records), {}
     sheets[0].unreadable = unreadable(run, view)
-    _print_sheets(run, view, sheets, fmt)
+    _print_sheets(run, view, sheets, fmt, only_messages)
 
 
-def _print_sheets(run: State, view: SalonView, sheets: list[DaySheet], fmt: str) -> None:
+def _print_sheets(run: State, view: SalonView, sheets: list[DaySheet], fmt: str,
+                  only_messages: bool = False) -> None:
     records = [r for one in sheets for r in one.records]
     out = run.out
     if fmt == "ics":
@@ -244,6 +286,9 @@ def _print_sheets(run: State, view: SalonView, sheets: list[DaySheet], fmt: str)
                                   sheets[0].day).decode("utf-8"))
     elif fmt == "json":
         out.write(render.to_json(records))
+    elif fmt == "csv" and only_messages:
+        out.write(render.to_csv([sheet.message_csv_record(r) for r in records],
+                                sheet.MESSAGE_CSV_FIELDS, run.bom))
     elif fmt == "csv":
         out.write(render.to_csv([sheet.csv_record(r) for r in records], sheet.CSV_FIELDS,
                                 run.bom))
@@ -257,7 +302,7 @@ def _print_sheets(run: State, view: SalonView, sheets: list[DaySheet], fmt: str)
 
 def _print_day(run: State, view: SalonView, one: DaySheet, fmt: str) -> None:
     language = view.language
-    title = sheet.title(view.settings, one.day, sum(not r["held"] for r in one.records))
+    title = sheet.sheet_title(view.settings, one.day, one.records)
     waiting = [sheet.waiting_line(c, n, language) for c, n in one.waiting.items()]
     if fmt == "markdown":
         text = sheet.sheet_markdown(one.records, language, title)
@@ -269,8 +314,12 @@ def _print_day(run: State, view: SalonView, one: DaySheet, fmt: str) -> None:
     else:
         run.line(title, style="bold")
     for caller, rows in sheet.by_caller(one.records):
-        run.line(sheet.caller_heading(caller, rows, language), style="bold")
-        run.console.print(sheet.sheet_table(rows, language))
+        if sheet.calls(rows):
+            run.line(sheet.caller_heading(caller, rows, language), style="bold")
+            run.console.print(sheet.sheet_table(sheet.calls(rows), language))
+        if sheet.messages(rows):
+            run.line(sheet.messages_heading(caller, rows, language), style="bold")
+            run.console.print(sheet.messages_list(rows, language))
     for line in waiting:
         run.line(line)
 
@@ -304,7 +353,7 @@ def _held_when_missed(view: SalonView, rule_set: list[Rule],
                       ) -> dict[date | None, set[str]]:
     """For each last day of a window that closed untried: whose row the day's limit held."""
     days = {r.status.on for _, r in found if r.status.tries == 0 and r.status.on is not None}
-    return {day: worklist.held_on(view, rules.due_on(view, rule_set, day), limit)
+    return {day: worklist.held_on(view.on(day), rules.due_on(view, rule_set, day), limit)
             for day in sorted(d for d in days if d is not None)}
 
 
@@ -322,7 +371,8 @@ def _rule_record(rule: Rule) -> dict[str, Any]:
     return {
         "id": rule.id, "ref": rule.ref, "title": rule.title, "anchor": rule.anchor,
         "offsets": list(rule.offsets), "unit": rule.unit,
-        "window": {"early": rule.early, "late": rule.late}, "channel": rule.channel,
+        "window": {"early": rule.early, "late": rule.late}, "kind": rule.kind,
+        "channel": rule.kind,  # its older name
         "priority": rule.priority, "script": rule.script, "enabled": rule.enabled,
         "must": rule.must, "sales": rule.sales, "topic": rule.topic,
     }

@@ -23,6 +23,7 @@ from salonctl.cli.due import (
     day_engine,
     day_sheet,
     parse_when,
+    product_areas,
     unreadable,
 )
 from salonctl.errors import EXIT_PROTOCOL, EXIT_TEMPFAIL, EXIT_UNAVAILABLE, UsageError
@@ -76,7 +77,8 @@ def mail_command(
     recipients = _recipients(to, consultant, config)
     work = day_engine(run, day)
     view = work.view
-    whole = day_sheet(view, work.rules, checked_scripts(run, work.rules), day, work=work)
+    whole = day_sheet(view, work.rules, checked_scripts(run, work.rules), day, work=work,
+                      areas=product_areas(run))
     whole.unreadable = unreadable(run, view)
     messages = [(r, mail.build(settings, mine, from_address, r, clock.now()))
                 for r in recipients

@@ -51,13 +51,13 @@ def plan_day(
 
 
 def day_record(run: State, day: date) -> dict[str, Any]:
-    view, _rules = engine(run)
+    view, _rules = engine(run, day)
     work = day_engine(run, day)
     settings = view.settings
     placed = worklist.place_ranked(((r.row, r.terms) for r in work.results), settings,
                                    settings.daily_limit)
     calls: dict[str, int] = {}
-    for row in placed:
+    for row in worklist.calls(placed):
         if not row.held:
             calls[row.caller] = calls.get(row.caller, 0) + 1
     approach = _approach(view, work.results, day)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -63,7 +64,7 @@ def _import(run: State, kind: str, path: Path, given: dict[str, str], dry_run: b
     closures = _closures(rows, headers) if kind == "complaints" else {}
     salon = run.salon()
     with salon.lock(f"import {kind}"):
-        plan = _clients_plan(salon, reading, where) if kind == "clients" else \
+        plan = _clients_plan(salon, reading, where, run.today()) if kind == "clients" else \
             _entries_plan(salon, kind, reading, where, closures)
         _report(run, kind, path, headers, mapping, reading.problems + plan.problems, plan)
         if reading.problems or plan.problems:
@@ -124,7 +125,8 @@ def _with_id(entry: model.Entry) -> Callable[[str], model.Entry]:
     return lambda new_id: replace(entry, id=new_id)
 
 
-def _clients_plan(salon: store.Salon, reading: importing.Reading, where: str) -> _ClientsPlan:
+def _clients_plan(salon: store.Salon, reading: importing.Reading, where: str,
+                  today: date) -> _ClientsPlan:
     plan = _ClientsPlan()
     existing = salon.clients()
     plan.known = used = salon.used_client_ids()
@@ -146,6 +148,7 @@ def _clients_plan(salon: store.Salon, reading: importing.Reading, where: str) ->
             continue
         values["id"] = given or next_client_id(used, salon.desk())
         values.setdefault("since", None)
+        values["imported"] = today  # her history is older than this salon's files
         try:
             client = schema.build_client(values)
         except schema.InvalidValue as error:

@@ -122,7 +122,7 @@ def _standing(run: State, work: DayWork, client: model.Client, day: date) -> Sta
 def _explain(client: model.Client, view: SalonView, rule_set: list[Rule],
              day: date) -> list[dict[str, Any]]:
     low, high = day - timedelta(days=60), day + timedelta(days=366)
-    statuses = rules.client_statuses(client, rule_set, view, day, low, high)
+    statuses = rules.client_statuses(client, rule_set, view.on(day), day, low, high)
     records = []
     for rule in rule_set:
         record: dict[str, Any] = {"rule": rule.id, "ref": rule.ref, "title": rule.title,
@@ -160,6 +160,7 @@ _STATE_WORDS = {
     "due": N_("due"), "done": N_("done on {on} ({detail})"),
     "missed": N_("missed on {on}: {detail}"), "suppressed": N_("suppressed: {detail}"),
     "upcoming": N_("fires on {on}"), "waiting": N_("due again on {on}"),
+    "held": N_("held: {detail}"),
 }
 
 
@@ -184,6 +185,7 @@ def _state_text(record: dict[str, Any], day: date, language: str) -> str:
     lines = []
     for occurrence in _worth_showing(record["occurrences"], day):
         shown = {**occurrence, "detail": details.spoken(occurrence["detail"], language)}
-        words = _(_STATE_WORDS[occurrence["state"]]).format(**shown)
+        held = occurrence["state"] == "waiting" and occurrence["on"] is None
+        words = _(_STATE_WORDS["held" if held else occurrence["state"]]).format(**shown)
         lines.append(f"{occurrence['anchor_date']} → {occurrence['due']}: {words}")
     return "\n".join(lines)
