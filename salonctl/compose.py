@@ -58,6 +58,7 @@ AREA_WORDS: dict[str, dict[str | None, str]] = {
            None: "the area you use it on"},
 }
 PRONOUNS = {"zh-CN": ("它", "它们"), "en": ("it", "them")}  # one product, several
+UNNAMED_SERVICE = {"zh-CN": "护理", "en": "treatment"}
 
 
 @dataclass(frozen=True)
@@ -102,9 +103,10 @@ def compose(row: DueRow, settings: model.Settings, library: Mapping[str, scripts
     greeting = library[f"greeting-{frame}"].fill(common)
     closing = library[f"closing-{frame}"].fill(common)
     topics = _topics(row, common, words)
-    offers = _offer(topics, circumstances, message=row.kind == "message")
     script = ""
-    for folded, offer in _attempts(topics, offers):
+    for folded, with_offer in _attempts(topics):
+        said = [t for i, t in enumerate(topics) if i not in folded]
+        offer = _offer(said, circumstances, row.kind == "message") if with_offer else []
         script = _assemble(greeting, topics, folded, offer, closing, language)
         if fits(script, language):
             break
@@ -119,8 +121,8 @@ def fits(script: str, language: str) -> bool:
 
 
 def _offer(topics: list[Topic], circumstances: Circumstances, message: bool) -> list[str]:
-    """The one offer of the conversation: a booking if she has none (never in a message),
-    else a sale; none while a complaint of hers is open."""
+    """The one offer of the conversation, from what is said in full: a booking if she has
+    none (never in a message), else a sale; none while a complaint of hers is open."""
     if circumstances.complaint_open:
         return []
     if not message and not circumstances.booked:
@@ -130,19 +132,18 @@ def _offer(topics: list[Topic], circumstances: Circumstances, message: bool) -> 
     return next(([topic.sell[0]] for topic in topics if topic.sell), [])
 
 
-def _attempts(topics: list[Topic], offer: list[str]) -> Iterable[tuple[set[int], list[str]]]:
+def _attempts(topics: list[Topic]) -> Iterable[tuple[set[int], bool]]:
     """What is said in full, tried from the most to the least: all (but the topics beyond
     FULL_TOPICS) with the offer, then without it, then folding one more topic each time."""
     order = _giving_way(topics)
     spoken_topics = [i for i, t in enumerate(topics) if t.kind != "wish"]
-    folded = {i for i in order[:max(0, len(spoken_topics) - FULL_TOPICS)]}
-    if offer:
-        yield set(folded), offer
-    yield set(folded), []
+    folded = set(order[:max(0, len(spoken_topics) - FULL_TOPICS)])
+    yield set(folded), True
+    yield set(folded), False
     for index in order:
         if index not in folded:
             folded.add(index)
-            yield set(folded), []
+            yield set(folded), False
 
 
 def _giving_way(topics: list[Topic]) -> list[int]:
@@ -241,9 +242,10 @@ def _topic(group: list[Reason], kind: str, common: dict[str, str], words: Words,
             asked |= {tag for tag, _ in filled if tag.startswith("ask:")}
         elif kind == "visit":
             lines += _questions(filled, asked)
-    rule = group[0].occurrence.rule
+    titles = dict.fromkeys(r.occurrence.rule.title for r in group) if kind == "visit" \
+        else {group[0].occurrence.rule.title: None}  # a visit gives way naming every rule on it
     return Topic(
-        title=rule.title, lines=tuple(lines),
+        title=say(words.settings.language, "products-join").join(titles), lines=tuple(lines),
         book=tuple(text for tag, text in offers if tag == "book"),
         sell=tuple(text for tag, text in offers if tag == "sell"),
         kind=kind, must=any(r.occurrence.rule.must for r in group),
@@ -316,6 +318,8 @@ def reason_fields(reason: Reason, day: date, words: Words) -> dict[str, str]:
             values[name] = spoken.say_day(date.fromisoformat(value), day, language)
         elif name in QUOTED_FIELDS:
             values[name] = _quoted(value)
+        elif name == "service" and not value:  # a booking that names no service
+            values[name] = UNNAMED_SERVICE[language]
         else:
             values[name] = value
     names = event.products or tuple(n for n in [event.fields.get("products", "")] if n)

@@ -212,8 +212,8 @@ def messages_list(records: list[dict[str, Any]], language: str) -> RenderableTyp
     for group in message_groups(records, language):
         names = say(language, "recipients-join").join(recipient(r, language) for r in group.records)
         parts += [Text(group_heading(group, language), style="bold"),
-                  Padding(Text(names), (0, 0, 0, 2)),
-                  Padding(Text(group.text), (0, 0, 1, 2))]
+                  *(Padding(Text(line), (0, 0, 0, 2), expand=False)
+                    for line in [names, *group.text.splitlines()]), Text("")]
     return Group(*parts)
 
 

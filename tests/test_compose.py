@@ -40,8 +40,10 @@ def test_a_treatment_with_a_treatment_product_keeps_both_questions(salon: Salon)
     clients(salon, WANG)
     history(salon, "visits", """
         - {id: v-20260815-1, client: wang, date: 2026-08-15, products: [{name: 防晒乳, category: care}]}
-        - {id: v-20261121-1, client: wang, date: 2026-11-21, services: [面部补水护理], products: [{name: 祛痘精华, category: treatment}, {name: 防晒乳, category: care}]}
     """)
+    history(salon, "visits", "- {id: v-20261121-1, client: wang, date: 2026-11-21, "
+                             "services: [面部补水护理], products: [{name: 祛痘精华, category: "
+                             "treatment}, {name: 防晒乳, category: care}]}")
     salon.only("purchase-1-3-7", "member-new-product", "treatment-product", "after-service")
     row = json.loads(salon.ok("due", "2026-11-24", "--format", "json"))[0]
     assert {r["rule"] for r in row["reasons"]} == {
@@ -57,9 +59,8 @@ def test_a_treatment_with_a_treatment_product_keeps_both_questions(salon: Salon)
 def test_a_face_product_is_asked_about_her_skin_not_her_body(salon: Salon) -> None:
     clients(salon, WANG)
     salon.ok("product", "add", "焕颜精华", "--category", "treatment", "--area", "face")
-    history(salon, "visits", """
-        - {id: v-20261121-1, client: wang, date: 2026-11-21, products: [{name: 焕颜精华, category: treatment}]}
-    """)
+    history(salon, "visits", "- {id: v-20261121-1, client: wang, date: 2026-11-21, "
+                             "products: [{name: 焕颜精华, category: treatment}]}")
     salon.only("treatment-product")
     script = _script(salon, "2026-11-24")
     assert "焕颜精华用了3天了，脸上的皮肤有没有什么变化？" in script and "身体" not in script

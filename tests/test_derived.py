@@ -77,7 +77,8 @@ def test_days_forwards_and_back(tmp_path: Path, make_salon: Any, seed: int,
                                 monkeypatch: pytest.MonkeyPatch) -> None:
     salon = generated(tmp_path, make_salon, seed)
     shown = 0
-    for day in days_from("2026-11-24", [0, 1, 2, 5, 9, 30, 61, 3, -20, 1, 100]):
+    # ... and Spring Festival 2027 (74: greetings to everyone, as messages) and the day after
+    for day in days_from("2026-11-24", [0, 1, 2, 5, 9, 30, 61, 3, -20, 1, 100, 74, 75]):
         shown += same_sheets(salon, day, monkeypatch)
     assert shown > 0, "no sheet had anyone on it: the comparison proved nothing"
 
@@ -136,6 +137,18 @@ def test_edits_through_the_commands(tmp_path: Path, make_salon: Any,
         same_sheets(salon, later, monkeypatch)
     salon.ok("card", "top-up", card, "--sessions", "5", today=day)
     same_sheets(salon, "2026-11-26", monkeypatch)
+    # Regulars moved in from a spreadsheet, with their old and recent visits.
+    people = tmp_path / "people.csv"
+    people.write_text("姓名,手机,首次到店\n老客甲,13811110001,\n老客乙,13811110002,2026-11-21\n",
+                      encoding="utf-8")
+    visits = tmp_path / "visits.csv"
+    visits.write_text("手机,日期,项目,产品\n13811110001,2019-03-02,补水,\n"
+                      "13811110001,2026-11-21,补水,精华=care\n13811110002,2026-11-21,补水,\n",
+                      encoding="utf-8")
+    salon.ok("import", "clients", str(people), today=day)
+    salon.ok("import", "visits", str(visits), today=day)
+    for later in days_from(day, [-3, 0, 1, 74]):
+        same_sheets(salon, later, monkeypatch)
 
 
 def test_edits_by_hand(tmp_path: Path, make_salon: Any, monkeypatch: pytest.MonkeyPatch) -> None:

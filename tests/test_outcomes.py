@@ -158,7 +158,7 @@ def test_check_points_at_bad_rules_and_scripts(salon: Salon) -> None:
         "/templates/zh-CN/first-visit.txt:2:1: unknown field {skin}; this script may use: "
         "allergies, area, caller, days_since, days_since_visit, hobbies, last_visit, name, note, "
         "preferences, product_pronoun, products, salon, salon_phone, salutation, services, "
-        "skin_type, speaker, visit_date",
+        "skin_type, speaker, visit, visit_date",
     ]
     due = salon("due")
     assert due.code == 65

@@ -92,3 +92,119 @@ def test_a_reached_call_never_comes_back_for_the_same_occurrence(
             again = _keys(row) & answered.get(row.client.id, set())
             # a complaint stays due until it is closed, whatever the calls
             assert all(rule == "complaint-reply" for rule, _, _ in again), again
+
+
+# --- what a script says is true of her history --------------------------------------------
+
+DAY = date(2026, 11, 24)
+# The catalogue's products and where they act (None: the catalogue says nothing).
+POOL = {"焕颜精华": ("treatment", "face"), "玫瑰爽肤水": ("care", "face"),
+        "纤体精油": ("treatment", "body"), "祛痘精华": ("treatment", None),
+        "熏蒸包": ("supplement", None), "晚霜": ("brand", None), "防晒乳": ("care", None)}
+AREAS = {name.casefold(): area for name, (_, area) in POOL.items() if area}
+FACE = {name for name, (category, area) in POOL.items()
+        if area == "face" or (area is None and category == "care")}
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> tuple[model.Client, model.History]:
+    """One client's visits over the weeks before DAY (and some long before), with sales from
+    the catalogue, maybe a booking and a complaint."""
+    client = model.Client(
+        "c0", "王丽", "13800000000", gender="female", consultant="小李",
+        category=draw(st.sampled_from(["member", "member", "new", "guest"])),
+        key=draw(st.booleans()),
+        birthday=draw(st.none() | st.dates(date(1970, 11, 10), date(1970, 12, 5))),
+        channel=draw(st.sampled_from(model.CHANNELS)))
+    dates = draw(st.lists(st.one_of(st.dates(DAY - timedelta(days=7), DAY),
+                                    st.dates(DAY - timedelta(days=30), DAY),
+                                    st.dates(date(2026, 5, 1), date(2026, 9, 1))),
+                          min_size=1, max_size=6, unique=True))
+    visits = tuple(model.Visit(
+        f"v{i}", "c0", day,
+        tuple(draw(st.lists(st.sampled_from(["补水", "祛痘护理"]), max_size=2, unique=True))),
+        tuple(model.Product(name, POOL[name][0]) for name in  # type: ignore[arg-type]
+              draw(st.lists(st.sampled_from(sorted(POOL)), max_size=3, unique=True))))
+        for i, day in enumerate(sorted(dates)))
+    complaints = tuple(model.Complaint("k0", "c0", draw(st.dates(DAY - timedelta(days=5), DAY)),
+                                       "等太久")
+                       for _ in range(draw(st.sampled_from([0, 0, 0, 1]))))
+    appointments = tuple(model.Appointment("a0", "c0", day, "10:00", booked=DAY - timedelta(days=9))
+                         for day in draw(st.lists(st.dates(DAY, DAY + timedelta(days=2)),
+                                                  max_size=1)))
+    return client, model.History(visits=visits, complaints=complaints, appointments=appointments)
+
+
+def _composed(client: model.Client, history: model.History
+              ) -> list[tuple[rules.DueRow, str, SalonView]]:
+    view = SalonView(SETTINGS, [client], history, as_of=DAY)
+    return [(row, compose.compose(row, SETTINGS, LIBRARY,
+                                  compose.circumstances_of(view, row.client.id, DAY), AREAS), view)
+            for row in rules.due_on(view, RULES, DAY) for row in (row.part("call"),
+                                                                   row.part("message")) if row]
+
+
+@settings(max_examples=200, deadline=None)
+@given(histories())
+def test_first_time_is_said_only_of_what_she_never_had(
+        salon: tuple[model.Client, model.History]) -> None:
+    client, history = salon
+    for _row, script, _view in _composed(client, history):
+        for said in re.findall(r"第一次用([^，。？]+)", script):
+            for name in re.split(r"和|、", said):
+                first = min(v.date for v in history.visits if name in {p.name for p in v.products})
+                assert first >= DAY - timedelta(days=7), (name, script)  # bought lately, first
+
+
+@settings(max_examples=200, deadline=None)
+@given(histories())
+def test_every_rule_on_a_visit_asks_its_question(
+        salon: tuple[model.Client, model.History]) -> None:
+    client, history = salon
+    for row, script, _view in _composed(client, history):
+        words = compose.Words(SETTINGS, LIBRARY, AREAS)
+        common = compose.common_fields(client, SETTINGS, None, DAY)
+        told: dict[str, list[str]] = {}  # a visit's question by name -> how each rule asks it
+        asked: list[tuple[rules.Reason, list[tuple[str, str]]]] = []
+        for reason in row.reasons:
+            if reason.occurrence.event.visit:
+                lines = LIBRARY[compose.script_name(reason)].lines(
+                    {**common, **compose.reason_fields(reason, DAY, words)})
+                asks = [(t, s) for t, s in lines if t.startswith("ask")] or \
+                    [(t, s) for t, s in lines if t == ""]
+                asked.append((reason, asks))
+                for tag, text in asks:
+                    told.setdefault(f"{reason.occurrence.event.visit}/{tag}", []).append(text)
+        also = next((line for line in script.splitlines() if line.startswith("另外：")), "")
+        for reason, asks in asked:
+            if reason.occurrence.rule.title in also:
+                continue  # gave way to the time limit, and is named
+            for tag, _text in asks:
+                ways = told[f"{reason.occurrence.event.visit}/{tag}"]
+                assert any(all(s in script for s in compose._sentences(way, "zh-CN"))
+                           for way in ways), (reason.occurrence.rule.id, script)
+
+
+@settings(max_examples=200, deadline=None)
+@given(histories())
+def test_a_face_product_is_never_asked_about_the_body(
+        salon: tuple[model.Client, model.History]) -> None:
+    client, history = salon
+    for _row, script, _view in _composed(client, history):
+        for line in script.splitlines():
+            named = {name for name in POOL if name in line}
+            if named and named <= FACE:
+                assert "身体" not in line, script
+
+
+@settings(max_examples=200, deadline=None)
+@given(histories())
+def test_a_complaint_row_carries_only_the_complaint_and_her_booking(
+        salon: tuple[model.Client, model.History]) -> None:
+    client, history = salon
+    for row, script, _view in _composed(client, history):
+        refs = {r.occurrence.rule.ref for r in row.reasons}
+        if "R19" in refs and any(r.occurrence.rule.anchor == "complaint" for r in row.reasons):
+            assert refs <= {"R19", "R4"}, refs
+        if row.kind == "message":
+            assert "打扰您几分钟" not in script

@@ -72,7 +72,7 @@ def test_client_value_and_tier(week: Salon) -> None:
                                 today="2026-11-27"))
     assert [(c["id"], c["spend_12m"], c["visits_12m"], c["tier"]) for c in listed] == [
         ("c0002", 1000, 1, "occasional"), ("c0003", 200, 1, "occasional"),
-        ("c0001", 0, 0, "lapsed")]
+        ("c0001", 0, 0, "new")]  # never came yet: new, not lapsed
     week.ok("client", "edit", "c0001", "--set", "key=true")
     shown = json.loads(week.ok("client", "show", "c0001", "--format", "json", today="2026-11-27"))
     assert shown["tier"] == "key"

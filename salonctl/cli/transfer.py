@@ -18,7 +18,7 @@ from salonctl.cli.clients import CLIENT_FIELDS, client_record, next_client_id
 from salonctl.cli.common import State, echo_warnings, every_record, state
 from salonctl.cli.records import CALL_FIELDS, VISIT_FIELDS
 from salonctl.errors import DataError, UsageError
-from salonctl.i18n import _
+from salonctl.i18n import _, ngettext
 
 import_app = typer.Typer(help="Bring a salon's existing records in from a spreadsheet "
                               "(CSV or XLSX).", no_args_is_help=True)
@@ -100,6 +100,7 @@ class _EntriesPlan(_Plan):
     def __init__(self) -> None:
         super().__init__()
         self.closes: dict[int, tuple[str, str | None]] = {}  # complaint's place -> close
+        self.members: list[model.Client] = []  # a real card makes her a member, as `card add`
 
     def write(self, salon: store.Salon) -> None:
         written: list[model.Entry] = []
@@ -109,6 +110,10 @@ class _EntriesPlan(_Plan):
                 if index in self.closes:
                     day, note = self.closes[index]
                     written.append(salon.append(_closure(written[-1], day, note)))
+            if self.members:
+                salon.replace_clients(self.members)
+                print(ngettext("{count} client is now a member", "{count} clients are now members",
+                               len(self.members)).format(count=len(self.members)), file=sys.stderr)
         except BaseException:
             for entry in reversed(written):  # all of the file, or none of it
                 salon.retract(entry)
@@ -183,6 +188,9 @@ def _entries_plan(salon: store.Salon, kind: str, reading: importing.Reading, whe
             continue
         values = {k: v for k, v in parsed.values.items() if k not in ("id", "client")}
         plan.new.append(_ENTRY_CLASS[kind](id="", client=found.id, **values))
+        if kind == "cards" and not values.get("trial") and found.category != "member" \
+                and found.id not in {c.id for c in plan.members}:
+            plan.members.append(replace(found, category="member"))
         if parsed.row in closures:
             plan.closes[len(plan.new) - 1] = closures[parsed.row]
     return plan

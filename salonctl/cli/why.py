@@ -76,6 +76,8 @@ def _place_text(run: State, work: DayWork, client: model.Client, day: date) -> s
     """Where her row stands in her caller's day, and why there."""
     settings = work.view.settings
     standing = _standing(run, work, client, day)
+    if isinstance(standing, str):
+        return _("sheet: a message to send her with the sheet of {day} (no call)").format(day=day)
     if standing is None:
         return _("sheet: she is not on the sheet of {day}").format(day=day)
     caller, rank, count, held, terms = standing
@@ -97,26 +99,29 @@ def _place_text(run: State, work: DayWork, client: model.Client, day: date) -> s
 Standing = tuple[str, int, int, bool, "worklist.RankTerms"]
 
 
-def _standing(run: State, work: DayWork, client: model.Client, day: date) -> Standing | None:
-    """Her caller, rank, the caller's count, held or not, and her terms: from the store when
-    it placed the day (only the rows on the sheet were read back), else from every row."""
+def _standing(run: State, work: DayWork, client: model.Client,
+              day: date) -> Standing | str | None:
+    """Her caller, rank, the caller's count of calls, held or not, and her terms ("message"
+    when all she is owed that day is a message): from the store when it placed the day (only
+    the rows on the sheet were read back), else from every row."""
     limit = work.view.settings.daily_limit
     found = derived_store(run.reading()) if work.held is not None else None
     if found is not None and found[0].orderable(day):
         place = found[0].standing(day, client.id, limit)
-        if place is None:
-            return None
         mine = known_results(found[0], day, [client.id], work.rules).get(client.id)
+        if place is None:
+            return "message" if mine is not None and mine.row.kind == "message" else None
         if mine is not None:
             return (*place, mine.terms)
     if work.held is not None:  # every row, then
         work = day_engine(run, day)
     placed = worklist.place_ranked(((r.row, r.terms) for r in work.results),
                                    work.view.settings, limit)
-    row = next((p for p in placed if p.row.client.id == client.id), None)
+    calls = worklist.calls(placed)
+    row = next((p for p in calls if p.row.client.id == client.id), None)
     if row is None:
-        return None
-    return row.caller, row.rank, sum(p.caller == row.caller for p in placed), row.held, row.terms
+        return "message" if any(p.row.client.id == client.id for p in placed) else None
+    return row.caller, row.rank, sum(p.caller == row.caller for p in calls), row.held, row.terms
 
 
 def _explain(client: model.Client, view: SalonView, rule_set: list[Rule],
