@@ -38,18 +38,25 @@ NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 FAULT_POINTS = ("after-temp-write", "after-fsync", "before-rename", "mid-append")
 
 
-def fault(point: str, path: Path) -> None:
-    """The crash tests' hook: stop here if SALONCTL_FAULT names this point (and, with a
-    third part, a piece of the written file's path: `before-rename:kill:clients/`)."""
+def fault_action(point: str, path: Path) -> str | None:
+    """What SALONCTL_FAULT asks at this point of a write to `path` ("kill", "pause"), if
+    it names the point (and, with a third part, a piece of the file's path:
+    `before-rename:kill:clients/`)."""
     wanted = os.environ.get("SALONCTL_FAULT")
     if not wanted:
-        return
+        return None
     name, action, *only = wanted.split(":", 2)
     if name != point or (only and only[0] not in str(path)):
-        return
+        return None
+    return "pause" if action == "pause" else "kill"
+
+
+def fault(point: str, path: Path) -> None:
+    """The crash tests' hook: stop here if SALONCTL_FAULT names this point."""
+    action = fault_action(point, path)
     if action == "pause":
         time.sleep(float(os.environ.get("SALONCTL_FAULT_PAUSE", "5")))
-    else:
+    elif action == "kill":
         os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
 
 
@@ -205,9 +212,9 @@ def _append(fd: int, path: Path, line: bytes) -> str | None:
     warning = set_aside_torn_line(fd, path)
     size = os.fstat(fd).st_size
     try:
-        if os.environ.get("SALONCTL_FAULT", "").startswith("mid-append"):  # the crash tests
+        if fault_action("mid-append", path) == "kill":  # the crash tests: half a line, killed
             _write_all(fd, line[: len(line) // 2])
-            fault("mid-append", path)
+        fault("mid-append", path)  # a pause writes nothing before it
         _write_all(fd, line)
         os.fsync(fd)
     except OSError:

@@ -95,12 +95,24 @@ def parse_id(text: str) -> str:
     return text
 
 
+def masked_phone(text: str) -> str:
+    """A phone number as an error message may show it: its last 4 characters at most (a
+    message goes to stderr, and from cron into an e-mail)."""
+    text = text.strip()
+    return "…" + text[-4:] if len(text) > 4 else "…"
+
+
 def parse_phone(text: str) -> str:
     if not _PHONE.fullmatch(text.strip()):
         raise InvalidValue(_(
             "{text} is not a phone number; use digits, optionally a leading '+', "
-            "spaces, '-' or parentheses").format(text=repr(text)))
+            "spaces, '-' or parentheses").format(text=repr(masked_phone(text))))
     return text.strip()
+
+
+def parse_birthday(text: str) -> date:
+    """A birthday: a date, never repeated in an error message (it is personal)."""
+    return a_birthday(text)
 
 
 def phone_digits(phone: str) -> str:
@@ -110,19 +122,19 @@ def phone_digits(phone: str) -> str:
 
 def parse_lunar(text: str, leap: bool = False) -> model.LunarBirthday:
     found = _LUNAR.fullmatch(text.strip())
-    if not found:
-        raise InvalidValue(_("{text} is not a lunar month and day; expected MM-DD, e.g. 08-15")
-                           .format(text=repr(text)))
+    if not found:  # a birthday is personal: an error never repeats it
+        raise InvalidValue(_("not a lunar month and day; expected MM-DD, e.g. 08-15"))
     month, day = int(found[1]), int(found[2])
     if not (1 <= month <= 12 and 1 <= day <= 30):
-        raise InvalidValue(_("{text}: a lunar month is 1-12 and a lunar day 1-30").format(
-            text=repr(text)))
+        raise InvalidValue(_("a lunar month is 1-12 and a lunar day 1-30"))
     return model.LunarBirthday(month, day, leap)
 
 
 def parse_email(text: str) -> str:
     if not _EMAIL.fullmatch(text) or any(c in text for c in "\r\n\0"):
-        raise InvalidValue(_("{text} is not an e-mail address").format(text=repr(text)))
+        domain = text.rpartition("@")[2] if "@" in text else ""
+        raise InvalidValue(_("{text} is not an e-mail address").format(  # not repeated whole
+            text=repr("…@" + domain if domain else "…")))
     return text
 
 
@@ -280,6 +292,15 @@ def lunar_text(value: Any) -> str:
     return str(value)
 
 
+def a_birthday(value: Any) -> date:
+    """A birthday field: a date, read like any other, but never repeated in an error."""
+    try:
+        return a_date(value)
+    except InvalidValue:
+        raise InvalidValue(_("not a birthday salonctl can read; expected a real date, "
+                             "YYYY-MM-DD (the value is not repeated here)")) from None
+
+
 # --- records -----------------------------------------------------------------------------
 
 
@@ -340,7 +361,7 @@ CLIENT_FIELDS = (
     Field("name", text, required=True),
     Field("phone", phone, required=True),
     Field("gender", choice(model.GENDERS)),
-    Field("birthday", a_date),
+    Field("birthday", a_birthday),
     Field("lunar_birthday", lunar_text),
     Field("lunar_leap", boolean),
     Field("category", choice(model.CATEGORIES)),

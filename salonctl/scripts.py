@@ -28,6 +28,7 @@ _NAME = re.compile(r"[a-z][a-z_]*")
 TAGS = ("book", "sell", "ask")
 _TAG = re.compile(r"\[([A-Za-z_:-]*)\]\s*")
 _ASK = re.compile(r"ask(:[a-z][a-z0-9-]*)?")
+MAX_BYTES = 20_000
 
 # Fields every script may use; the anchor of a rule adds its own (see ANCHOR_FIELDS).
 COMMON_FIELDS = frozenset({
@@ -78,6 +79,11 @@ class Template:
         return found
 
     def problems(self, allowed: frozenset[str]) -> list[Problem]:
+        size = len(self.text.encode("utf-8"))
+        if size > MAX_BYTES:  # a script is read aloud in a minute: this is no script
+            return [Problem(self.path, 1, 1, _(
+                "the script is {size:,} bytes; a script is at most {limit:,} (about a minute "
+                "read aloud is under 1,000): shorten it").format(size=size, limit=MAX_BYTES))]
         problems = self._tag_problems()
         for name, line, column in self.fields():
             if name in ("{", "}"):

@@ -94,6 +94,10 @@ def write_xlsx(path: Path,
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 cell.number_format = "@"  # text: Excel must not turn a phone into 6.1E+8
+                if isinstance(cell.value, str):
+                    # A text cell, never a formula: a client's name "=WEBSERVICE(...)" opened
+                    # in Excel must not send anything anywhere (openpyxl would store it as one).
+                    cell.data_type = "s"
     out = io.BytesIO()
     book.save(out)
     fsutil.write_atomic(path, out.getvalue())

@@ -191,7 +191,11 @@ def _first_too_deep(text: str) -> Position:
 
 
 class _BlockDumper(_BaseDumper):  # type: ignore[misc, valid-type]
-    pass
+    def ignore_aliases(self, data: Any) -> bool:
+        """Never an anchor and alias (`&id001` ... `*id001`): two records that happened to
+        share a value (one `date` object) would be coupled, so that one edit changes the
+        other's lines and a slip in one costs both."""
+        return True
 
 
 def _represent_str(dumper: _BlockDumper, text: str) -> Node:

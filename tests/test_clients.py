@@ -78,11 +78,12 @@ def test_a_bad_id_touches_no_file(salon: Salon, bad_id: str) -> None:
 
 def test_add_rejects_bad_values_naming_the_argument(salon: Salon) -> None:
     cases = {
-        ("--phone", "call me"): "--phone: 'call me' is not a phone number",
-        ("--birthday", "1990-02-30"): "--birthday: '1990-02-30' is not a real date",
-        ("--lunar-birthday", "13-01"): "--lunar-birthday: '13-01': a lunar month is 1-12",
+        # a phone shows at most its last 4 characters, a birthday or an address not at all
+        ("--phone", "13800 call me"): "--phone: '…l me' is not a phone number",
+        ("--birthday", "1990-02-30"): "--birthday: not a birthday salonctl can read",
+        ("--lunar-birthday", "13-01"): "--lunar-birthday: a lunar month is 1-12",
         ("--category", "vip"): "--category: 'vip' is not one of: new, member, guest",
-        ("--email", "nobody"): "--email: 'nobody' is not an e-mail address",
+        ("--email", "nobody@home"): "--email: '…@home' is not an e-mail address",
         ("--referred-by", "nobody"): "--referred-by: no client 'nobody'",
     }
     for (flag, value), message in cases.items():
@@ -92,6 +93,7 @@ def test_add_rejects_bad_values_naming_the_argument(salon: Salon) -> None:
         result = salon(*args)
         assert result.code == 2, flag
         assert result.err.startswith(f"salonctl: {message}"), result.err
+        assert value not in result.err or flag not in ("--phone", "--birthday", "--email")
     assert salon.read("clients/0000.yaml") if (salon.root / "clients/0000.yaml").exists() else True
     assert json.loads(salon.ok("client", "list", "--format", "json")) == []
 
@@ -137,7 +139,8 @@ def test_edit_set_changes_fields_and_validates(salon: Salon) -> None:
     assert (shown["key"], shown["note"], shown["birthday"]) == (True, None, "1990-03-02")
     bad = salon("client", "edit", "c0001", "--set", "birthday=1990-02-30")
     assert bad.code == 2
-    assert bad.err.startswith("salonctl: --set birthday: '1990-02-30' is not a real date")
+    assert bad.err.startswith("salonctl: --set birthday: not a birthday salonctl can read")
+    assert "1990" not in bad.err  # a birthday is never repeated on stderr
     unknown = salon("client", "edit", "c0001", "--set", "shoe=38")
     assert unknown.code == 2 and "'shoe=38' is not FIELD=VALUE with a known field" in unknown.err
     assert salon("client", "edit", "c0001", "--set", "id=x").code == 2

@@ -58,8 +58,8 @@ def test_check_lists_every_problem_in_one_run_sorted(salon: Salon) -> None:
     warning, *lines = result.err.splitlines()  # files written by hand here are 0644
     assert warning.startswith("warning: 4 file(s) and folder(s) of the salon may be read by others")
     assert lines == [
-        f"{root}/clients/0000.yaml:4:13: birthday: 1990-02-30 is not a real date "
-        "(that month has fewer days)",
+        f"{root}/clients/0000.yaml:4:13: birthday: not a birthday salonctl can read; expected a "
+        "real date, YYYY-MM-DD (the value is not repeated here)",
         f"{root}/clients/0000.yaml:5:3: unknown field 'shoe_size'; known fields: id, name, phone, "
         "gender, birthday, lunar_birthday, lunar_leap, category, key, referred_by, source, "
         "consultant, channel, email, do_not_contact, skin_type, allergies, preferences, hobbies, "

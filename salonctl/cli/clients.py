@@ -91,7 +91,7 @@ def add(
         "name": arg(schema.text, name, "NAME").strip(),
         "phone": arg(schema.parse_phone, phone, "--phone"),
         "gender": _choice(gender, model.GENDERS, "--gender"),
-        "birthday": _given(schema.parse_date, birthday, "--birthday"),  # a birthday is a date, not "+3d"
+        "birthday": _given(schema.parse_birthday, birthday, "--birthday"),  # a date, not "+3d"
         "lunar_birthday": _given(
             lambda v: schema.parse_lunar(v, lunar_leap), lunar_birthday, "--lunar-birthday"),
         "category": _choice(category, model.CATEGORIES, "--category"),
