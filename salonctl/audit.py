@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from salonctl import merging, model
+from salonctl import desks, merging, model, schema
 from salonctl.errors import Problem
 from salonctl.i18n import _
 
@@ -22,7 +22,7 @@ def cross_check(
         if client_id in known:
             problems.append(Problem(
                 where, line, 3, _("client id {id} is used twice (also at {where})").format(
-                    id=repr(client_id), where=known[client_id]),
+                    id=repr(client_id), where=known[client_id]) + _two_desks(client_id),
             ))
         known.setdefault(client_id, f"{where}:{line}")
     for client, where, line in clients:
@@ -32,9 +32,40 @@ def cross_check(
                     id=repr(client.referred_by)),
             ))
     problems += merge_problems(clients, set(known))
+    problems += desk_conflicts(clients)
     kept = merging.kept_ids(client for client, _, _ in clients)
     problems += check_entries(entries, set(known), kept)
     return problems
+
+
+def _two_desks(some_id: str) -> str:
+    """An id that ends in a desk tag, used twice: two copies of the salon had one tag."""
+    if not desks.TAGGED_ID.search(some_id):
+        return ""
+    return _("; two desks made it with one tag: give one of them a tag of its own with "
+             "`salonctl desk add` and settle the two records by hand")
+
+
+PRIVATE_FIELDS = {"phone", "birthday", "lunar_birthday", "email"}
+
+
+def desk_conflicts(clients: list[tuple[model.Client, str, int]]) -> list[Problem]:
+    """Fields two desks changed differently: a git merge kept one desk's value and noted
+    the other's; someone must settle it."""
+    found = []
+    for client, where, line in clients:
+        for name, other in client.conflicts:
+            if name in PRIVATE_FIELDS:  # stderr, from cron into an e-mail: not the values
+                mine, other = "", schema.masked_phone(other) if name == "phone" else "…"
+            else:
+                mine = schema.plain(getattr(client, name, None))
+            found.append(Problem(where, line, 3, _(
+                "{name} ({id}): the two desks set {field} differently; this copy kept "
+                "{mine!r}, the other desk had {other!r}. Keep one with `salonctl client edit "
+                "{id} --set {field}=VALUE`").format(name=client.name, id=client.id, field=name,
+                                                   mine=mine if mine is not None else "",
+                                                   other=other)))
+    return found
 
 
 def merge_problems(clients: list[tuple[model.Client, str, int]], known: set[str]) -> list[Problem]:
@@ -72,7 +103,7 @@ def check_entries(entries: list[tuple[Any, str, int]], known: set[str],
                 id=repr(entry.client))))
         if entry.id in ids:
             problems.append(Problem(where, line, 3, _("id {id} is used twice").format(
-                id=repr(entry.id))))
+                id=repr(entry.id)) + _two_desks(entry.id)))
         ids[entry.id] = type(entry).__name__
     clients_of = {entry.id: kept.get(entry.client, entry.client) for entry, _, _ in entries}
     for entry, where, line in entries:

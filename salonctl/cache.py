@@ -40,11 +40,12 @@ def _path(root: Path, source: Path) -> Path:
 
 def load(root: Path, source: Path, digest: str) -> list[Record] | None:
     try:
+        fsutil.refuse_link(_path(root, source))  # a cache reached through a link is no cache
         data = json.loads(_path(root, source).read_bytes())
         if data["format"] != _FORMAT or data["digest"] != digest:
             return None
         return [(decode(TYPES[name], fields), line) for name, fields, line in data["records"]]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, StoreIOError, ValueError, KeyError, TypeError):
         return None  # no cache, or one we cannot use: parse the file
 
 

@@ -351,6 +351,7 @@ def synced(salon: Any, rebuilding: Callable[[int], None] = lambda size: None
     is told the bytes to read before a rebuild (a large salon takes a while)."""
     path = salon.root / cache.CACHE_DIR / FILE
     try:
+        fsutil.refuse_link(path)  # .cache/ behind a link: no store, the files are read
         fsutil.ensure_dir(path.parent)
         with contextlib.suppress(Rebuild, sqlite3.DatabaseError):
             return _brought_up_to_date(salon.root, path), False

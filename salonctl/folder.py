@@ -20,6 +20,7 @@ class Folder:
 
     def __init__(self, root: Path, lenient: bool = False) -> None:
         self.root = root
+        fsutil.salon_root(root)
         self.warnings: list[str] = []
         # Lenient reading, for the commands that only read (the sheet, plans): a record that
         # does not read is passed over and the clients it touches are named, instead of the

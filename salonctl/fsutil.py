@@ -22,6 +22,7 @@ import errno
 import hashlib
 import os
 import signal
+import stat
 import sys
 import tempfile
 import time
@@ -74,11 +75,40 @@ def read_at(fd: int, size: int, offset: int) -> bytes:
     return os.read(fd, size)
 
 
+_ROOTS: set[Path] = set()  # the salon folders of this run: links inside them are refused
+
+
+def salon_root(root: Path) -> None:
+    """Note a salon folder this run works in: no link inside it is ever written through."""
+    _ROOTS.add(Path(root).absolute())
+
+
+def _inside(path: Path) -> list[Path]:
+    """`path` and every folder between it and the salon folder holding it (not the salon
+    folder itself: a salon may live behind a link)."""
+    absolute = Path(path).absolute()
+    root = next((r for r in _ROOTS if absolute.is_relative_to(r) and absolute != r), None)
+    if root is None:
+        return [absolute]
+    return [absolute, *(p for p in absolute.parents if p.is_relative_to(root) and p != root)]
+
+
 def refuse_link(path: Path) -> None:
-    """salonctl writes only real files: a symbolic link there is an error naming it."""
-    if path.is_symlink():
-        raise StoreIOError(path, _("is a symbolic link; salonctl writes only regular files "
-                                   "inside the salon folder. Replace the link with the file itself"))
+    """salonctl writes only real files: a symbolic link at the file or at any folder
+    between it and the salon folder (journal/calls, clients, .cache), or a file with a
+    second hard link (a write would reach another file), is an error naming it."""
+    for place in _inside(path):
+        if place.is_symlink():
+            raise StoreIOError(place, _("is a symbolic link; salonctl writes only regular "
+                                        "files inside the salon folder. Replace the link with "
+                                        "the file or folder itself"))
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return
+    if stat.S_ISREG(status.st_mode) and status.st_nlink > 1:
+        raise StoreIOError(path, _("has another hard link, so writing it would change another "
+                                   "file too; copy it to a file of its own (cp, then mv) first"))
 
 
 def digest(data: bytes) -> str:
@@ -150,8 +180,8 @@ def write_atomic(path: Path, data: bytes, expected_digest: str | None = None) ->
     `expected_digest` is the digest of the file as it was read; if the file on disk no
     longer matches (someone edited it meanwhile) it is not overwritten.
     """
-    ensure_dir(path.parent)
     refuse_link(path)
+    ensure_dir(path.parent)
     try:
         fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:
@@ -188,6 +218,7 @@ def _refuse_if_changed(path: Path, expected_digest: str) -> None:
 def append_line(path: Path, line: bytes) -> str | None:
     """Append one journal line durably; returns a warning if a torn line was set aside.
     On any failure the file is as it was (a file this call created is removed)."""
+    refuse_link(path)
     ensure_dir(path.parent)
     created = not path.exists()
     try:

@@ -30,7 +30,11 @@ _COMMON = {"日期": "date", "时间": "date", "到店日期": "date", "消费�
            "姓名": "client_name", "名字": "client_name", "客户姓名": "client_name",
            "name": "client_name", "电话": "phone", "手机": "phone", "手机号": "phone",
            "手机号码": "phone", "联系电话": "phone", "mobile": "phone", "tel": "phone",
-           "经手人": "by", "员工": "by", "美容师": "by", "顾问": "by"}
+           "经手人": "by", "员工": "by", "美容师": "by", "顾问": "by",
+           # as Taiwan and Hong Kong (Big5) and Japan (Shift-JIS) write them
+           "客戶": "client", "電話": "phone", "手機": "phone", "手機號碼": "phone",
+           "聯絡電話": "phone", "氏名": "client_name", "經手人": "by", "員工": "by",
+           "美容師": "by", "顧問": "by"}
 SYNONYMS: dict[str, dict[str, str]] = {
     "clients": {"编号": "id", "客户编号": "id", "会员号": "id", "姓名": "name", "名字": "name",
                 "客户姓名": "name", "电话": "phone", "手机": "phone", "手机号": "phone",
@@ -43,10 +47,14 @@ SYNONYMS: dict[str, dict[str, str]] = {
                 "首次到店": "since", "首次到店日期": "since", "first visit": "since",
                 "肤质": "skin_type", "过敏": "allergies", "喜好": "preferences",
                 "爱好": "hobbies", "备注": "note", "建档日期": "since", "入会日期": "since",
-                "称呼": "salutation", "勿扰": "do_not_contact"},
+                "称呼": "salutation", "勿扰": "do_not_contact",
+                "電話": "phone", "手機": "phone", "手機號碼": "phone", "聯絡電話": "phone",
+                "氏名": "name", "性別": "gender", "顧問": "consultant", "備註": "note",
+                "類別": "category", "介紹人": "referred_by", "農曆生日": "lunar_birthday"},
     "visits": {**_COMMON, "金额": "amount", "消费金额": "amount", "实收": "amount",
                "项目": "services", "服务": "services", "护理项目": "services",
-               "service": "services", "产品": "products", "product": "products"},
+               "service": "services", "产品": "products", "product": "products",
+               "金額": "amount", "項目": "services", "服務": "services", "產品": "products"},
     "calls": {**_COMMON, "结果": "outcome", "回访结果": "outcome", "备注": "note",
               "内容": "note", "回访内容": "note", "回电日期": "callback", "约回电": "callback"},
     "cards": {**_COMMON, "卡": "type", "卡类型": "type", "卡名": "type", "卡种": "type",
@@ -65,7 +73,8 @@ SYNONYMS: dict[str, dict[str, str]] = {
 }
 FIELDS: dict[str, tuple[schema.Field, ...]] = {
     # a merge is made in the salon (`client merge`), not brought in
-    "clients": tuple(f for f in schema.CLIENT_FIELDS if f.name not in ("merged_into", "imported")),
+    "clients": tuple(f for f in schema.CLIENT_FIELDS
+                     if f.name not in ("merged_into", "imported", "conflicts")),
     "visits": schema.VISIT_FIELDS,
     "calls": schema.CALL_FIELDS, "cards": schema.CARD_FIELDS,
     "appointments": schema.APPOINTMENT_FIELDS, "courses": schema.COURSE_FIELDS,
@@ -98,6 +107,11 @@ class Reading:
     rows: list[Parsed]
     problems: list[str]
     mapping: dict[str, str]  # header -> field
+
+
+def known_headers(kind: str, given: Mapping[str, str]) -> set[str]:
+    """Every header a column of `kind` may have: its synonyms, its fields, those mapped."""
+    return {*SYNONYMS[kind], *(spec.name for spec in FIELDS[kind]), *CLIENT_KEYS, *given}
 
 
 def column_map(kind: str, headers: Sequence[str], given: Mapping[str, str]) -> dict[str, str]:

@@ -71,6 +71,9 @@ class Client:
     # The day `import` brought her record in from a spreadsheet: her history is older than
     # salonctl, so her first recorded visit is no first visit unless `since` says it is.
     imported: dt.date | None = None
+    # Fields two desks changed differently (a git merge kept this desk's value): the field
+    # and the other desk's value, until someone settles it (`salonctl check` names them).
+    conflicts: tuple[tuple[str, str], ...] = ()
 
     def first_visit_counts(self, first: dt.date) -> bool:
         """Whether her first recorded visit, on `first`, was her first visit to the salon."""

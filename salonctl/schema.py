@@ -292,6 +292,16 @@ def lunar_text(value: Any) -> str:
     return str(value)
 
 
+def conflict_notes(value: Any) -> tuple[tuple[str, str], ...]:
+    """What a git merge noted of a record two desks changed: field -> the other's value."""
+    names = {f.name for f in CLIENT_FIELDS} - {"id", "conflicts"}
+    if not isinstance(value, Mapping) or not value or any(k not in names for k in value) \
+            or any(isinstance(v, Mapping | list) for v in value.values()):
+        raise InvalidValue(_("must map client fields to the other desk's value, as a merge "
+                             "of two desks writes it"))
+    return tuple((str(k), "" if v is None else str(v)) for k, v in value.items())
+
+
 def a_birthday(value: Any) -> date:
     """A birthday field: a date, read like any other, but never repeated in an error."""
     try:
@@ -381,6 +391,7 @@ CLIENT_FIELDS = (
     Field("salutation", lambda v: single_line(v)),  # defined below
     Field("merged_into", identifier),
     Field("imported", a_date),
+    Field("conflicts", lambda v: conflict_notes(v)),  # defined below
 )
 
 _ENTRY_HEAD = (
@@ -510,6 +521,9 @@ def client_fields(client: model.Client) -> dict[str, Any]:
         if name == "lunar_birthday":
             ordered["lunar_birthday"] = f"{lunar.month:02d}-{lunar.day:02d}" if lunar else None
             ordered["lunar_leap"] = bool(lunar and lunar.leap)
+        elif name == "conflicts":
+            if value:
+                ordered[name] = {field: other for field, other in value}
         elif name not in ("merged_into", "imported") or value is not None:  # only when so
             ordered[name] = value
     return ordered

@@ -7,9 +7,10 @@ and keeps phone numbers as text, so Excel on a Chinese Windows opens it as writt
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,27 +23,58 @@ Table = tuple[list[str], list[dict[str, Any]]]  # headers, rows (header -> cell)
 
 
 
-def read_table(path: Path) -> Table:
-    """The first sheet of an .xlsx, or a .csv in whichever encoding it was saved."""
+# What Excel and other programs save a Chinese or Japanese CSV as, besides UTF-8: the
+# mainland's GB18030 (GBK), Taiwan's and Hong Kong's Big5, Japan's Shift-JIS.
+LEGACY_ENCODINGS = ("gb18030", "big5", "shift_jis")
+HEADER_LINES = 10  # a sheet's header is within its first lines (a title may stand above it)
+
+
+def read_table(path: Path, known: Collection[str] = ()) -> Table:
+    """The first sheet of an .xlsx, or a .csv in whichever encoding it was saved. `known`
+    are the header words of the columns expected, which tell the legacy encodings apart."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     if path.suffix.lower() not in (".csv", ".txt"):
         raise UsageError(_("FILE: {path} is neither .csv nor .xlsx; save it as one of those")
                          .format(path=path))
-    return _read_csv(fsutil.read_bytes(path), path)
+    return _table(_rows(decoded_csv(fsutil.read_bytes(path), path, known)))
 
 
-def _read_csv(data: bytes, path: Path) -> Table:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        reader = csv.reader(io.StringIO(text, newline=""))
-        lines = [row for row in reader]
-        return _table(lines)
-    raise UsageError(_("FILE: {path} is neither UTF-8 nor GB18030 text; save it as CSV UTF-8")
-                     .format(path=path))
+def _rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def decoded_csv(data: bytes, path: Path, known: Collection[str] = ()) -> str:
+    """The text of a CSV: UTF-8 (with or without a byte-order mark) when it reads so, else
+    the one legacy encoding it reads in, or the one whose first lines name known columns.
+    Bytes that read as two different texts with nothing to tell them apart are refused:
+    garbled names must never come in without a word."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    texts: dict[str, str] = {}
+    for encoding in LEGACY_ENCODINGS:
+        with contextlib.suppress(UnicodeDecodeError):
+            texts[encoding] = data.decode(encoding)
+    if len(set(texts.values())) == 1:
+        return next(iter(texts.values()))
+    folded = {word.strip().casefold() for word in known}
+    scores = {encoding: _known_cells(text, folded) for encoding, text in texts.items()}
+    best = max(scores.values(), default=0)
+    winners = {texts[encoding] for encoding, score in scores.items() if score == best}
+    if best > 0 and len(winners) == 1:
+        return winners.pop()
+    names = ", ".join(texts) or "none"
+    raise UsageError(_("FILE: {path} is not UTF-8, and salonctl cannot tell for certain which "
+                       "encoding it is (it reads as: {names}); save it as CSV UTF-8 (Excel: "
+                       "Save As, \"CSV UTF-8\") and import that").format(path=path, names=names))
+
+
+def _known_cells(text: str, known: set[str]) -> int:
+    """How many cells of the first lines are known column names."""
+    lines = _rows("\n".join(text.splitlines()[:HEADER_LINES]))
+    return sum(1 for line in lines for cell in line if cell.strip().casefold() in known)
 
 
 def _read_xlsx(path: Path) -> Table:

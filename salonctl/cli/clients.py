@@ -264,6 +264,8 @@ def _apply_changes(client: model.Client, changes: list[str]) -> model.Client:
             raise UsageError(_("--set: merged_into is set by `salonctl client merge` and undone "
                                "by `salonctl client unmerge`"))
         data[name] = _cli_value(name, value)
+        if data.get("conflicts") and name in data["conflicts"]:  # settled: the note goes
+            data["conflicts"] = {k: v for k, v in data["conflicts"].items() if k != name} or None
     return _validated(data, "--set")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -32,6 +33,8 @@ def init(
     store.init_salon(folder, title, language)
     if tag:
         desks.write_desk(folder, tag)
+    if desks.in_git(folder):  # made inside a git copy: git merges its files salonctl's way
+        desks.register_merge_driver(folder)
 
 
 desk_app = typer.Typer(help="Keep one salon at two desks (copies synced by git).",
@@ -43,21 +46,39 @@ app.add_typer(desk_app, name="desk")
 def desk_add(
     ctx: typer.Context,
     tag: Annotated[str | None, typer.Argument(
-        help="1-3 letters a-z; default: the first letter from b on that no desk uses.")] = None,
+        help="1-3 letters a-z; default: three random letters no desk has used.")] = None,
 ) -> None:
     """Make this copy of the salon a desk of its own: every id it makes ends in its tag, so
-    records made here and at another desk on the same day never share an id. Run it once in
-    each new copy (after `git clone`); prints the tag."""
+    records made here and at another desk on the same day never share an id; and have git
+    merge its files with salonctl's merge driver. Run it once in each new copy (after `git
+    clone`); prints the tag."""
     salon = state(ctx).salon()
     with salon.lock("desk add"):
         own = salon.desk()
         seen = salon.desks_seen() - {own}
-        chosen = arg(_desk_tag, tag, "TAG") if tag is not None else _free_tag(seen | {own})
+        chosen = arg(_desk_tag, tag, "TAG") if tag is not None else desks.new_tag(seen | {own})
         if chosen in seen:
             raise UsageError(_("TAG: {tag} ends ids another desk made; choose another (in use: "
                                "{used})").format(tag=repr(chosen), used=", ".join(sorted(seen))))
         desks.write_desk(salon.root, chosen)
+        if desks.in_git(salon.root) and not desks.register_merge_driver(salon.root):
+            print(_("warning: git could not be run to register salonctl's merge driver; run "
+                    "`salonctl check --fix` where git is at hand"), file=sys.stderr)
     print(chosen)
+
+
+@app.command("merge-driver")
+def merge_driver(
+    base: Annotated[Path, typer.Argument(metavar="BASE", help="git's %O: the common ancestor.")],
+    ours: Annotated[Path, typer.Argument(metavar="OURS", help="git's %A: this side, and the result.")],
+    theirs: Annotated[Path, typer.Argument(metavar="THEIRS", help="git's %B: the other side.")],
+    where: Annotated[str, typer.Argument(metavar="PATH", help="git's %P: the file's path.")],
+) -> None:
+    """git's merge driver for a salon's files (registered by init, desk add and check
+    --fix): client files record by record, journals entry by entry; nothing is lost."""
+    code = gitmerge_file(base, ours, theirs, where)
+    if code:
+        raise typer.Exit(code)
 
 
 @desk_app.command("show")
@@ -75,15 +96,34 @@ def _desk_tag(value: str) -> str:
     return value
 
 
-def _free_tag(taken: set[str]) -> str:
-    return next(letter for letter in "bcdefghijklmnopqrstuvwxyz" if letter not in taken)
+def gitmerge_file(base: Path, ours: Path, theirs: Path, where: str) -> int:
+    """Merge one file as git asks (the result goes to `ours`); 0 when merged, else git's own
+    merge's count of conflicts, its markers left in the file for a person."""
+    from salonctl import gitmerge
+
+    merge = gitmerge.merge_clients if where.replace("\\", "/").split("/")[-2:-1] == ["clients"] \
+        else gitmerge.merge_journal
+    try:
+        texts = [fsutil.read_bytes(path).decode("utf-8") for path in (base, ours, theirs)]
+        merged = merge(*texts)
+    except (UnicodeDecodeError, gitmerge.Unmergeable):
+        print(_("{path}: not as salonctl writes it; git's own merge marks what differs")
+              .format(path=where), file=sys.stderr)
+        done = subprocess.run(["git", "merge-file", "-L", "this desk", "-L", "before", "-L",
+                               "other desk", str(ours), str(base), str(theirs)], check=False)
+        return min(done.returncode, 127) or 0
+    fsutil.write_atomic(ours, merged.text.encode("utf-8"))
+    for note in merged.notes:
+        print(f"{where}: {note}", file=sys.stderr)
+    return 0
 
 
 @app.command("check")
 def check(
     ctx: typer.Context,
     fix: Annotated[bool, typer.Option(
-        "--fix", help="Make files 0600 and folders 0700 (only their owner may read them).")
+        "--fix", help="Make files 0600 and folders 0700 (only their owner may read them), "
+                      "and register salonctl's merge driver in a git copy.")
     ] = False,
 ) -> None:
     """Validate every file of the salon; print every problem as PATH:LINE:COL: message.
@@ -93,6 +133,13 @@ def check(
     loose = salon.loose_modes()
     for path in loose if fix else ():
         path.chmod(fsutil.DIR_MODE if path.is_dir() else fsutil.FILE_MODE)
+    if desks.in_git(salon.root) and not desks.merge_driver_ready(salon.root):
+        if fix and desks.register_merge_driver(salon.root):
+            print(_("registered salonctl's merge driver for this git copy"), file=sys.stderr)
+        else:
+            print(_("warning: git does not merge this copy's files with salonctl's merge driver, "
+                    "so two desks' records may clash; salonctl check --fix registers it"),
+                  file=sys.stderr)
     if loose and not fix:
         mode = loose[0].stat().st_mode & 0o777
         print(_("warning: {count} file(s) and folder(s) of the salon may be read by others "

@@ -50,7 +50,7 @@ def _pairs(given: list[str]) -> dict[str, str]:
 
 
 def _import(run: State, kind: str, path: Path, given: dict[str, str], dry_run: bool) -> None:
-    headers, rows = spreadsheet.read_table(path)
+    headers, rows = spreadsheet.read_table(path, importing.known_headers(kind, given))
     mapping = importing.column_map(kind, headers, given)
     unknown = [f for f in given.values() if f not in mapping.values()]
     if unknown:
