@@ -23,7 +23,7 @@ TAGGED_CLIENT = re.compile(r"c\d+([a-z]{1,3})")
 TAGGED_ENTRY = re.compile(rb"\bid: [a-z]+-\d{8}-\d+([a-z]{1,3})\b")
 TAGGED_ID = re.compile(r"^(c\d+|[a-z]+-\d{8}-\d+)[a-z]{1,3}$")
 GIT_IGNORED = (".lock", ".lock-holder", ".mail.lock", ".mail.lock-holder", ".cache/", "*.tmp",
-               DESK_FILE)
+               DESK_FILE, ".intent")
 # Client files merge record by record, journals and the outbox entry by entry (`gitmerge`).
 MERGE_DRIVER = "salonctl"
 GIT_ATTRIBUTES = (f"journal/**/*.yaml merge={MERGE_DRIVER}",

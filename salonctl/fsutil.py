@@ -18,14 +18,18 @@ look-up otherwise.
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import errno
 import hashlib
+import json
 import os
 import signal
 import stat
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from salonctl.errors import ConflictError, StoreIOError
@@ -36,7 +40,110 @@ DIR_MODE = 0o700
 # O_BINARY keeps Windows from turning "\n" into "\r\n" under a journal's feet; POSIX has
 # neither it nor a need for it, and Windows has no O_NOFOLLOW (nor symbolic links in use).
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-FAULT_POINTS = ("after-temp-write", "after-fsync", "before-rename", "mid-append")
+FAULT_POINTS = ("after-temp-write", "after-fsync", "before-rename", "mid-append", "after-send")
+
+
+INTENT_FILE = ".intent"
+
+
+class Intent:
+    """A command that writes several files does it all or not at all: before each write,
+    what it is about to change is noted in `.intent` (the size a journal had before a line
+    is appended; a file's old bytes before it is replaced). If the command dies midway, the
+    next command that takes the lock undoes every noted write (`undo_interrupted`), so the
+    salon is as it was before the command; when the command completes, the note goes."""
+
+    def __init__(self, root: Path, command: str) -> None:
+        self.root = root
+        self.path = root / INTENT_FILE
+        self.command = command
+        self.steps: list[dict[str, object]] = []
+        self.noted: set[str] = set()
+
+    def note(self, path: Path, append: bool, size: int | None = None) -> None:
+        """Before the first write of this command to `path`: how to undo it (an append: the
+        size the file had, None when it is new)."""
+        where = os.path.relpath(path, self.root)
+        if where in self.noted:
+            return
+        self.noted.add(where)
+        if append:
+            self.steps.append({"append": where, "size": size})
+        else:
+            old = read_bytes(path) if path.exists() else None
+            self.steps.append({"replace": where,
+                               "old": None if old is None else base64.b64encode(old).decode()})
+        _write_durably(self.path, json.dumps({"command": self.command,
+                                              "steps": self.steps}).encode())
+
+
+_INTENT: Intent | None = None
+
+
+@contextlib.contextmanager
+def all_or_nothing(root: Path, command: str) -> Iterator[None]:
+    """Every write inside this block happens, or (after a crash, at the next command) none
+    does. The caller holds the salon's lock."""
+    global _INTENT
+    if _INTENT is not None:  # already inside one: it covers these writes too
+        yield
+        return
+    _INTENT = Intent(root, command)
+    try:
+        yield
+    except BaseException:
+        undo(_INTENT.root, _INTENT.steps)  # an error (not a kill): undone at once
+        raise
+    finally:
+        intent, _INTENT = _INTENT, None
+        if intent is not None and intent.steps:
+            intent.path.unlink(missing_ok=True)
+            settle(root)
+
+
+def undo_interrupted(root: Path) -> str | None:
+    """Undo the writes of a command that died midway (its `.intent`); which command."""
+    path = root / INTENT_FILE
+    try:
+        note = json.loads(path.read_bytes())
+        command, steps = str(note["command"]), list(note["steps"])
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        command, steps = "?", []  # cut off while it was being written: nothing was changed yet
+    undo(root, steps)
+    path.unlink(missing_ok=True)
+    settle(root)
+    return command
+
+
+def undo(root: Path, steps: list[dict[str, object]]) -> None:
+    """Put back every noted file, the last written first."""
+    for step in reversed(steps):
+        if "append" in step:
+            path, size = root / str(step["append"]), step["size"]
+            if size is None:
+                path.unlink(missing_ok=True)
+            elif path.exists() and path.stat().st_size > int(str(size)):
+                with path.open("r+b") as handle:
+                    handle.truncate(int(str(size)))
+                    os.fsync(handle.fileno())
+        else:
+            path, old = root / str(step["replace"]), step["old"]
+            if old is None:
+                path.unlink(missing_ok=True)
+            elif not path.exists() or read_bytes(path) != base64.b64decode(str(old)):
+                _write_durably(path, base64.b64decode(str(old)))
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    """write_atomic for the intent itself and for undoing (never noted in an intent)."""
+    global _INTENT
+    intent, _INTENT = _INTENT, None
+    try:
+        write_atomic(path, data)
+    finally:
+        _INTENT = intent
 
 
 def fault_action(point: str, path: Path) -> str | None:
@@ -181,6 +288,8 @@ def write_atomic(path: Path, data: bytes, expected_digest: str | None = None) ->
     longer matches (someone edited it meanwhile) it is not overwritten.
     """
     refuse_link(path)
+    if _INTENT is not None:
+        _INTENT.note(path, append=False)
     ensure_dir(path.parent)
     try:
         fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -226,7 +335,7 @@ def append_line(path: Path, line: bytes) -> str | None:
     except OSError as error:
         raise StoreIOError(path, reason(error)) from error
     try:
-        warning = _append(fd, path, line)
+        warning = _append(fd, path, line, created)
     except OSError as error:
         if created:
             path.unlink(missing_ok=True)
@@ -238,10 +347,12 @@ def append_line(path: Path, line: bytes) -> str | None:
     return warning
 
 
-def _append(fd: int, path: Path, line: bytes) -> str | None:
+def _append(fd: int, path: Path, line: bytes, created: bool = False) -> str | None:
     private(fd)
     warning = set_aside_torn_line(fd, path)
     size = os.fstat(fd).st_size
+    if _INTENT is not None:
+        _INTENT.note(path, append=True, size=None if created else size)
     try:
         if fault_action("mid-append", path) == "kill":  # the crash tests: half a line, killed
             _write_all(fd, line[: len(line) // 2])

@@ -11,7 +11,7 @@ brought to the files' (2026/11/24 -> 2026-11-24, ¥1,280.00 -> 1280.00, 是 -> t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -226,30 +226,40 @@ def _product(text: str) -> dict[str, Any]:
     return found
 
 
+class ClientIndex:
+    """The salon's clients by id, phone and name, built once for a whole file of rows: a row
+    names her by id, else phone, else a name only one client has. A record merged into
+    another names the kept client (read by `kept`)."""
+
+    def __init__(self, clients: Sequence[model.Client],
+                 kept: Callable[[str], model.Client] | None = None) -> None:
+        self.by_id: dict[str, model.Client] = {}
+        self.by_phone: dict[str, dict[str, model.Client]] = {}
+        self.by_name: dict[str, dict[str, model.Client]] = {}
+        for client in clients:
+            seen = kept(client.merged_into) if kept and client.merged_into else client
+            self.by_id.setdefault(client.id, seen)
+            self.by_phone.setdefault(schema.phone_digits(client.phone), {}).setdefault(seen.id, seen)
+            self.by_name.setdefault(client.name.casefold(), {}).setdefault(seen.id, seen)
+
+    def match(self, keys: Mapping[str, str]) -> model.Client | str:
+        """The client a row names; else why not."""
+        if keys.get("client") in self.by_id:
+            return self.by_id[keys["client"]]
+        phone = schema.phone_digits(keys.get("phone", "") or keys.get("client", ""))
+        found = self.by_phone.get(phone, {}) if len(phone) >= 5 else {}
+        if len(found) == 1:
+            return next(iter(found.values()))
+        name = (keys.get("client_name") or keys.get("client") or "").casefold()
+        named = self.by_name.get(name, {})
+        if len(named) == 1:
+            return next(iter(named.values()))
+        shown = ", ".join(f"{k} {v!r}" for k, v in keys.items())
+        return _("no one client is {keys}").format(keys=shown) + (
+            _("; several clients have that name") if named else "")
+
+
 def match_client(keys: Mapping[str, str], clients: Sequence[model.Client],
                  kept: Callable[[str], model.Client] | None = None) -> model.Client | str:
-    """The client a row names: by id, else phone, else a name only one client has; else
-    why not. A record merged into another names the kept client (read by `kept`)."""
-
-    def distinct(found: Iterable[model.Client]) -> list[model.Client]:
-        clients_found: dict[str, model.Client] = {}
-        for client in found:
-            seen = kept(client.merged_into) if kept and client.merged_into else client
-            clients_found.setdefault(seen.id, seen)
-        return list(clients_found.values())
-
-    by_id = {c.id: c for c in clients}
-    if keys.get("client") in by_id:
-        return distinct([by_id[keys["client"]]])[0]
-    phone = schema.phone_digits(keys.get("phone", "") or keys.get("client", ""))
-    if len(phone) >= 5:
-        found = distinct(c for c in clients if schema.phone_digits(c.phone) == phone)
-        if len(found) == 1:
-            return found[0]
-    name = (keys.get("client_name") or keys.get("client") or "").casefold()
-    named = distinct(c for c in clients if c.name.casefold() == name)
-    if len(named) == 1:
-        return named[0]
-    shown = ", ".join(f"{k} {v!r}" for k, v in keys.items())
-    return _("no one client is {keys}").format(keys=shown) + (
-        _("; several clients have that name") if named else "")
+    """The client a row names (see `ClientIndex`); else why not."""
+    return ClientIndex(clients, kept).match(keys)

@@ -27,6 +27,21 @@ def _next_id(text: str, stem: str, desk: str = "") -> str:
     return f"{stem}{max(taken, default=0) + 1}{desk}"
 
 
+class _Numbers:
+    """The next free number of each day's ids in one journal file, counted once."""
+
+    def __init__(self, text: str, desk: str) -> None:
+        self.desk = desk
+        self.highest: dict[str, int] = {}
+        for found in re.finditer(rf"\bid: ([a-z]+-\d{{8}}-)(\d+){re.escape(desk)}\b", text):
+            stem, number = found[1], int(found[2])
+            self.highest[stem] = max(self.highest.get(stem, 0), number)
+
+    def next(self, stem: str) -> str:
+        self.highest[stem] = self.highest.get(stem, 0) + 1
+        return f"{stem}{self.highest[stem]}{self.desk}"
+
+
 class Journals:
     """The salon's journals: read lazily, each file once; appended to only under the salon's
     lock."""
@@ -144,6 +159,41 @@ class Journals:
             self.folder.warnings.append(warning)
         self._history = self._entries = None
         return entry
+
+    def append_many(self, makers: list[Callable[[str], model.Entry]]) -> list[model.Entry]:
+        """Give many new entries the next free ids of their days and append them, each
+        journal file once (an import): one write a file, in time linear in the entries."""
+        probes = [(make, make("")) for make in makers]
+        by_path: dict[Path, list[tuple[int, Callable[[str], model.Entry], model.Entry]]] = {}
+        for index, (make, probe) in enumerate(probes):
+            by_path.setdefault(self.folder.root / codec.journal_file(probe), []).append(
+                (index, make, probe))
+        made: list[model.Entry | None] = [None] * len(makers)
+        for path, planned in by_path.items():
+            data = self.folder.read_bytes(path) if path.exists() else b""
+            self._require_parsing(path, data)
+            numbers = _Numbers(self.folder.text(path, data), self.desk())
+            lines = []
+            for index, make, probe in planned:
+                entry = make(numbers.next(codec.id_stem(probe)))
+                lines.append(codec.journal_line(entry))
+                made[index] = entry
+            self._require_readable_lines(planned[0][2], "".join(lines))
+            warning = fsutil.append_line(path, "".join(lines).encode("utf-8"))
+            if warning:
+                self.folder.warnings.append(warning)
+        self._history = self._entries = None
+        return [entry for entry in made if entry is not None]
+
+    def _require_readable_lines(self, probe: model.Entry, text: str) -> None:
+        """Lines about to be appended read back as entries (salonctl's own lines, fast)."""
+        kind = codec.KIND_OF[type(probe)][0]
+        raw = flowline.read(text)
+        if raw is None:
+            raw, problems = yamlio.parse(text, "entry")
+            codec.refuse_as_arguments(problems)
+        problems = codec.entries_from(kind, raw or [], "entry", (probe.date.year, probe.date.month))[1]
+        codec.refuse_as_arguments(problems)
 
     def retract(self, entry: model.Entry) -> None:
         """Take back the line `append` just wrote, when a later step of the same command

@@ -125,6 +125,9 @@ class Salon(Folder):
     def append(self, make_entry: Callable[[str], model.Entry]) -> model.Entry:
         return self.journals.append(make_entry)
 
+    def append_many(self, makers: list[Callable[[str], model.Entry]]) -> list[model.Entry]:
+        return self.journals.append_many(makers)
+
     def retract(self, entry: model.Entry) -> None:
         self.journals.retract(entry)
 
@@ -159,9 +162,27 @@ class Salon(Folder):
             self._recover()
             yield
 
+    def settle_interrupted(self) -> None:
+        """A command that died midway left an intent: undo it now, before anything is read
+        (one stat when there is none), so even a reader never sees half a command."""
+        if (self.root / fsutil.INTENT_FILE).exists():
+            with self.lock("recover"):
+                pass
+
+    def all_or_nothing(self, command: str) -> contextlib.AbstractContextManager[None]:
+        """Every file `command` writes in this block is written, or none is (a crash midway is
+        undone by the next command). Hold the lock."""
+        return fsutil.all_or_nothing(self.root, command)
+
     def _recover(self) -> None:
-        """Writers hold the lock, so under it any temp file is a crashed write's (the old file
-        is intact) and any journal line without its newline was never acknowledged."""
+        """Writers hold the lock, so under it a command's intent is a crashed command's (its
+        writes are undone), any temp file is a crashed write's (the old file is intact) and
+        any journal line without its newline was never acknowledged."""
+        undone = fsutil.undo_interrupted(self.root)
+        if undone is not None:
+            print("salonctl: " + _("undid what an interrupted `salonctl {command}` had begun "
+                                   "to write; the salon is as it was before it: run it again")
+                  .format(command=undone), file=sys.stderr)
         temps = [p for folder in (self.root, self.root / CLIENTS_DIR)
                  for p in folder.glob(".*.tmp")]
         temps += list((self.root / rulebook.TEMPLATES_DIR).glob("*/.*.tmp"))

@@ -63,7 +63,7 @@ def test_check_lists_every_problem_in_one_run_sorted(salon: Salon) -> None:
         f"{root}/clients/0000.yaml:5:3: unknown field 'shoe_size'; known fields: id, name, phone, "
         "gender, birthday, lunar_birthday, lunar_leap, category, key, referred_by, source, "
         "consultant, channel, email, do_not_contact, skin_type, allergies, preferences, hobbies, "
-        "note, since, salutation, merged_into, imported",
+        "note, since, salutation, merged_into, imported, conflicts",
         f"{root}/clients/0000.yaml:6:3: referred_by 'c0099' is not a client",
         f"{root}/clients/0000.yaml:10:3: client id 'c0001' is used twice "
         f"(also at {root}/clients/0000.yaml:1)",

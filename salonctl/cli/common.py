@@ -74,6 +74,7 @@ class State:
         if self._salon is None:
             root = store.find_salon(self.data, os.environ.get("SALONCTL_DATA"), Path.cwd())
             self._salon = store.Salon(root)
+            self._salon.settle_interrupted()
         return self._salon
 
     def reading(self) -> store.Salon:

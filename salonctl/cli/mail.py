@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salonctl import clock, lazy, lock, model, outbox, schema
+from salonctl import clock, fsutil, lazy, lock, model, outbox, schema
 from salonctl.cli.app import app
 from salonctl.cli.common import State, arg, echo_warnings, state
 from salonctl.cli.due import (
@@ -231,8 +231,18 @@ def _send_all(run: State, day: date, messages: list[tuple[mail.Recipient, EmailM
 
 def _due_to_send(previous: outbox.Entry | None, resend: bool, day: date,
                  recipient: mail.Recipient, failures: list[str]) -> bool:
-    """Sent already: not again (unless --resend). Unknown: not blindly, and say so."""
-    if previous is None or resend or previous.status in ("pending", "failed"):
+    """Sent already: not again (unless --resend). Refused (5xx): tried again by the next
+    run, once within it (the setting may have been fixed meanwhile). Unknown: not blindly,
+    and say so. A run stopped while sending (its "pending" step stands alone): sent again
+    with the same Message-ID, which a mail program shows once."""
+    if previous is None or resend or previous.status == "failed":
+        return True
+    if previous.status == "pending":
+        if previous.note is None:
+            print("salonctl: " + _("{address}: a run was stopped while sending the {day} "
+                                   "sheet; sending it again with the same Message-ID (a mail "
+                                   "program shows it once)").format(
+                address=recipient.address, day=day), file=sys.stderr)
         return True
     if previous.status == "unknown":
         failures.append("unknown")
@@ -252,6 +262,7 @@ def _send_one(root: Path, day: date, recipient: mail.Recipient, message: EmailMe
     data = message.as_bytes()
     for attempt in range(config.retries):
         result = mail.deliver(server, sender, recipient.address, data)
+        fsutil.fault("after-send", root / outbox.OUTBOX_DIR)  # the crash tests: sent, unsaid
         if result.outcome != "temporary" or attempt == config.retries - 1:
             break
         time.sleep(config.retry_delay * 2 ** attempt)

@@ -34,7 +34,7 @@ def merge(
     hidden (its id and phone still find KEEP). KEEP's record takes what only SECOND's says.
     The journals are not rewritten: `client unmerge SECOND` undoes it."""
     salon = state(ctx).salon()
-    with salon.lock("client merge"):
+    with salon.lock("client merge"), salon.all_or_nothing("client merge"):
         keeping = client_in_files(salon, kept, "KEEP")
         leaving = _live_client(salon, second)
         if leaving.id == keeping.id:

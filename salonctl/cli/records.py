@@ -3,6 +3,7 @@ calls and complaints. Each appends one journal entry under the salon's lock."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -61,15 +62,14 @@ def record_entry(
 ) -> Any:
     """Resolve the client and append one entry, all under the lock; print the entry's id."""
     salon = run.salon()
-    with salon.lock(command):
+    # One write needs no intent; an entry and what follows it (a card, then membership)
+    # are written together or not at all, even if the process is killed between them.
+    together = salon.all_or_nothing(command) if then is not None else contextlib.nullcontext()
+    with salon.lock(command), together:
         found = find_client(salon, client)
         entry = salon.append(lambda entry_id: make(found, entry_id))
         if then is not None:
-            try:
-                then(found)
-            except BaseException:
-                salon.retract(entry)  # all of the command, or none of it
-                raise
+            then(found)
     echo_warnings(salon)
     if not quiet:
         print(entry.id)

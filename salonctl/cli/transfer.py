@@ -4,6 +4,7 @@ as tables a spreadsheet opens. An export imported into a new salon gives the sam
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -12,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from salonctl import importing, model, render, schema, spreadsheet, store
+from salonctl import codec, importing, model, render, schema, spreadsheet, store
 from salonctl.cli.app import app
 from salonctl.cli.clients import CLIENT_FIELDS, client_record, next_client_id
 from salonctl.cli.common import State, echo_warnings, every_record, state
@@ -65,7 +66,7 @@ def _import(run: State, kind: str, path: Path, given: dict[str, str], dry_run: b
     salon = run.salon()
     with salon.lock(f"import {kind}"):
         plan = _clients_plan(salon, reading, where, run.today()) if kind == "clients" else \
-            _entries_plan(salon, kind, reading, where, closures)
+            _entries_plan(salon, kind, reading, where, closures, run.today())
         _report(run, kind, path, headers, mapping, reading.problems + plan.problems, plan)
         if reading.problems or plan.problems:
             raise DataError([], hint=_("nothing was imported: fix the rows above in {file} (or "
@@ -75,7 +76,8 @@ def _import(run: State, kind: str, path: Path, given: dict[str, str], dry_run: b
             if len(plan.new) > 1000 and sys.stderr.isatty():
                 print("salonctl: " + _("writing {count} records...").format(count=len(plan.new)),
                       file=sys.stderr, flush=True)
-            plan.write(salon)
+            with salon.all_or_nothing(f"import {kind}"):
+                plan.write(salon)
     echo_warnings(salon)
 
 
@@ -83,7 +85,8 @@ class _Plan:
     def __init__(self) -> None:
         self.problems: list[str] = []
         self.new: list[Any] = []
-        self.matched: list[str] = []
+        self.matched: list[str] = []  # what matched a record here, said row by row
+        self.here = 0  # rows that are in the salon already
 
     def write(self, salon: store.Salon) -> None:
         raise NotImplementedError
@@ -103,21 +106,17 @@ class _EntriesPlan(_Plan):
         self.members: list[model.Client] = []  # a real card makes her a member, as `card add`
 
     def write(self, salon: store.Salon) -> None:
-        written: list[model.Entry] = []
-        try:
-            for index, entry in enumerate(self.new):
-                written.append(salon.append(_with_id(entry)))
-                if index in self.closes:
-                    day, note = self.closes[index]
-                    written.append(salon.append(_closure(written[-1], day, note)))
-            if self.members:
-                salon.replace_clients(self.members)
-                print(ngettext("{count} client is now a member", "{count} clients are now members",
-                               len(self.members)).format(count=len(self.members)), file=sys.stderr)
-        except BaseException:
-            for entry in reversed(written):  # all of the file, or none of it
-                salon.retract(entry)
-            raise
+        """Every entry, each journal file written once, and what follows (closures, members):
+        all of it or none, even if the process is killed midway."""
+        written = salon.append_many([_with_id(entry) for entry in self.new])
+        closures = [_closure(written[index], day, note)
+                    for index, (day, note) in sorted(self.closes.items())]
+        if closures:
+            salon.append_many(closures)
+        if self.members:
+            salon.replace_clients(self.members)
+            print(ngettext("{count} client is now a member", "{count} clients are now members",
+                           len(self.members)).format(count=len(self.members)), file=sys.stderr)
 
 
 def _closure(complaint: model.Entry, day: str, note: str | None) -> Callable[[str], model.Entry]:
@@ -134,7 +133,8 @@ def _clients_plan(salon: store.Salon, reading: importing.Reading, where: str,
                   today: date) -> _ClientsPlan:
     plan = _ClientsPlan()
     existing = salon.clients()
-    plan.known = used = salon.used_client_ids()
+    plan.known = used = set(salon.used_client_ids())
+    numbers = _ClientNumbers(used, salon.desk())
     by_phone = {schema.phone_digits(c.phone): c.id for c in existing}
     for second in salon.merged_clients():  # her second record's phone is hers too
         by_phone.setdefault(schema.phone_digits(second.phone), str(second.merged_into))
@@ -151,7 +151,7 @@ def _clients_plan(salon: store.Salon, reading: importing.Reading, where: str,
             plan.problems.append(f"{where}:{parsed.row}: " + _(
                 "id {id} is or was a client's id").format(id=repr(given)))
             continue
-        values["id"] = given or next_client_id(used, salon.desk())
+        values["id"] = given or numbers.next()
         values.setdefault("since", None)
         values["imported"] = today  # her history is older than this salon's files
         try:
@@ -159,7 +159,7 @@ def _clients_plan(salon: store.Salon, reading: importing.Reading, where: str,
         except schema.InvalidValue as error:
             plan.problems.append(f"{where}:{parsed.row}: {error}")
             continue
-        used = used | {client.id}
+        used.add(client.id)
         by_phone[digits] = client.id
         plan.new.append(client)
     known = plan.known | {c.id for c in plan.new}
@@ -167,6 +167,19 @@ def _clients_plan(salon: store.Salon, reading: importing.Reading, where: str,
                           id=repr(c.referred_by))
                       for c in plan.new if c.referred_by and c.referred_by not in known]
     return plan
+
+
+class _ClientNumbers:
+    """New client ids for an import, one past the highest ever used (`next_client_id`),
+    counted once rather than once a row."""
+
+    def __init__(self, used: set[str], desk: str) -> None:
+        self.last = int(next_client_id(used)[1:]) - 1  # the highest number ever used
+        self.desk = desk
+
+    def next(self) -> str:
+        self.last += 1
+        return f"c{self.last:04d}{self.desk}"
 
 
 _ENTRY_CLASS: dict[str, type[Any]] = {
@@ -177,23 +190,48 @@ _ENTRY_CLASS: dict[str, type[Any]] = {
 
 
 def _entries_plan(salon: store.Salon, kind: str, reading: importing.Reading, where: str,
-                  closures: dict[int, tuple[str, str | None]]) -> _EntriesPlan:
+                  closures: dict[int, tuple[str, str | None]], today: date) -> _EntriesPlan:
     plan = _EntriesPlan()
-    candidates, kept = every_record(salon)  # a merged record's phone finds the kept client
+    index = importing.ClientIndex(*every_record(salon))  # a merged record's phone finds her
+    here = _already_here(salon, _ENTRY_CLASS[kind])
+    members: set[str] = set()
     for parsed in reading.rows:
-        found = importing.match_client(parsed.client_keys, candidates, kept)
+        found = index.match(parsed.client_keys)
         if isinstance(found, str):
             plan.problems.append(f"{where}:{parsed.row}: " + _(
                 "{reason}; import the clients first").format(reason=found))
             continue
         values = {k: v for k, v in parsed.values.items() if k not in ("id", "client")}
-        plan.new.append(_ENTRY_CLASS[kind](id="", client=found.id, **values))
+        entry = _ENTRY_CLASS[kind](id="", client=found.id, **values)
+        if kind != "appointments" and entry.date > today:
+            plan.problems.append(f"{where}:{parsed.row}: " + _(
+                "dated {day}, after today: what has not happened yet is not history").format(
+                day=entry.date))
+            continue
+        if here[_same(entry)] > 0:  # in the salon already (an import run twice)
+            here[_same(entry)] -= 1
+            plan.here += 1
+            continue
+        plan.new.append(entry)
         if kind == "cards" and not values.get("trial") and found.category != "member" \
-                and found.id not in {c.id for c in plan.members}:
+                and found.id not in members:
+            members.add(found.id)
             plan.members.append(replace(found, category="member"))
         if parsed.row in closures:
             plan.closes[len(plan.new) - 1] = closures[parsed.row]
     return plan
+
+
+def _same(entry: model.Entry) -> str:
+    """An entry as a comparison sees it: everything but its id."""
+    return codec.journal_line(replace(entry, id=""))
+
+
+def _already_here(salon: store.Salon, kind: type[Any]) -> Counter[str]:
+    """The salon's entries of this kind as `_same` sees them, counted: a second import of
+    one file adds nothing, and two like visits of one day in it stay two."""
+    return Counter(_same(entry) for entry, _where, _line in salon.journals.entries()
+                   if type(entry) is kind)
 
 
 def _closures(rows: list[dict[str, Any]], headers: list[str]) -> dict[int, tuple[str, str | None]]:
@@ -217,7 +255,7 @@ def _report(run: State, kind: str, path: Path, headers: list[str], mapping: dict
     for line in [*problems, *plan.matched]:
         print(line, file=say)
     print(_("{kind}: {new} to add, {matched} already here").format(
-        kind=kind, new=len(plan.new), matched=len(plan.matched)), file=say)
+        kind=kind, new=len(plan.new), matched=len(plan.matched) + plan.here), file=say)
 
 
 for _kind in importing.KINDS:
