@@ -4,10 +4,10 @@ nothing, a phone logged as wrong and never changed. Pure: records in, problems o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from salonctl import desks, merging, model, schema
+from salonctl import cards, desks, merging, model, schema
 from salonctl.errors import Problem
 from salonctl.i18n import _
 
@@ -151,3 +151,59 @@ def wrong_numbers(clients: list[tuple[model.Client, str, int]], entries: list[An
         if client.id in last and last[client.id].phone in (None, client.phone)
         and not client.merged_into
     ]
+
+
+Located = dict[str, tuple[str, int]]  # an entry's id -> the file and line it is written at
+
+
+def history_problems(history: model.History, today: Any, rule_ids: set[str],
+                     where: Located) -> list[Problem]:
+    """What the corrected history must never say, however it was written (a command, a
+    correction, a hand edit): a card below nothing, a card paying for someone else's visit
+    or outside its days, a visit in the future, a callback before its call, a rule that is
+    not the salon's. The same rules a command's own checks apply when it adds a record."""
+    problems: list[Problem] = []
+
+    def at(entry_id: str, message: str) -> None:
+        path, line = where.get(entry_id, ("journal", 1))
+        problems.append(Problem(path, line, 3, message))
+
+    _card_problems(history, at)
+    for visit in history.visits:
+        if visit.date > today:
+            at(visit.id, _("{id}: a visit dated {day}, after today; a visit is recorded once "
+                           "it happened").format(id=visit.id, day=visit.date))
+    for call in history.calls:
+        if call.callback is not None and call.callback <= call.date:
+            at(call.id, _("{id}: its callback {callback} is not after the call's day {day}")
+               .format(id=call.id, callback=call.callback, day=call.date))
+        unknown = [rule for rule in call.rules if rule not in rule_ids]
+        if unknown:
+            at(call.id, _("{id}: rule {rule} is not one of the salon's rules (salonctl rules "
+                          "list)").format(id=call.id, rule=repr(unknown[0])))
+    return problems
+
+
+def _card_problems(history: model.History, at: Callable[[str, str], None]) -> None:
+    """Each card's uses by her, in its days, never below nothing (said through `at`)."""
+    held = cards.states(history)
+    for visit in history.visits:
+        if not visit.card:
+            continue
+        state = held.get(visit.card)
+        if state is None:
+            at(visit.id, _("{id}: paid with card {card}, which is no card").format(
+                id=visit.id, card=repr(visit.card)))
+        elif state.card.client != visit.client:
+            at(visit.id, _("{id}: paid with card {card}, which is {owner}'s, not "
+                           "{client}'s").format(id=visit.id, card=visit.card,
+                                                owner=state.card.client, client=visit.client))
+        elif visit.date < state.card.date or state.expired(visit.date):
+            at(visit.id, _("{id}: paid with card {card} on {day}, outside its days").format(
+                id=visit.id, card=visit.card, day=visit.date))
+    for state in held.values():
+        if (state.sessions is not None and state.sessions < 0) or \
+                (state.balance is not None and state.balance < 0):
+            at(state.card.id, _("card {card}: {left} left, below nothing; its uses and "
+                                "corrections take more than was put on it").format(
+                card=state.card.id, left=state.left_text()))

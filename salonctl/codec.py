@@ -218,6 +218,17 @@ def _entry_order(entry: Any, item: yamlio.LocatedDict, where: str) -> list[Probl
     return []
 
 
+def applies(entry: Any) -> bool:
+    """Whether an entry can be read into the history (a correction whose changes read)."""
+    if not isinstance(entry, model.Correction):
+        return True
+    try:
+        corrected_fields(entry)
+    except schema.InvalidValue:
+        return False
+    return True
+
+
 def corrected_fields(correction: model.Correction) -> dict[str, Any]:
     """The values a correction sets, read by the corrected entry's own fields."""
     prefix = correction.corrects.split("-", 1)[0]

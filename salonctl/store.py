@@ -16,6 +16,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 from salonctl import (
@@ -25,6 +26,7 @@ from salonctl import (
     daynotes,
     desks,
     fsutil,
+    merging,
     model,
     outbox,
     rulebook,
@@ -195,6 +197,13 @@ class Salon(Folder):
                                    "<file>.torn").format(temps=len(temps), torn=torn),
                   file=sys.stderr)
 
+    def rule_ids(self) -> set[str]:
+        """The ids of the salon's rules (none when rules.yaml does not read: check says so)."""
+        try:
+            return {rule.id for rule in self.rules()}
+        except DataError:
+            return set()
+
     def rules(self) -> list[Rule]:
         rules, problems = rulebook.load_rules(
             self.root, self.rel(self.root / rulebook.RULES_FILE), self.settings().language)
@@ -207,8 +216,9 @@ class Salon(Folder):
 
     # --- check ----------------------------------------------------------------------------
 
-    def problems(self) -> list[Problem]:
-        """Every problem in every file of the salon, for `salonctl check`."""
+    def problems(self, today: date | None = None) -> list[Problem]:
+        """Every problem in every file of the salon, for `salonctl check` (and, given the
+        day, what the history as corrected must never say: `audit.history_problems`)."""
         problems: list[Problem] = []
         try:
             problems += self.check_settings()[1]
@@ -224,6 +234,12 @@ class Salon(Folder):
         problems += audit.cross_check(ids, clients, entries)
         problems += audit.wrong_numbers(clients, [e for e, _, _ in entries])
         problems += self._rule_problems()
+        if today is not None:  # a correction that does not apply is named by cross_check
+            kept = merging.kept_ids(c for c, _, _ in clients)
+            applying = [item for item in entries if codec.applies(item[0])]
+            problems += audit.history_problems(
+                codec.history_from(applying, kept), today, self.rule_ids(),
+                {entry.id: (where, line) for entry, where, line in entries})
         problems += catalogfile.load(self.root)[1]
         problems += daynotes.load(self.root)[1]
         problems += outbox.problems(self.root, str(self.root))

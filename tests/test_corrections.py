@@ -122,3 +122,46 @@ def test_plans_count_a_visit_as_corrected(salon: Salon, through: str,
     salon.ok("visit", "void", gone, "--reason", "entered twice")
     salon.ok("visit", "edit", kept, "--set", "amount=350")
     assert revenue() == 350
+
+
+# --- a correction passes the checks an addition passes; check holds the files to them ---
+
+
+def test_corrections_that_would_break_the_history_are_refused(salon: Salon) -> None:
+    salon.ok("client", "add", "王芳", "--phone", "13800000001")
+    salon.ok("client", "add", "李娜", "--phone", "13800000002")
+    card = salon.ok("card", "add", "c0001", "--type", "十次卡", "--sessions", "2").strip()
+    salon.ok("visit", "add", "c0001", "--service", "补水", "--card", card)
+    other = salon.ok("visit", "add", "c0002", "--service", "补水").strip()
+    call = salon.ok("call", "log", "c0001", "--outcome", "not-convenient", "--callback",
+                    "2026-11-26").strip()
+    refused = {
+        ("card", card, "sessions=0"): "-1x left, below nothing",
+        ("visit", other, f"card={card}"): f"which is c0001's, not c0002's",
+        ("visit", other, "date=2030-01-01"): "a visit dated 2030-01-01, after today",
+        ("call", call, "callback=2026-11-20"): "is not after the call's day",
+        ("call", call, "rules=no-such-rule"): "'no-such-rule' is not one of the salon's rules",
+    }
+    before = {p.name: p.read_bytes() for p in (salon.root / "journal").rglob("*.yaml")}
+    for (noun, entry, change), said in refused.items():
+        result = salon(noun, "edit", entry, "--set", change)
+        assert result.code == 2 and said in result.err and "nothing was written" in result.err
+    assert {p.name: p.read_bytes() for p in (salon.root / "journal").rglob("*.yaml")} == before
+    assert salon("check").code == 0
+
+
+def test_check_holds_hand_edits_to_the_same_rules(salon: Salon) -> None:
+    salon.ok("client", "add", "王芳", "--phone", "13800000001")
+    salon.ok("client", "add", "李娜", "--phone", "13800000002")
+    card = salon.ok("card", "add", "c0001", "--type", "十次卡", "--sessions", "1").strip()
+    salon.write("journal/visits/2026-11.yaml",
+                f"- {{id: v-20261124-1, client: c0002, date: 2026-11-24, card: {card}}}\n"
+                f"- {{id: v-20261124-2, client: c0001, date: 2026-11-24, card: {card}}}\n"
+                f"- {{id: v-20261124-3, client: c0001, date: 2026-11-24, card: {card}}}\n")
+    salon.write("journal/visits/2030-01.yaml",
+                "- {id: v-20300101-1, client: c0001, date: 2030-01-01}\n")
+    checked = salon("check")
+    assert checked.code == 65
+    assert "v-20261124-1: paid with card" in checked.err and "not c0002's" in checked.err
+    assert f"card {card}: -2x left, below nothing" in checked.err  # one session, three uses
+    assert "v-20300101-1: a visit dated 2030-01-01, after today" in checked.err

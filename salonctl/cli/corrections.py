@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 import yaml
 
-from salonctl import codec, model, schema, store
+from salonctl import audit, codec, model, schema, store
 from salonctl.cli.common import State, arg, echo_warnings, state
 from salonctl.cli.records import (
     ByOption,
@@ -79,9 +79,28 @@ def _correct(run: State, noun: str, prefix: str, entry_id: str, changes: dict[st
             codec.corrected_fields(correction)
         except schema.InvalidValue as error:
             raise UsageError(_("--set: {error}").format(error=error)) from None
+        _refuse_what_breaks(salon, correction, run.today())
         made = salon.append(lambda new_id: replace(correction, id=new_id))
     echo_warnings(salon)
     print(made.id)
+
+
+def _refuse_what_breaks(salon: store.Salon, correction: model.Correction, today: Any) -> None:
+    """A correction passes the checks an addition passes: the history as it would read with
+    it must say nothing `check` refuses that it did not say before (a card below nothing, a
+    visit on someone else's card, a visit in the future, a callback before its call...)."""
+    entries = salon.journals.entries()
+    kept, rules = salon.client_files.kept_ids(), salon.rule_ids()
+    where = {entry.id: (path, line) for entry, path, line in entries}
+
+    def said(located: list[Any]) -> list[Any]:
+        return audit.history_problems(codec.history_from(located, kept), today, rules, where)
+
+    before = {problem.message for problem in said(entries)}
+    new = [p for p in said([*entries, (correction, "", 0)]) if p.message not in before]
+    if new:
+        raise UsageError(_("--set: {problem}; nothing was written").format(
+            problem=new[0].message))
 
 
 def _entry(salon: store.Salon, noun: str, prefix: str, entry_id: str) -> Any:

@@ -147,6 +147,6 @@ def check(
                 "check --fix makes them private").format(
             count=len(loose), path=loose[0], mode=f"{mode:o}"), file=sys.stderr)
     say_long_work(salon.size(), _("checking every file of the salon..."))
-    problems = salon.problems()
+    problems = salon.problems(state(ctx).today())
     if problems:
         raise DataError(problems)
