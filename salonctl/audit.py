@@ -9,7 +9,7 @@ from typing import Any
 
 from salonctl import cards, desks, merging, model, schema
 from salonctl.errors import Problem
-from salonctl.i18n import _
+from salonctl.i18n import _, ngettext
 
 
 def cross_check(
@@ -97,14 +97,21 @@ def check_entries(entries: list[tuple[Any, str, int]], known: set[str],
     problems: list[Problem] = []
     kept = kept or {}
     ids: dict[str, str] = {}
+    strangers: dict[str, list[tuple[str, int]]] = {}
     for entry, where, line in entries:
         if entry.client not in known:
-            problems.append(Problem(where, line, 3, _("client {id} is not a client").format(
-                id=repr(entry.client))))
+            strangers.setdefault(entry.client, []).append((where, line))
         if entry.id in ids:
             problems.append(Problem(where, line, 3, _("id {id} is used twice").format(
                 id=repr(entry.id)) + _two_desks(entry.id)))
         ids[entry.id] = type(entry).__name__
+    for client, places in strangers.items():  # one cause, one line: the rest counted
+        where, line = places[0]
+        more = "" if len(places) == 1 else ngettext(
+            " (and {count} more entry of theirs)", " (and {count} more entries of theirs)",
+            len(places) - 1).format(count=len(places) - 1)
+        problems.append(Problem(where, line, 3, _("client {id} is not a client").format(
+            id=repr(client)) + more))
     clients_of = {entry.id: kept.get(entry.client, entry.client) for entry, _, _ in entries}
     for entry, where, line in entries:
         if isinstance(entry, model.Correction):

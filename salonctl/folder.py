@@ -28,6 +28,8 @@ class Folder:
         self.lenient = lenient
         self.passed_over: list[Problem] = []
         self.affected: dict[str, Problem] = {}  # client id -> the first problem touching her
+        # `check` reads every file afresh: its verdict never depends on what .cache/ holds.
+        self.use_cache = True
 
     def rel(self, path: Path) -> str:
         """How a path is shown to the user: under the salon folder as it was given."""
@@ -51,17 +53,22 @@ class Folder:
         return fsutil.read_bytes(path)
 
     def text(self, path: Path, data: bytes) -> str:
+        """The file's text, its line ends as one: a file saved with CR-only (old Mac) or
+        CRLF line ends reads line by line like any other."""
         try:
-            return data.decode("utf-8")
+            text = data.decode("utf-8")
+            return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
             raise DataError([Problem(
                 self.rel(path), line, 1, _("not UTF-8 text; save the file as UTF-8"),
             )]) from None
 
-    def pass_over(self, text: str, problems: list[Problem], owner: re.Pattern[str]) -> None:
-        """Leniently: note each problem and the client whose record it is in."""
-        if not self.lenient:
+    def pass_over(self, text: str, problems: list[Problem], owner: re.Pattern[str],
+                  always: bool = False) -> None:
+        """Leniently (or `always`: a bad client record costs only her, to every command):
+        note each problem and the client whose record it is in."""
+        if not self.lenient and not always:
             return
         for problem in problems:
             self.passed_over.append(problem)

@@ -392,17 +392,17 @@ def tidy_tail(path: Path) -> int:
             if handle.tell() == 0:
                 return 0
             handle.seek(-1, os.SEEK_END)
-            if handle.read(1) == b"\n":
+            if handle.read(1) in (b"\n", b"\r"):
                 return 0
         refuse_link(path)
         fd = os.open(path, os.O_RDWR | NOFOLLOW)
         try:
-            set_aside_torn_line(fd, path)
+            torn = set_aside_torn_line(fd, path) is not None
         finally:
             os.close(fd)
     except OSError as error:
         raise StoreIOError(path, reason(error)) from error
-    return 1
+    return int(torn)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -412,13 +412,31 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
+def complete_line(text: str) -> bool:
+    """Whether a journal's last line, without its line end, is a whole entry all the same
+    (typed by hand) rather than one cut off by a crash."""
+    from salonctl import yamlio
+
+    line = text.strip()
+    if not (line.startswith("- {") and line.endswith("}")):
+        return False
+    raw, problems = yamlio.parse(line + "\n", "line")
+    return not problems and isinstance(raw, list) and len(raw) == 1 and isinstance(raw[0], dict)
+
+
 def set_aside_torn_line(fd: int, path: Path) -> str | None:
-    """A last line with no newline was cut off mid-write: move it to `<file>.torn`."""
+    """A last line with no newline was cut off mid-write: move it to `<file>.torn`. One that
+    reads as a whole entry (typed by hand) gets its line end instead; a file whose lines end
+    in CR alone (an old Mac's) is whole."""
     size = os.fstat(fd).st_size
-    if size == 0 or read_at(fd, 1, size - 1) == b"\n":
+    if size == 0 or read_at(fd, 1, size - 1) in (b"\n", b"\r"):
         return None
     content = read_at(fd, size, 0)
-    keep = content.rfind(b"\n") + 1
+    keep = max(content.rfind(b"\n"), content.rfind(b"\r")) + 1
+    if complete_line(content[keep:].decode("utf-8", "replace")):
+        _write_all(fd, b"\n")
+        os.fsync(fd)
+        return None
     torn_path = path.with_name(path.name + ".torn")
     torn_fd = os.open(torn_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | NOFOLLOW, FILE_MODE)
     try:

@@ -108,11 +108,19 @@ class Journals:
         where = self.folder.rel(path)
         data = self.folder.read_bytes(path)
         digest = fsutil.digest(data)
-        cached = cache.load(self.folder.root, path, digest)
+        cached = cache.load(self.folder.root, path, digest) if self.folder.use_cache else None
         if cached is not None:
             return [(entry, where, line) for entry, line in cached], []
-        text = self.folder.text(path, data)
-        complete = not text or text.endswith("\n")
+        try:
+            text = self.folder.text(path, data)
+        except DataError as error:  # another encoding: this file's entries, named once
+            self.folder.pass_over("", error.problems, salvage.ENTRY_CLIENT, always=True)
+            for client in {m[1] for m in salvage.ENTRY_CLIENT.finditer(data.decode("latin-1"))}:
+                self.folder.affected.setdefault(client, error.problems[0])
+            return [], error.problems
+        complete = not text or text.endswith("\n") or fsutil.complete_line(text.rsplit("\n", 1)[-1])
+        if complete and text and not text.endswith("\n"):
+            text += "\n"  # a last line typed by hand without its line end: a record all the same
         if not complete:
             # A line cut off by a crash was never reported as saved: leave it for the next
             # writer to set aside, and read the lines before it.
@@ -125,7 +133,7 @@ class Journals:
         if fast is not None:  # salonctl's own lines, read fast; a problem is worded by PyYAML
             entries, problems = codec.entries_from(kind, fast, where, codec.month_of(path))
             if not problems:
-                if complete:
+                if complete and self.folder.use_cache:
                     cache.save(self.folder.root, path, digest, [(e, line) for e, _, line in entries])
                 return entries, []
         raw, problems = yamlio.parse(text, where)
@@ -141,7 +149,7 @@ class Journals:
         entries, found = codec.entries_from(kind, raw or [], where, codec.month_of(path))
         problems += found
         self.folder.pass_over(text, problems, salvage.ENTRY_CLIENT)
-        if complete and not problems:
+        if complete and not problems and self.folder.use_cache:
             cache.save(self.folder.root, path, digest, [(entry, line) for entry, _, line in entries])
         return entries, problems
 

@@ -42,12 +42,30 @@ def records(text: str, where: str) -> tuple[list[Any], list[Problem]]:
         problems += yamlio.parse("".join(lines[:starts[0]]), where)[1]
     for first, end in zip(starts, [*starts[1:], len(lines)], strict=True):
         raw, wrong = yamlio.parse("\n" * first + "".join(lines[first:end]), where)
-        problems += wrong
+        problems += within(wrong, first, end)
         if isinstance(raw, list):
             found += raw
         elif not wrong:  # it read, but as something else than a record
             problems.append(Problem(where, first + 1, 1, _("expected a record here, '- ...'")))
     return found, problems
+
+
+def within(problems: list[Problem], first: int, end: int) -> list[Problem]:
+    """A record's problems placed on its own lines (0-based `first` to `end`): PyYAML may
+    say "end of stream" on the line after it, which is the next client's record."""
+    return [Problem(p.path, min(max(p.line, first + 1), end), p.column, p.message)
+            if not first + 1 <= p.line <= end else p for p in problems]
+
+
+def blocks(text: str) -> list[tuple[int, str]]:
+    """Each top-level record's text with its 0-based first line (lines before the first
+    record go with none of them, and are dropped: comments, a stray header)."""
+    lines = text.splitlines(keepends=True)
+    starts = _starts(lines)
+    if not starts:
+        return []
+    return [(first, "".join(lines[first:end]))
+            for first, end in zip(starts, [*starts[1:], len(lines)], strict=True)]
 
 
 def owner(text: str, line: int, pattern: re.Pattern[str]) -> str | None:

@@ -260,6 +260,7 @@ def _plain_ok(text: str) -> bool:
         _PLAIN.fullmatch(text) is not None
         and text == text.strip()
         and ": " not in text and " #" not in text and not text.endswith(":")
+        and "\t" not in text  # a tab before '#' starts a comment, and tabs confuse editors
         and _PRINTABLE.fullmatch(text) is not None
         and not any(brk in text for brk in _LINE_BREAKS)
         and implicit_tag(text) == "tag:yaml.org,2002:str"

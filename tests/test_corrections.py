@@ -137,7 +137,7 @@ def test_corrections_that_would_break_the_history_are_refused(salon: Salon) -> N
                     "2026-11-26").strip()
     refused = {
         ("card", card, "sessions=0"): "-1x left, below nothing",
-        ("visit", other, f"card={card}"): f"which is c0001's, not c0002's",
+        ("visit", other, f"card={card}"): "which is c0001's, not c0002's",
         ("visit", other, "date=2030-01-01"): "a visit dated 2030-01-01, after today",
         ("call", call, "callback=2026-11-20"): "is not after the call's day",
         ("call", call, "rules=no-such-rule"): "'no-such-rule' is not one of the salon's rules",

@@ -90,4 +90,4 @@ def test_the_days_notes_are_kept_and_reported(week: Salon) -> None:
                               today="2026-11-27"))["notes"] == []
     refused = week("report", "week", "--note", "x")
     assert refused.code == 2 and "a note belongs to a day" in refused.err
-    assert week("check").code == 0
+    assert week("check", today="2026-11-27").code == 0

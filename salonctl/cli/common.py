@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TextIO, TypeVar
 import typer
 
 from salonctl import clock, derived, lazy, model, schema, spoken, store
-from salonctl.errors import NotFoundError, UsageError
+from salonctl.errors import DataError, NotFoundError, UsageError
 from salonctl.i18n import _
 
 if TYPE_CHECKING:
@@ -149,8 +149,13 @@ def client_in_store(indexed: derived.Derived, wanted: str, name: str = "CLIENT")
 
 
 def client_in_files(salon: store.Salon, wanted: str, name: str = "CLIENT") -> model.Client:
-    """`resolve_client` over every client file (merged records found by their old id or phone)."""
+    """`resolve_client` over every client file (merged records found by their old id or phone).
+    A client whose own record does not read is named with the place to mend it."""
     records, kept = every_record(salon)
+    if wanted in salon.affected and not any(c.id == wanted for c in records):
+        raise DataError([salon.affected[wanted]], hint=_(
+            "{id}'s record must be mended first (the other clients are as they were)").format(
+            id=wanted))
     return resolve_client(records, wanted, name, kept)
 
 

@@ -130,6 +130,7 @@ def check(
 
     Prints nothing and exits 0 when all is well (right for cron)."""
     salon = state(ctx).salon()
+    salon.use_cache = False  # the verdict comes from the files alone, never from .cache/
     loose = salon.loose_modes()
     for path in loose if fix else ():
         path.chmod(fsutil.DIR_MODE if path.is_dir() else fsutil.FILE_MODE)
