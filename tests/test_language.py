@@ -147,3 +147,18 @@ def test_the_catalog_reader_reads_what_gettext_writes() -> None:
     entries = i18n.read_po(text)
     assert [(e.msgid, e.plural, e.translations) for e in entries] == [
         ('a "b"\nmore', None, ["甲乙"]), ("{n} day", "{n} days", ["{n}天"])]
+
+
+def test_the_translated_help_option_is_wrapped_once_however_many_runs() -> None:
+    """A process that runs salonctl thousands of times (a test, a service) must not stack
+    one wrapper a run on the parser's --help option until Python's recursion limit."""
+    from typer._click import decorators
+
+    from salonctl.cli import language
+
+    language._speak_help_option()
+    first = decorators.help_option
+    for _ in range(3):
+        language._speak_help_option()
+    assert decorators.help_option.salonctl_made is first.salonctl_made  # type: ignore[attr-defined]
+    assert not hasattr(first.salonctl_made, "salonctl_made")  # the parser's own, unwrapped

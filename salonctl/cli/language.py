@@ -95,7 +95,7 @@ def _speak_help_option() -> None:
 
     from salonctl.cli.usage import HELP_OPTION
 
-    made = decorators.help_option
+    made = getattr(decorators.help_option, "salonctl_made", decorators.help_option)
 
     def help_option(param_decls: list[str]) -> Callable[[Command], Command]:
         def add(command: Command) -> Command:
@@ -105,6 +105,8 @@ def _speak_help_option() -> None:
             return command
         return add
 
+    # Wrapped once per process, whatever the number of runs in it (a test runs thousands).
+    help_option.salonctl_made = made  # type: ignore[attr-defined]
     decorators.help_option = help_option
 
 
