@@ -15,7 +15,7 @@ from test_crash import _run
 from test_mail import Inbox, configure
 from test_mail import smtp as smtp
 
-from salonctl import store
+from salonctl.files import store
 
 
 def _members(salon: Salon) -> dict[str, str]:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from salonctl import calendar, model
+from salonctl.engine import calendar, model
 
 
 @pytest.mark.parametrize(("year", "spring_festival"), [

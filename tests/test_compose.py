@@ -10,7 +10,7 @@ import pytest
 from conftest import Salon, run
 from test_rules import clients, history
 
-from salonctl import spoken
+from salonctl.words import spoken
 
 WANG = """
 - {id: wang, name: 王丽, phone: '13800000001', gender: female, category: member, consultant: 小李}
@@ -190,7 +190,7 @@ def test_salutation_can_be_set_later_and_plurals_are_right(tmp_path: Path) -> No
 
 
 def test_every_interface_word_is_in_both_languages() -> None:
-    from salonctl.words import JOINERS, WORDS, say
+    from salonctl.words.phrases import JOINERS, WORDS, say
 
     assert set(JOINERS["zh-CN"]) == set(JOINERS["en"])
     values = {"salon": "S", "day": "2026-11-24", "caller": "Li", "title": "T", "rank": 3,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import Salon
 
-from salonctl import store
+from salonctl.files import store
 
 BROKEN = {  # ways a hand edit breaks one line, each a different YAML failure
     "tab": lambda line: line.replace("  ", "\t", 1),

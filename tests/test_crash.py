@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from conftest import Salon
 
-from salonctl import store
 from salonctl.cli import main
+from salonctl.files import store
 
 TODAY = "2026-11-24"
 REPLACE_POINTS = ("after-temp-write", "after-fsync", "before-rename")

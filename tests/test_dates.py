@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from salonctl import schema, spoken
+from salonctl.files import schema
+from salonctl.words import spoken
 from tests.conftest import Salon
 
 TUESDAY = date(2026, 11, 24)

@@ -319,7 +319,7 @@ def test_a_store_that_cannot_be_written_costs_nothing_but_time(
         tmp_path: Path, make_salon: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """What a run works out is noted in the store; when the store cannot take it (here a
     read-only connection, as with a full disk), the run goes on and nothing is noted."""
-    from salonctl import derived
+    from salonctl.index import derived
 
     salon = generated(tmp_path, make_salon, 13)
     day = "2026-11-24"

@@ -131,7 +131,7 @@ def test_without_fcntl_a_second_writer_waits_then_names_the_holder(tmp_path: Pat
     assert added.returncode == 0
     holder = subprocess.Popen(
         [sys.executable, "-c", 'import sys; sys.modules["fcntl"] = None\n'
-         "import time; from pathlib import Path; from salonctl.lock import locked\n"
+         "import time; from pathlib import Path; from salonctl.disk.lock import locked\n"
          "with locked(Path(sys.argv[1]), 'visit add', 1):\n"
          "    print('held', flush=True); time.sleep(30)\n", str(folder)],
         stdout=subprocess.PIPE, text=True, env=env)

@@ -121,8 +121,8 @@ def test_a_killed_writer_leaves_every_file_old_or_new(salon: Salon) -> None:
 def test_a_file_changed_on_disk_since_it_was_read_is_not_overwritten(salon: Salon) -> None:
     from dataclasses import replace
 
-    from salonctl import store
     from salonctl.errors import ConflictError
+    from salonctl.files import store
 
     salon.ok("client", "add", "王丽", "--phone", "0612345670")
     loaded = store.Salon(salon.root)

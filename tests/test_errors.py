@@ -101,7 +101,7 @@ def test_bad_data_is_exit_65_with_a_location(salon: Salon, text: str, message: s
 
 
 def test_a_file_too_large_is_refused(salon: Salon, monkeypatch) -> None:
-    monkeypatch.setattr("salonctl.folder.MAX_FILE_BYTES", 100)
+    monkeypatch.setattr("salonctl.files.folder.MAX_FILE_BYTES", 100)
     salon.write("clients/0000.yaml", "# padding\n" * 20)
     result = salon("client", "list")
     assert result.code == 65
@@ -132,7 +132,7 @@ def test_the_lock_held_by_another_run_is_exit_75_naming_it(salon: Salon, monkeyp
     salon.ok("client", "add", "王丽", "--phone", "0612345670")
     holder = subprocess.Popen(
         [sys.executable, "-c", (
-            "import sys, time; from pathlib import Path; from salonctl.lock import locked\n"
+            "import sys, time; from pathlib import Path; from salonctl.disk.lock import locked\n"
             "with locked(Path(sys.argv[1]), 'visit add', 1):\n"
             "    print('held', flush=True); time.sleep(30)\n"
         ), str(salon.root)],
@@ -164,7 +164,7 @@ def test_an_internal_error_shows_no_traceback_unless_debug(salon: Salon, monkeyp
     def broken(*_: object) -> None:
         raise RuntimeError("boom 0612345670")
 
-    monkeypatch.setattr("salonctl.store.Salon.clients", broken)
+    monkeypatch.setattr("salonctl.files.store.Salon.clients", broken)
     result = salon("client", "list")
     assert result.code == 1
     assert result.err == ("salonctl: internal error (RuntimeError); this is a bug. "

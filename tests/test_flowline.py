@@ -15,7 +15,7 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from salonctl import flowline, yamlio
+from salonctl.disk import flowline, yamlio
 from tests.conftest import Salon
 
 
@@ -177,7 +177,7 @@ def test_a_journal_reads_the_same_fast_or_slow(tmp_path_factory: pytest.TempPath
                                                entries: list[dict[str, Any]]) -> None:
     """Entries, their lines and every problem (text and place) are the same whether the
     file's lines were read fast or by PyYAML."""
-    from salonctl import store
+    from salonctl.files import store
 
     root = tmp_path_factory.mktemp("salon")
     path = root / "journal" / "visits" / "2026-11.yaml"
@@ -267,7 +267,7 @@ _sound_clients = st.lists(st.fixed_dictionaries(
 @given(st.one_of(_sound_clients, _client_records))
 def test_a_client_file_reads_the_same_fast_or_slow(tmp_path_factory: pytest.TempPathFactory,
                                                    records: list[dict[str, Any]]) -> None:
-    from salonctl import store
+    from salonctl.files import store
 
     root = tmp_path_factory.mktemp("salon")
     path = root / "clients" / "0000.yaml"

@@ -26,9 +26,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salonctl import codec, outbox, rulebook, rulefile, scripts, yamlio
 from salonctl.cli import main
+from salonctl.disk import yamlio
+from salonctl.engine import scripts
 from salonctl.errors import Problem
+from salonctl.files import codec, outbox, rulebook, rulefile
 
 WHERE = "/salon/file.yaml"
 TOKENS = [": ", "- ", "[", "]", "{", "}", ",", "&a ", "*a", "!!python/object:os.system ", "0x10",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from salonctl import i18n
-from salonctl.words import say
+from salonctl.words.phrases import say
 from tests.conftest import Salon, run
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,8 +8,10 @@ from datetime import date, timedelta
 from hypothesis import given, settings, target
 from hypothesis import strategies as st
 
-from salonctl import compose, model, rulebook, rules, scripts
-from salonctl.anchors import SalonView
+from salonctl.engine import model, rules, scripts
+from salonctl.engine.anchors import SalonView
+from salonctl.files import rulebook
+from salonctl.words import compose
 
 RULES = rulebook.default_rules("zh-CN")
 LIBRARY = rulebook.shipped_scripts("zh-CN")

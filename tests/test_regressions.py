@@ -202,7 +202,7 @@ def test_a_waiting_writer_says_so_and_gives_up(salon: Salon, monkeypatch: pytest
     import fcntl
 
     clients(salon, WANG)
-    monkeypatch.setattr("salonctl.lock.NOTICE_SECONDS", 0.1)
+    monkeypatch.setattr("salonctl.disk.lock.NOTICE_SECONDS", 0.1)
     monkeypatch.setenv("SALONCTL_LOCK_WAIT", "0.5")
     fd = os.open(salon.root / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
     (salon.root / ".lock-holder").write_bytes(b"'salonctl visit add' (pid 1)")
@@ -218,7 +218,8 @@ def test_a_waiting_writer_says_so_and_gives_up(salon: Salon, monkeypatch: pytest
 
 
 def test_the_default_wait_is_thirty_seconds_with_a_word_after_two() -> None:
-    from salonctl import lock, store
+    from salonctl.disk import lock
+    from salonctl.files import store
 
     assert store.LOCK_WAIT_SECONDS == 30 and lock.NOTICE_SECONDS == 2
 

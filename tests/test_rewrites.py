@@ -13,7 +13,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salonctl import codec, model
+from salonctl.engine import model
+from salonctl.files import codec
 from tests.conftest import Salon
 
 DEMO = Path(__file__).resolve().parents[1] / "data"

@@ -7,7 +7,9 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salonctl import codec, model, schema, yamlio
+from salonctl.disk import yamlio
+from salonctl.engine import model
+from salonctl.files import codec, schema
 
 TRICKY = ["no", "on", "off", "yes", "null", "~", "NULL", "true", "1e3", "0x1F", "0612345670",
           "10:30", "2026-11-02", "- item", "a: b", "# not a comment", "---", "...", "'", '"',

@@ -10,8 +10,9 @@ import pytest
 
 from tests.conftest import Salon
 
-HEAVY = {"salonctl.rules", "salonctl.anchors", "salonctl.worklist", "salonctl.compose",
-         "salonctl.sheet", "salonctl.plan", "salonctl.mail", "smtplib", "icalendar", "holidays"}
+HEAVY = {"salonctl.engine.rules", "salonctl.engine.anchors", "salonctl.engine.worklist",
+         "salonctl.words.compose", "salonctl.words.sheet", "salonctl.engine.plan",
+         "salonctl.mail.message", "smtplib", "icalendar", "holidays"}
 # A module named through lazy.module() waits in sys.modules as a _LazyModule until it is
 # used; only the ones that ran count.
 PROBE = """
@@ -44,5 +45,5 @@ def test_a_record_command_does_not_run_the_engine(salon: Salon) -> None:
     for args in (("client", "show", "王丽"), ("client", "find", "王"),
                  ("visit", "add", "王丽", "--service", "补水")):
         ran = ran_by(*common, *args)
-        assert "salonctl.store" in ran, f"{args} did not run"
+        assert "salonctl.files.store" in ran, f"{args} did not run"
         assert not ran & HEAVY, f"{args} ran {sorted(ran & HEAVY)}"

@@ -17,7 +17,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from salonctl import clientfiles, codec, fsutil, model, store
+from salonctl.disk import fsutil
+from salonctl.engine import model
+from salonctl.files import clientfiles, codec, store
 
 TODAY = date(2026, 11, 24)
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈"
@@ -272,7 +274,8 @@ def _write(folder: Path, people: list[model.Client], entries: list[model.Entry])
 
 def _catalogue(folder: Path, entries: list[model.Entry]) -> None:
     """The demo's products, with stock taken in a month ago and a low level to watch."""
-    from salonctl import catalogfile, catalogue
+    from salonctl.engine import catalogue
+    from salonctl.files import catalogfile
 
     start = TODAY - timedelta(days=30)
     items = [catalogue.Item(name, category, Decimal(price), PRODUCT_DAYS[name], "瓶" if

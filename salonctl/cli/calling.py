@@ -16,18 +16,19 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
-from salonctl import lazy, spoken
+from salonctl import lazy
 from salonctl.cli.common import State, arg, state
 from salonctl.cli.due import checked_scripts, day_sheet, engine, product_areas
 from salonctl.cli.records import call_app, log_call
 from salonctl.errors import UsageError
 from salonctl.i18n import _
-from salonctl.words import channel, say
+from salonctl.words import spoken
+from salonctl.words.phrases import channel, say
 
 if TYPE_CHECKING:
-    from salonctl import sheet
+    from salonctl.words import sheet
 else:  # loaded by the command that runs them, not by --help
-    sheet = lazy.module("salonctl.sheet")
+    sheet = lazy.module("salonctl.words.sheet")
 
 OUTCOME_KEYS = {"r": "reached", "n": "no-answer", "c": "not-convenient", "x": "refused",
                 "w": "wrong-number"}

@@ -8,11 +8,13 @@ from typing import Annotated, Any
 
 import typer
 
-from salonctl import catalogfile, catalogue, model, render, schema
 from salonctl.cli.app import app
 from salonctl.cli.common import FormatOption, State, arg, arg_date, not_in_future, state
+from salonctl.engine import catalogue, model
 from salonctl.errors import NotFoundError, UsageError
+from salonctl.files import catalogfile, schema
 from salonctl.i18n import N_, _
+from salonctl.words import render
 
 product_app = typer.Typer(help="The product catalogue: price, days of use, unit.",
                           no_args_is_help=True)

@@ -14,7 +14,6 @@ from typing import Annotated, Any, Literal, TypeVar
 
 import typer
 
-from salonctl import model, render, schema, store, value, yamlio
 from salonctl.cli.app import app
 from salonctl.cli.common import (
     FormatOption,
@@ -28,8 +27,12 @@ from salonctl.cli.common import (
     every_record,
     state,
 )
+from salonctl.disk import yamlio
+from salonctl.engine import model, value
 from salonctl.errors import ConflictError, DataError, UsageError
+from salonctl.files import schema, store
 from salonctl.i18n import N_, _
+from salonctl.words import render
 
 T = TypeVar("T")
 client_app = typer.Typer(help="Add, list, show, find and edit clients.", no_args_is_help=True)

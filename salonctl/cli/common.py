@@ -13,17 +13,21 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TextIO, TypeVar
 
 import typer
 
-from salonctl import clock, derived, lazy, model, schema, spoken, store
+from salonctl import clock, lazy
+from salonctl.engine import model
 from salonctl.errors import DataError, NotFoundError, UsageError
+from salonctl.files import schema, store
 from salonctl.i18n import _
+from salonctl.index import derived
+from salonctl.words import spoken
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from salonctl import anchors
-    from salonctl.anchors import SalonView
+    from salonctl.engine import anchors
+    from salonctl.engine.anchors import SalonView
 else:  # the engine is loaded by the commands that run it
-    anchors = lazy.module("salonctl.anchors")
+    anchors = lazy.module("salonctl.engine.anchors")
 
 T = TypeVar("T")
 

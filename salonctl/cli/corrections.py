@@ -16,7 +16,6 @@ from typing import Annotated, Any
 import typer
 import yaml
 
-from salonctl import audit, codec, model, schema, store
 from salonctl.cli.common import State, arg, echo_warnings, state
 from salonctl.cli.records import (
     ByOption,
@@ -27,7 +26,9 @@ from salonctl.cli.records import (
     course_app,
     visit_app,
 )
+from salonctl.engine import model
 from salonctl.errors import NotFoundError, UsageError
+from salonctl.files import audit, codec, schema, store
 from salonctl.i18n import N_, _
 
 # noun, its command group, the prefix of its ids, the command that lists them

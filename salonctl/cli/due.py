@@ -9,20 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salonctl import (
-    catalogfile,
-    catalogue,
-    derived,
-    details,
-    i18n,
-    lazy,
-    model,
-    render,
-    rulebook,
-    scripts,
-    spoken,
-    store,
-)
+from salonctl import i18n, lazy
 from salonctl.cli.app import app
 from salonctl.cli.common import (
     FormatOption,
@@ -35,22 +22,28 @@ from salonctl.cli.common import (
     partial_view,
     state,
 )
+from salonctl.engine import catalogue, details, model, scripts
+from salonctl.engine.ruleset import Rule
 from salonctl.errors import NotFoundError, UsageError
+from salonctl.files import catalogfile, rulebook, store
 from salonctl.i18n import N_, _
-from salonctl.ruleset import Rule
-from salonctl.words import say
+from salonctl.index import derived
+from salonctl.words import render, spoken
+from salonctl.words.phrases import say
 
 if TYPE_CHECKING:
-    from salonctl import anchors, compose, daymemo, rules, sheet, worklist
-    from salonctl.anchors import SalonView
-    from salonctl.daymemo import DayResult
+    from salonctl.engine import anchors, rules, worklist
+    from salonctl.engine.anchors import SalonView
+    from salonctl.index import daymemo
+    from salonctl.index.daymemo import DayResult
+    from salonctl.words import compose, sheet
 else:  # the engine is loaded by the commands that run it, not by --help
-    anchors = lazy.module("salonctl.anchors")
-    compose = lazy.module("salonctl.compose")
-    daymemo = lazy.module("salonctl.daymemo")
-    rules = lazy.module("salonctl.rules")
-    sheet = lazy.module("salonctl.sheet")
-    worklist = lazy.module("salonctl.worklist")
+    anchors = lazy.module("salonctl.engine.anchors")
+    compose = lazy.module("salonctl.words.compose")
+    daymemo = lazy.module("salonctl.index.daymemo")
+    rules = lazy.module("salonctl.engine.rules")
+    sheet = lazy.module("salonctl.words.sheet")
+    worklist = lazy.module("salonctl.engine.worklist")
 
 WhenArg = Annotated[str, typer.Argument(
     metavar="[DAY]", help="The day of the sheet (default today): YYYY-MM-DD, tomorrow, 明天, "

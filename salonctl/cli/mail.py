@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salonctl import clock, fsutil, lazy, lock, model, outbox, schema
+from salonctl import clock, lazy
 from salonctl.cli.app import app
 from salonctl.cli.common import State, arg, echo_warnings, state
 from salonctl.cli.due import (
@@ -26,13 +26,16 @@ from salonctl.cli.due import (
     product_areas,
     unreadable,
 )
+from salonctl.disk import fsutil, lock
+from salonctl.engine import model
 from salonctl.errors import EXIT_PROTOCOL, EXIT_TEMPFAIL, EXIT_UNAVAILABLE, UsageError
+from salonctl.files import outbox, schema
 from salonctl.i18n import _, ngettext
 
 if TYPE_CHECKING:
-    from salonctl import mail
+    from salonctl.mail import message as mail
 else:  # loaded by the command that runs them, not by --help
-    mail = lazy.module("salonctl.mail")
+    mail = lazy.module("salonctl.mail.message")
 
 DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
 MAIL_LOCK = ".mail.lock"

@@ -8,10 +8,11 @@ from typing import Annotated
 
 import typer
 
-from salonctl import merging, model, store
 from salonctl.cli.clients import client_app
 from salonctl.cli.common import client_in_files, echo_warnings, masked_phone, state
+from salonctl.engine import model
 from salonctl.errors import NotFoundError, UsageError
+from salonctl.files import merging, store
 from salonctl.i18n import _, ngettext
 
 KeptArg = Annotated[str, typer.Argument(

@@ -5,19 +5,21 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from salonctl import cards, i18n, lazy, render
+from salonctl import i18n, lazy
 from salonctl.cli.common import State
 from salonctl.cli.planning import birthdays_by_month, build_year, month_days
+from salonctl.engine import cards
 from salonctl.i18n import N_, _
+from salonctl.words import render
 
 if TYPE_CHECKING:
-    from salonctl import anchors, calendar, plan, rules
-    from salonctl.anchors import SalonView
+    from salonctl.engine import anchors, calendar, plan, rules
+    from salonctl.engine.anchors import SalonView
 else:  # loaded by the command that runs them, not by --help
-    anchors = lazy.module("salonctl.anchors")
-    calendar = lazy.module("salonctl.calendar")
-    plan = lazy.module("salonctl.plan")
-    rules = lazy.module("salonctl.rules")
+    anchors = lazy.module("salonctl.engine.anchors")
+    calendar = lazy.module("salonctl.engine.calendar")
+    plan = lazy.module("salonctl.engine.plan")
+    rules = lazy.module("salonctl.engine.rules")
 
 LAPSED_MEMBER_DAYS = 60
 KEY_CLIENT_DAYS = 45

@@ -7,19 +7,22 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from salonctl import cards, derived, lazy, model, rulebook
+from salonctl import lazy
 from salonctl.cli.common import State, derived_store, partial_view
+from salonctl.engine import cards, model
+from salonctl.engine.ruleset import Rule
 from salonctl.errors import DataError, UsageError
+from salonctl.files import rulebook
 from salonctl.i18n import _
-from salonctl.ruleset import Rule
+from salonctl.index import derived
 
 if TYPE_CHECKING:
-    from salonctl import anchors, calendar, plan, rules
+    from salonctl.engine import anchors, calendar, plan, rules
 else:  # loaded by the command that runs them, not by --help
-    anchors = lazy.module("salonctl.anchors")
-    calendar = lazy.module("salonctl.calendar")
-    plan = lazy.module("salonctl.plan")
-    rules = lazy.module("salonctl.rules")
+    anchors = lazy.module("salonctl.engine.anchors")
+    calendar = lazy.module("salonctl.engine.calendar")
+    plan = lazy.module("salonctl.engine.plan")
+    rules = lazy.module("salonctl.engine.rules")
 
 
 def _cycle(run: State) -> model.Cycle:

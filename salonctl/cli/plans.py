@@ -8,19 +8,22 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salonctl import cards, lazy, render, schema
+from salonctl import lazy
 from salonctl.cli.app import app
 from salonctl.cli.common import PlanFormatOption, State, arg, state
 from salonctl.cli.month import demand_word, month_record, print_month
 from salonctl.cli.planning import build_year, month_days
+from salonctl.engine import cards
 from salonctl.errors import UsageError
+from salonctl.files import schema
 from salonctl.i18n import _, ngettext
+from salonctl.words import render
 
 if TYPE_CHECKING:
-    from salonctl import calendar, plan
+    from salonctl.engine import calendar, plan
 else:  # loaded by the command that runs them, not by --help
-    calendar = lazy.module("salonctl.calendar")
-    plan = lazy.module("salonctl.plan")
+    calendar = lazy.module("salonctl.engine.calendar")
+    plan = lazy.module("salonctl.engine.plan")
 
 plan_app = typer.Typer(help="Yearly and monthly business plans.", invoke_without_command=True)
 app.add_typer(plan_app, name="plan")

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from salonctl import cards, i18n, model, render, schema, value
+from salonctl import i18n
+from salonctl.engine import cards, model, value
+from salonctl.files import schema
 from salonctl.i18n import N_, _
+from salonctl.words import render
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -13,7 +13,6 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from salonctl import cards, catalogfile, catalogue, model, render, schema, spoken
 from salonctl.cli.app import app
 from salonctl.cli.common import (
     FormatOption,
@@ -26,8 +25,11 @@ from salonctl.cli.common import (
     state,
 )
 from salonctl.cli.due import known_rule_ids
+from salonctl.engine import cards, catalogue, model
 from salonctl.errors import NotFoundError, UsageError
+from salonctl.files import catalogfile, schema
 from salonctl.i18n import N_, _
+from salonctl.words import render, spoken
 
 E = TypeVar("E", model.Visit, model.Call, model.Card, model.Course)
 ClientArg = Annotated[str, typer.Argument(metavar="CLIENT", help="Id, phone number or exact name.")]

@@ -10,18 +10,21 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from salonctl import daynotes, lazy, model, render, reports, schema
+from salonctl import lazy
 from salonctl.cli.app import app
 from salonctl.cli.common import PlanFormatOption, State, arg, state
 from salonctl.cli.due import parse_when
 from salonctl.cli.plans import progress
+from salonctl.engine import model, reports
 from salonctl.errors import UsageError
+from salonctl.files import daynotes, schema
 from salonctl.i18n import N_, _
+from salonctl.words import render
 
 if TYPE_CHECKING:
-    from salonctl import worklist
+    from salonctl.engine import worklist
 else:
-    worklist = lazy.module("salonctl.worklist")
+    worklist = lazy.module("salonctl.engine.worklist")
 
 Span = Literal["day", "week", "month"]
 By = Literal["consultant", "service", "product"]

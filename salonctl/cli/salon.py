@@ -9,10 +9,12 @@ from typing import Annotated
 
 import typer
 
-from salonctl import desks, fsutil, model, schema, store
 from salonctl.cli.app import app
 from salonctl.cli.common import arg, say_long_work, state
+from salonctl.disk import fsutil
+from salonctl.engine import model
 from salonctl.errors import DataError, UsageError
+from salonctl.files import desks, schema, store
 from salonctl.i18n import _
 
 
@@ -99,7 +101,7 @@ def _desk_tag(value: str) -> str:
 def gitmerge_file(base: Path, ours: Path, theirs: Path, where: str) -> int:
     """Merge one file as git asks (the result goes to `ours`); 0 when merged, else git's own
     merge's count of conflicts, its markers left in the file for a person."""
-    from salonctl import gitmerge
+    from salonctl.files import gitmerge
 
     merge = gitmerge.merge_clients if where.replace("\\", "/").split("/")[-2:-1] == ["clients"] \
         else gitmerge.merge_journal

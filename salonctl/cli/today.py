@@ -10,19 +10,21 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salonctl import cards, lazy, render
+from salonctl import lazy
 from salonctl.cli.common import PlanFormatOption, State, arg, state
 from salonctl.cli.due import day_engine, engine, parse_when, require_known_caller
 from salonctl.cli.planning import birthdays_by_month
 from salonctl.cli.plans import plan_app, progress
+from salonctl.engine import cards
 from salonctl.i18n import N_, _
+from salonctl.words import render
 
 if TYPE_CHECKING:
-    from salonctl import worklist
-    from salonctl.anchors import SalonView
-    from salonctl.daymemo import DayResult
+    from salonctl.engine import worklist
+    from salonctl.engine.anchors import SalonView
+    from salonctl.index.daymemo import DayResult
 else:
-    worklist = lazy.module("salonctl.worklist")
+    worklist = lazy.module("salonctl.engine.worklist")
 
 # What a due reason offers the member, by the anchor of its rule
 _OFFERS = {"card-low": N_("card nearly used up: top it up"),

@@ -13,13 +13,16 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from salonctl import codec, importing, model, render, schema, spreadsheet, store
 from salonctl.cli.app import app
 from salonctl.cli.clients import CLIENT_FIELDS, client_record, next_client_id
 from salonctl.cli.common import State, echo_warnings, every_record, state
 from salonctl.cli.records import CALL_FIELDS, VISIT_FIELDS
+from salonctl.engine import model
 from salonctl.errors import DataError, UsageError
+from salonctl.files import codec, schema, store
 from salonctl.i18n import _, ngettext
+from salonctl.transfer import importing, spreadsheet
+from salonctl.words import render
 
 import_app = typer.Typer(help="Bring a salon's existing records in from a spreadsheet "
                               "(CSV or XLSX).", no_args_is_help=True)
@@ -278,7 +281,7 @@ def export(
     """Every client and journal as tables a spreadsheet opens; `import` reads them back."""
     run = state(ctx)
     tables = _tables(run.salon())
-    from salonctl import fsutil
+    from salonctl.disk import fsutil
 
     fsutil.ensure_dir(out)
     if fmt == "xlsx":

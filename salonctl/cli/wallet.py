@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import typer
 
-from salonctl import cards, model, render, schema
 from salonctl.cli.common import (
     FormatOption,
     RecordFormatOption,
@@ -30,8 +29,11 @@ from salonctl.cli.records import (
     record_entry,
     selected,
 )
+from salonctl.engine import cards, model
 from salonctl.errors import NotFoundError, UsageError
+from salonctl.files import schema
 from salonctl.i18n import N_, _
+from salonctl.words import render
 
 CARD_FIELDS = ("id", "client", "name", "date", "type", "until", "sessions", "balance", "trial",
                "price", "sessions_left", "balance_left", "status")

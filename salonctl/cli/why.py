@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salonctl import details, i18n, lazy, model, render
+from salonctl import i18n, lazy
 from salonctl.cli.app import app
 from salonctl.cli.common import (
     RecordFormatOption,
@@ -20,16 +20,18 @@ from salonctl.cli.common import (
     state,
 )
 from salonctl.cli.due import DayWork, day_engine, known_results, parse_when
+from salonctl.engine import details, model
+from salonctl.engine.ruleset import Rule
 from salonctl.errors import DataError
 from salonctl.i18n import N_, _, ngettext
-from salonctl.ruleset import Rule
+from salonctl.words import render
 
 if TYPE_CHECKING:
-    from salonctl import rules, worklist
-    from salonctl.anchors import SalonView
+    from salonctl.engine import rules, worklist
+    from salonctl.engine.anchors import SalonView
 else:  # the engine is loaded by the commands that run it, not by --help
-    rules = lazy.module("salonctl.rules")
-    worklist = lazy.module("salonctl.worklist")
+    rules = lazy.module("salonctl.engine.rules")
+    worklist = lazy.module("salonctl.engine.worklist")
 
 
 @app.command("why")

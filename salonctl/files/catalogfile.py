@@ -1,0 +1,111 @@
+"""products.yaml <-> the catalogue: read with every problem at its line, written whole.
+
+```yaml
+- name: 玻尿酸精华
+  category: care
+  price: 680
+  days: 60          # one lasts a client about two months
+  unit: 瓶
+  area: face        # where it acts: face, body, hair, eyes, hands or lips
+  low: 3            # three or fewer on the shelf is low
+  stock_in:
+  - {date: 2026-11-02, qty: 12}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from salonctl.disk import fsutil, yamlio
+from salonctl.engine import model
+from salonctl.engine.catalogue import AREAS, Item, StockIn
+from salonctl.errors import DataError, Problem
+from salonctl.files import schema
+from salonctl.i18n import _
+
+FILE = "products.yaml"
+HEADER = ("# The salon's products: price, days one lasts a client, unit, low-stock level, and\n"
+          "# the stock taken in. salonctl product / stock commands keep it; edit it freely.\n")
+
+
+def _stock_in(value: Any) -> StockIn:
+    if not isinstance(value, Mapping) or not {"date", "qty"} <= set(value) <= {"date", "qty", "by"}:
+        raise schema.InvalidValue(_("each is {date: YYYY-MM-DD, qty: N}"))
+    by = value.get("by")
+    return StockIn(schema.a_date(value["date"]), schema.integer(1, schema.MAX_COUNT)(value["qty"]),
+                   schema.text(by) if by is not None else None)
+
+
+FIELDS = (
+    schema.Field("name", schema.text, required=True),
+    schema.Field("category", schema.choice(model.PRODUCT_CATEGORIES), required=True),
+    schema.Field("price", schema.money),
+    schema.Field("days", schema.integer(1, 3650)),
+    schema.Field("unit", schema.text),
+    schema.Field("low", schema.integer(0, schema.MAX_COUNT)),
+    schema.Field("stock_in", schema.list_of(_stock_in)),
+    schema.Field("area", schema.choice(AREAS)),
+)
+
+
+def load(root: Path) -> tuple[list[Item], list[Problem]]:
+    path = root / FILE
+    if not path.exists():
+        return [], []
+    return _items(fsutil.read_bytes(path).decode("utf-8", "replace"), str(path))
+
+
+def _items(text: str, shown: str) -> tuple[list[Item], list[Problem]]:
+    raw, problems = yamlio.parse(text, shown)
+    if problems or raw is None:
+        return [], problems
+    if not isinstance(raw, list):
+        return [], [Problem(shown, 1, 1,
+                            _("products.yaml is a list of products, each '- name: ...'"))]
+    items, seen = [], set()
+    for record in raw:
+        at = record.position if isinstance(record, yamlio.LocatedDict) else (1, 1)
+        values, found = schema.read_record(record, FIELDS, shown, at)
+        problems += found
+        if values is None:
+            continue
+        if values["name"].casefold() in seen:
+            problems.append(Problem(shown, *at, _("product {name} is listed twice").format(
+                name=repr(values["name"]))))
+        seen.add(values["name"].casefold())
+        items.append(Item(**{**values, "stock_in": tuple(values.get("stock_in", ()))}))
+    return items, problems
+
+
+def read(root: Path) -> list[Item]:
+    items, problems = load(root)
+    if problems:
+        raise DataError(problems)
+    return items
+
+
+def write(root: Path, items: list[Item]) -> None:
+    records = [_record(item) for item in items]
+    text = HEADER + (yamlio.dump_block(records) if records else "[]\n")
+    problems = _items(text, FILE)[1]
+    if problems:  # what is written must read back (the same rules as for check)
+        raise DataError(problems)
+    fsutil.write_atomic(root / FILE, text.encode("utf-8"))
+
+
+def _record(item: Item) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": item.name, "category": item.category}
+    for key in ("price", "days", "unit", "area", "low"):
+        value = getattr(item, key)
+        if isinstance(value, Decimal):
+            value = int(value) if value == value.to_integral_value() else format(value, "f")
+        if value is not None:
+            data[key] = value
+    if item.stock_in:
+        data["stock_in"] = [{"date": s.date, "qty": s.qty, **({"by": s.by} if s.by else {})}
+                            for s in item.stock_in]
+    return data

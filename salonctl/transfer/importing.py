@@ -1,0 +1,266 @@
+"""A salon's existing records, from a spreadsheet's rows into salonctl's records. Pure: rows
+in (each a header -> cell text mapping, as the file reader gives them), records and
+problems out; nothing is written here.
+
+Columns are matched to fields by their header in either language (姓名/name, 电话/phone,
+金额/amount...), or as the user maps them (`--map 会员卡号=id`). Each value is read by the
+same field reader a record in a file is read by, after the spelling spreadsheets use is
+brought to the files' (2026/11/24 -> 2026-11-24, ¥1,280.00 -> 1280.00, 是 -> true).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from salonctl.engine import model
+from salonctl.files import schema
+from salonctl.i18n import _
+
+EXTRA = "\0extra"  # the file reader's key for a row's cells beyond the header's columns
+
+KINDS = ("clients", "visits", "calls", "cards", "topups", "appointments", "courses",
+         "complaints")
+
+# header (folded) -> field, per kind; the field names themselves always match
+_COMMON = {"日期": "date", "时间": "date", "到店日期": "date", "消费日期": "date",
+           "客户": "client", "客人": "client", "会员": "client", "客户编号": "client",
+           "姓名": "client_name", "名字": "client_name", "客户姓名": "client_name",
+           "name": "client_name", "电话": "phone", "手机": "phone", "手机号": "phone",
+           "手机号码": "phone", "联系电话": "phone", "mobile": "phone", "tel": "phone",
+           "经手人": "by", "员工": "by", "美容师": "by", "顾问": "by",
+           # as Taiwan and Hong Kong (Big5) and Japan (Shift-JIS) write them
+           "客戶": "client", "電話": "phone", "手機": "phone", "手機號碼": "phone",
+           "聯絡電話": "phone", "氏名": "client_name", "經手人": "by", "員工": "by",
+           "美容師": "by", "顧問": "by"}
+SYNONYMS: dict[str, dict[str, str]] = {
+    "clients": {"编号": "id", "客户编号": "id", "会员号": "id", "姓名": "name", "名字": "name",
+                "客户姓名": "name", "电话": "phone", "手机": "phone", "手机号": "phone",
+                "手机号码": "phone", "联系电话": "phone", "mobile": "phone", "tel": "phone",
+                "性别": "gender", "生日": "birthday", "出生日期": "birthday",
+                "农历生日": "lunar_birthday", "lunar birthday": "lunar_birthday",
+                "类别": "category", "客户类别": "category", "重点": "key", "重点客户": "key",
+                "介绍人": "referred_by", "来源": "source", "顾问": "consultant",
+                "美容顾问": "consultant", "邮箱": "email", "e-mail": "email",
+                "首次到店": "since", "首次到店日期": "since", "first visit": "since",
+                "肤质": "skin_type", "过敏": "allergies", "喜好": "preferences",
+                "爱好": "hobbies", "备注": "note", "建档日期": "since", "入会日期": "since",
+                "称呼": "salutation", "勿扰": "do_not_contact",
+                "電話": "phone", "手機": "phone", "手機號碼": "phone", "聯絡電話": "phone",
+                "氏名": "name", "性別": "gender", "顧問": "consultant", "備註": "note",
+                "類別": "category", "介紹人": "referred_by", "農曆生日": "lunar_birthday"},
+    "visits": {**_COMMON, "金额": "amount", "消费金额": "amount", "实收": "amount",
+               "项目": "services", "服务": "services", "护理项目": "services",
+               "service": "services", "产品": "products", "product": "products",
+               "金額": "amount", "項目": "services", "服務": "services", "產品": "products"},
+    "calls": {**_COMMON, "结果": "outcome", "回访结果": "outcome", "备注": "note",
+              "内容": "note", "回访内容": "note", "回电日期": "callback", "约回电": "callback"},
+    "cards": {**_COMMON, "卡": "type", "卡类型": "type", "卡名": "type", "卡种": "type",
+              "次数": "sessions", "剩余次数": "sessions", "余额": "balance", "金额": "balance",
+              "有效期": "until", "到期日": "until", "有效期至": "until", "体验": "trial",
+              "体验卡": "trial", "实收": "price", "售价": "price", "价格": "price",
+              "卡价": "price"},
+    "appointments": {**_COMMON, "时间": "time", "预约时间": "time", "项目": "service",
+                     "预约项目": "service", "登记日期": "booked"},
+    "courses": {**_COMMON, "course": "name", "疗程": "name", "疗程名称": "name",
+                "开始": "start", "开始日期": "start", "结束": "end", "结束日期": "end",
+                "回访日": "check_days"},
+    "complaints": {**_COMMON, "内容": "text", "投诉内容": "text"},
+    "topups": {**_COMMON, "卡号": "tops_up", "充值金额": "amount", "金额": "amount",
+               "次数": "sessions", "实收": "price"},
+}
+FIELDS: dict[str, tuple[schema.Field, ...]] = {
+    # a merge is made in the salon (`client merge`), not brought in
+    "clients": tuple(f for f in schema.CLIENT_FIELDS
+                     if f.name not in ("merged_into", "imported", "conflicts")),
+    "visits": schema.VISIT_FIELDS,
+    "calls": schema.CALL_FIELDS, "cards": schema.CARD_FIELDS,
+    "appointments": schema.APPOINTMENT_FIELDS, "courses": schema.COURSE_FIELDS,
+    "complaints": schema.COMPLAINT_FIELDS, "topups": schema.TOPUP_FIELDS,
+}
+# what a journal row names its client by, besides the `client` column
+CLIENT_KEYS = ("client", "phone", "client_name")
+_OUTCOMES = {"接通": "reached", "已接通": "reached", "未接": "no-answer", "无人接": "no-answer",
+             "不方便": "not-convenient", "拒绝": "refused", "号码错": "wrong-number",
+             "空号": "wrong-number", "错号": "wrong-number"}
+_GENDERS = {"女": "female", "男": "male", "f": "female", "m": "male"}
+_CATEGORIES = {"新客": "new", "新客户": "new", "会员": "member", "散客": "guest"}
+_TRUE = {"true", "yes", "y", "1", "是", "√", "✓", "x"}
+_FALSE = {"false", "no", "n", "0", "否", ""}
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_SPLIT = re.compile(r"\s*[;；,，、/]\s*")
+
+
+@dataclass
+class Parsed:
+    """One row read: the record's values, and how it names its client (journal rows)."""
+
+    row: int
+    values: dict[str, Any]
+    client_keys: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Reading:
+    rows: list[Parsed]
+    problems: list[str]
+    mapping: dict[str, str]  # header -> field
+
+
+def known_headers(kind: str, given: Mapping[str, str]) -> set[str]:
+    """Every header a column of `kind` may have: its synonyms, its fields, those mapped."""
+    return {*SYNONYMS[kind], *(spec.name for spec in FIELDS[kind]), *CLIENT_KEYS, *given}
+
+
+def column_map(kind: str, headers: Sequence[str], given: Mapping[str, str]) -> dict[str, str]:
+    """Each header's field: as the user mapped it, else by its name in either language;
+    headers of no known field are left out (and said, by the caller)."""
+    known = {spec.name for spec in FIELDS[kind]} | set(CLIENT_KEYS if kind != "clients" else ())
+    found: dict[str, str] = {}
+    for header in headers:
+        folded = header.strip().casefold().replace("_", " ")
+        wanted = given.get(header) or given.get(header.strip())
+        if wanted is None:
+            wanted = SYNONYMS[kind].get(folded) or SYNONYMS[kind].get(header.strip())
+        if wanted is None and folded.replace(" ", "_") in known:
+            wanted = folded.replace(" ", "_")
+        if wanted is not None and wanted in known and wanted not in found.values():
+            found[header] = wanted
+    return found
+
+
+def read_rows(kind: str, rows: Sequence[Mapping[str, Any]], mapping: Mapping[str, str],
+              where: str) -> Reading:
+    """Every row read by its fields; a problem is `FILE:ROW: message` (row 2 is the first
+    after the header, as a spreadsheet numbers it)."""
+    specs = {spec.name: spec for spec in FIELDS[kind]}
+    parsed, problems = [], []
+    for number, row in enumerate(rows, start=2):
+        if not any(_text(v) for k, v in row.items() if k != EXTRA) and EXTRA not in row:
+            continue  # an empty line between records
+        values, keys, errors = {}, {}, []
+        if EXTRA in row:
+            errors.append(f"{where}:{number}: " + _("{count} cell(s) beyond the last column (a "
+                                                    "value with a comma must be in quotes)").format(
+                count=len(row[EXTRA])))
+        for header, name in mapping.items():
+            cell = row.get(header)
+            if name in CLIENT_KEYS and kind != "clients":
+                if _text(cell):
+                    keys[name] = _text(cell)
+                continue
+            try:
+                raw = _raw(name, cell)
+                if raw is not None:
+                    values[name] = specs[name].read(raw)
+            except schema.InvalidValue as error:
+                errors.append(f"{where}:{number}: {header}: {error}")
+        errors += [f"{where}:{number}: " + _("{field}: missing (map a column to it with --map)")
+                   .format(field=spec.name)
+                   for spec in FIELDS[kind]
+                   if spec.required and spec.name not in values and spec.name not in ("id", "client")]
+        if kind != "clients" and not keys:
+            errors.append(f"{where}:{number}: " + _("no client: give a client, phone or name "
+                                                    "column"))
+        problems += errors
+        if not errors:
+            parsed.append(Parsed(number, values, keys))
+    return Reading(parsed, problems, dict(mapping))
+
+
+def _text(cell: Any) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))  # a spreadsheet's 13800000001.0
+    if isinstance(cell, datetime):
+        return cell.date().isoformat()
+    if isinstance(cell, date):
+        return cell.isoformat()
+    return str(cell).strip()
+
+
+def _raw(name: str, cell: Any) -> Any:
+    """A cell as the file would hold it (None: left empty)."""
+    text = _text(cell)
+    if text == "" and name not in ("key", "trial", "do_not_contact", "lunar_leap"):
+        return None
+    if name == "time":  # 9:00, or 09:00:00 as a spreadsheet's time cell reads
+        clock = re.fullmatch(r"(\d{1,2}):(\d{2})(?::\d{2})?", text)
+        return f"{int(clock[1]):02d}:{clock[2]}" if clock else text
+    if name == "check_days":
+        return [int(part) if part.isdigit() else part for part in _SPLIT.split(text) if part]
+    if name in ("date", "birthday", "since", "until", "callback", "start", "end", "booked"):
+        found = _DATE.fullmatch(text)
+        return f"{found[1]}-{int(found[2]):02d}-{int(found[3]):02d}" if found else text
+    if name in ("amount", "balance", "price"):
+        return re.sub(r"^[¥￥$€]|[,，\s]|元$", "", text)
+    if name in ("key", "trial", "do_not_contact", "lunar_leap"):
+        return _boolean(text)
+    if name == "sessions":
+        return int(text) if text.isdigit() else text
+    if name in ("services", "rules"):
+        return [part for part in _SPLIT.split(text) if part]
+    if name == "products":
+        return [_product(part) for part in re.split(r"\s*[;；、]\s*", text) if part]
+    return _SPELLINGS.get(name, {}).get(text.casefold(), text)
+
+
+_SPELLINGS = {"outcome": _OUTCOMES, "gender": _GENDERS, "category": _CATEGORIES}
+
+
+def _boolean(text: str) -> Any:
+    folded = text.casefold()
+    return True if folded in _TRUE else False if folded in _FALSE else text
+
+
+def _product(text: str) -> dict[str, Any]:
+    """NAME=CATEGORY[=DAYS of use], or a name alone (then sold as take-home care)."""
+    name, _, rest = text.partition("=")
+    category, _, days = rest.partition("=")
+    found: dict[str, Any] = {"name": name.strip(), "category": category.strip() or "care"}
+    if days.strip():
+        found["days"] = int(days) if days.strip().isdigit() else days.strip()
+    return found
+
+
+class ClientIndex:
+    """The salon's clients by id, phone and name, built once for a whole file of rows: a row
+    names her by id, else phone, else a name only one client has. A record merged into
+    another names the kept client (read by `kept`)."""
+
+    def __init__(self, clients: Sequence[model.Client],
+                 kept: Callable[[str], model.Client] | None = None) -> None:
+        self.by_id: dict[str, model.Client] = {}
+        self.by_phone: dict[str, dict[str, model.Client]] = {}
+        self.by_name: dict[str, dict[str, model.Client]] = {}
+        for client in clients:
+            seen = kept(client.merged_into) if kept and client.merged_into else client
+            self.by_id.setdefault(client.id, seen)
+            self.by_phone.setdefault(schema.phone_digits(client.phone), {}).setdefault(seen.id, seen)
+            self.by_name.setdefault(client.name.casefold(), {}).setdefault(seen.id, seen)
+
+    def match(self, keys: Mapping[str, str]) -> model.Client | str:
+        """The client a row names; else why not."""
+        if keys.get("client") in self.by_id:
+            return self.by_id[keys["client"]]
+        phone = schema.phone_digits(keys.get("phone", "") or keys.get("client", ""))
+        found = self.by_phone.get(phone, {}) if len(phone) >= 5 else {}
+        if len(found) == 1:
+            return next(iter(found.values()))
+        name = (keys.get("client_name") or keys.get("client") or "").casefold()
+        named = self.by_name.get(name, {})
+        if len(named) == 1:
+            return next(iter(named.values()))
+        shown = ", ".join(f"{k} {v!r}" for k, v in keys.items())
+        return _("no one client is {keys}").format(keys=shown) + (
+            _("; several clients have that name") if named else "")
+
+
+def match_client(keys: Mapping[str, str], clients: Sequence[model.Client],
+                 kept: Callable[[str], model.Client] | None = None) -> model.Client | str:
+    """The client a row names (see `ClientIndex`); else why not."""
+    return ClientIndex(clients, kept).match(keys)

@@ -1,0 +1,136 @@
+"""Spreadsheet files in and out: CSV (UTF-8, UTF-8 with BOM, GB18030 as Chinese Excel saves
+it) and XLSX (openpyxl, loaded only for .xlsx files).
+
+A table is a header row and rows of cells; a CSV written here starts with a byte-order mark
+and keeps phone numbers as text, so Excel on a Chinese Windows opens it as written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from salonctl.disk import fsutil
+from salonctl.errors import UsageError
+from salonctl.i18n import _
+from salonctl.transfer.importing import EXTRA
+from salonctl.words import render
+
+Table = tuple[list[str], list[dict[str, Any]]]  # headers, rows (header -> cell)
+
+
+
+# What Excel and other programs save a Chinese or Japanese CSV as, besides UTF-8: the
+# mainland's GB18030 (GBK), Taiwan's and Hong Kong's Big5, Japan's Shift-JIS.
+LEGACY_ENCODINGS = ("gb18030", "big5", "shift_jis")
+HEADER_LINES = 10  # a sheet's header is within its first lines (a title may stand above it)
+
+
+def read_table(path: Path, known: Collection[str] = ()) -> Table:
+    """The first sheet of an .xlsx, or a .csv in whichever encoding it was saved. `known`
+    are the header words of the columns expected, which tell the legacy encodings apart."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    if path.suffix.lower() not in (".csv", ".txt"):
+        raise UsageError(_("FILE: {path} is neither .csv nor .xlsx; save it as one of those")
+                         .format(path=path))
+    return _table(_rows(decoded_csv(fsutil.read_bytes(path), path, known)))
+
+
+def _rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def decoded_csv(data: bytes, path: Path, known: Collection[str] = ()) -> str:
+    """The text of a CSV: UTF-8 (with or without a byte-order mark) when it reads so, else
+    the one legacy encoding it reads in, or the one whose first lines name known columns.
+    Bytes that read as two different texts with nothing to tell them apart are refused:
+    garbled names must never come in without a word."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    texts: dict[str, str] = {}
+    for encoding in LEGACY_ENCODINGS:
+        with contextlib.suppress(UnicodeDecodeError):
+            texts[encoding] = data.decode(encoding)
+    if len(set(texts.values())) == 1:
+        return next(iter(texts.values()))
+    folded = {word.strip().casefold() for word in known}
+    scores = {encoding: _known_cells(text, folded) for encoding, text in texts.items()}
+    best = max(scores.values(), default=0)
+    winners = {texts[encoding] for encoding, score in scores.items() if score == best}
+    if best > 0 and len(winners) == 1:
+        return winners.pop()
+    names = ", ".join(texts) or "none"
+    raise UsageError(_("FILE: {path} is not UTF-8, and salonctl cannot tell for certain which "
+                       "encoding it is (it reads as: {names}); save it as CSV UTF-8 (Excel: "
+                       "Save As, \"CSV UTF-8\") and import that").format(path=path, names=names))
+
+
+def _known_cells(text: str, known: set[str]) -> int:
+    """How many cells of the first lines are known column names."""
+    lines = _rows("\n".join(text.splitlines()[:HEADER_LINES]))
+    return sum(1 for line in lines for cell in line if cell.strip().casefold() in known)
+
+
+def _read_xlsx(path: Path) -> Table:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
+        raise UsageError(_("FILE: {path} cannot be read as an Excel workbook ({error})").format(
+            path=path, error=error)) from None
+    try:
+        lines = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    return _table(lines)
+
+
+def _table(lines: Sequence[Sequence[Any]]) -> Table:
+    if not lines:
+        return [], []
+    headers = [str(cell).strip() if cell is not None else "" for cell in lines[0]]
+    rows = []
+    for line in lines[1:]:
+        row = {header: line[index] if index < len(line) else None
+               for index, header in enumerate(headers) if header}
+        extra = [cell for cell in line[len(headers):] if cell not in (None, "")]
+        if extra:
+            row[EXTRA] = extra
+        rows.append(row)
+    return [h for h in headers if h], rows
+
+
+def write_csv(path: Path, fields: Sequence[str], records: list[dict[str, Any]]) -> None:
+    fsutil.write_atomic(path, render.to_csv(records, fields, bom=True).encode("utf-8"))
+
+
+def write_xlsx(path: Path,
+               sheets: Mapping[str, tuple[Sequence[str], list[dict[str, Any]]]]) -> None:
+    """One workbook, a sheet a table; every cell text (a phone stays 0612345670)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, (fields, records) in sheets.items():
+        sheet = book.create_sheet(title)
+        sheet.append(list(fields))
+        for record in records:
+            sheet.append([render.csv_cell(record.get(name)) for name in fields])
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                cell.number_format = "@"  # text: Excel must not turn a phone into 6.1E+8
+                if isinstance(cell.value, str):
+                    # A text cell, never a formula: a client's name "=WEBSERVICE(...)" opened
+                    # in Excel must not send anything anywhere (openpyxl would store it as one).
+                    cell.data_type = "s"
+    out = io.BytesIO()
+    book.save(out)
+    fsutil.write_atomic(path, out.getvalue())
