@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings, target
 from hypothesis import strategies as st
 
-from salonctl.engine import model, rules, scripts
+from salonctl.engine import model, rules, scripts, standing
 from salonctl.engine.anchors import SalonView
 from salonctl.files import rulebook
 from salonctl.words import compose
@@ -64,7 +64,7 @@ def test_one_row_per_client_no_do_not_contact_and_full_scripts(
     view = SalonView(SETTINGS, clients, history)
     for row in rows:
         script = compose.compose(row, SETTINGS, LIBRARY,
-                                 compose.circumstances_of(view, row.client.id, day))
+                                 standing.circumstances_of(view, row.client.id, day))
         assert "{" not in script and "}" not in script
         greeting = f"{scripts.salutation(row.client, 'zh-CN')}您好"
         assert script.startswith(greeting) and script.count(greeting) == 1
@@ -141,7 +141,7 @@ def _composed(client: model.Client, history: model.History
               ) -> list[tuple[rules.DueRow, str, SalonView]]:
     view = SalonView(SETTINGS, [client], history, as_of=DAY)
     return [(row, compose.compose(row, SETTINGS, LIBRARY,
-                                  compose.circumstances_of(view, row.client.id, DAY), AREAS), view)
+                                  standing.circumstances_of(view, row.client.id, DAY), AREAS), view)
             for row in rules.due_on(view, RULES, DAY) for row in (row.part("call"),
                                                                    row.part("message")) if row]
 

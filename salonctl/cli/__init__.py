@@ -13,22 +13,18 @@ from typer.exceptions import TyperException
 
 from salonctl import i18n
 from salonctl.cli import (  # noqa: F401 - they register commands
-    calling,
-    catalog,
     clients,
     corrections,
     due,
     language,
     mail,
-    merges,
     plans,
     records,
     report,
+    rules,
+    sales,
     salon,
-    today,
     transfer,
-    usage,
-    wallet,
     why,
 )
 from salonctl.cli.app import app
@@ -61,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         return code or passed_over
     except TyperException as error:  # bad usage found by the parser: it shows the usage line
         if callable(getattr(error, "show", None)):
-            usage.show(error, sys.stderr)
+            language.show(error, sys.stderr)
         else:
             print(f"salonctl: {error.format_message()}", file=sys.stderr)
         return error.exit_code

@@ -1,4 +1,5 @@
-"""The Typer application and its global options; command groups register on it."""
+"""The Typer application, its global options and its command groups: the command modules
+add their commands to these (none defines a group another uses)."""
 
 from __future__ import annotations
 
@@ -64,3 +65,25 @@ def global_options(
     current.bom, current.no_pager = bom, no_pager
     current.today()  # a bad --today is an error whatever the command
     ctx.obj = current
+
+
+def _group(name: str, help_text: str, **options: object) -> typer.Typer:
+    group = typer.Typer(help=help_text, **({"no_args_is_help": True} | options))  # type: ignore[arg-type]
+    app.add_typer(group, name=name)
+    return group
+
+
+client_app = _group("client", "Add, list, show, find and edit clients.")
+visit_app = _group("visit", "Record visits, with their services and products sold.")
+appointment_app = _group("appointment", "Book, cancel and list appointments.")
+card_app = _group("card", "Record prepaid, package and trial cards.")
+course_app = _group("course", "Record treatment courses in progress.")
+call_app = _group("call", "Log the outcome of follow-up calls.")
+complaint_app = _group("complaint", "Record complaints and close them.")
+product_app = _group("product", "The product catalogue: price, days of use, unit.")
+stock_app = _group("stock", "Stock taken in and on the shelf.")
+rules_app = _group("rules", "The salon's follow-up rules.")
+plan_app = _group("plan", "Yearly and monthly business plans.", no_args_is_help=False,
+                  invoke_without_command=True)
+desk_app = _group("desk", "Keep one salon at two desks (copies synced by git).")
+import_app = _group("import", "Bring a salon's existing records in from a spreadsheet (CSV or XLSX).")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
-import re
 import shlex
 import subprocess
 import sys
@@ -14,41 +14,30 @@ from typing import Annotated, Any, Literal, TypeVar
 
 import typer
 
-from salonctl.cli.app import app
+from salonctl.cli.app import client_app
 from salonctl.cli.common import (
+    CLIENT_FIELDS,
     FormatOption,
     RecordFormatOption,
     arg,
-    as_kept,
-    client_in_files,
-    client_in_store,
-    derived_store,
+    client_record,
     echo_warnings,
-    every_record,
     state,
 )
 from salonctl.disk import yamlio
 from salonctl.engine import model, value
-from salonctl.errors import ConflictError, DataError, UsageError
-from salonctl.files import schema, store
-from salonctl.i18n import N_, _
+from salonctl.errors import ConflictError, DataError, NotFoundError, UsageError
+from salonctl.files import clientfiles, merging, schema, store
+from salonctl.i18n import N_, _, ngettext
+from salonctl.service.lookup import as_kept, client_in_files, client_in_store, derived_store, every_record
 from salonctl.words import render
 
 T = TypeVar("T")
-client_app = typer.Typer(help="Add, list, show, find and edit clients.", no_args_is_help=True)
-app.add_typer(client_app, name="client")
 
-_GENERATED_ID = re.compile(r"c(\d+)([a-z]{0,3})")
 _BOOLEAN_FIELDS = {"key", "do_not_contact", "lunar_leap"}
 _TRUE, _FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
 
 
-def next_client_id(used: set[str], desk: str = "") -> str:
-    """One past the highest id ever used at any desk, ending in this desk's tag: a client
-    file emptied by mistake must not hand an old client's history to someone new, and two
-    desks adding clients the same day must not give one id twice."""
-    numbers = [int(m[1]) for client_id in used if (m := _GENERATED_ID.fullmatch(client_id))]
-    return f"c{max(numbers, default=0) + 1:04d}{desk}"
 
 
 def _given(parse: Callable[[str], T], value: str | None, name: str) -> T | None:
@@ -121,7 +110,7 @@ def add(
         digits = schema.phone_digits(fields["phone"])
         _note_shared_phone(indexed[0].lookup(digits) if indexed else salon.clients(), digits)
         client = model.Client(
-            id=new_id or next_client_id(used, salon.desk()), since=run.today(), **fields)
+            id=new_id or clientfiles.next_client_id(used, salon.desk()), since=run.today(), **fields)
         salon.add_client(client, used if indexed else None)
     echo_warnings(salon)
     print(client.id)
@@ -134,11 +123,8 @@ def _note_shared_phone(clients: list[model.Client], digits: str) -> None:
                 id=other.id, name=other.name), file=sys.stderr)
 
 
-def client_record(client: model.Client) -> dict[str, Any]:
-    return schema.client_fields(client)
 
 
-CLIENT_FIELDS = tuple(schema.client_fields(model.Client("", "", "")))
 _LIST_COLUMNS = (*render.columns("id", "name", "phone"),
                  render.Column("category", lambda r: f"{_(r['category'])}{' ★' if r['key'] else ''}"),
                  *render.columns("consultant"))
@@ -207,7 +193,7 @@ def show(
     fmt: RecordFormatOption = "table",
 ) -> None:
     """A client's profile and her history: visits, sales, appointments, calls, complaints."""
-    from salonctl.cli.profile import client_profile, print_profile
+    from salonctl.words.profile import client_profile, print_profile
 
     run = state(ctx)
     salon = run.salon()
@@ -331,3 +317,102 @@ def _read_edited(path: Path, client_id: str) -> model.Client:
         raise UsageError(_("the edit merged the client into another; use `salonctl client "
                            "merge`, which also fills in her record. Not kept"))
     return schema.build_client(values)
+
+
+# --- one client entered twice, made one: client merge, client unmerge ---
+
+KeptArg = Annotated[str, typer.Argument(
+    metavar="KEEP", help="The record to keep: id, phone number or exact name.")]
+SecondArg = Annotated[str, typer.Argument(
+    metavar="SECOND", help="The second record of the same client: id, phone number or exact name.")]
+
+
+@client_app.command("merge")
+def merge(
+    ctx: typer.Context,
+    kept: KeptArg,
+    second: SecondArg,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Say what the merge would do; write nothing.")] = False,
+) -> None:
+    """One client entered twice, made one: SECOND's records become KEEP's.
+
+    SECOND's visits, calls, cards and the rest are read as KEEP's, and SECOND's record is
+    hidden (its id and phone still find KEEP). KEEP's record takes what only SECOND's says.
+    The journals are not rewritten: `client unmerge SECOND` undoes it."""
+    salon = state(ctx).salon()
+    with salon.lock("client merge"), salon.all_or_nothing("client merge"):
+        keeping = client_in_files(salon, kept, "KEEP")
+        leaving = _live_client(salon, second)
+        if leaving.id == keeping.id:
+            raise UsageError(_("KEEP and SECOND are the same client ({id}); give two records")
+                             .format(id=keeping.id))
+        result = merging.merge(keeping, leaving)
+        # A record merged into SECOND before now points at KEEP: a merge never chains.
+        earlier = [dataclasses.replace(c, merged_into=keeping.id)
+                   for c in salon.merged_clients() if c.merged_into == leaving.id]
+        named = {leaving.id, *(c.id for c in earlier)}
+        moved = sum(1 for entry, _where, _line in salon.entries() if entry.client in named)
+        if not dry_run:
+            salon.replace_clients([result.kept, *earlier, result.second])
+    echo_warnings(salon)
+    _tell(result, moved, dry_run)
+
+
+def _live_client(salon: store.Salon, wanted: str) -> model.Client:
+    """SECOND: a client of her own (a record merged already is refused, naming where)."""
+    for record in salon.merged_clients():
+        if record.id == wanted:
+            raise UsageError(_("SECOND: {id} was merged into {kept} already").format(
+                id=wanted, kept=record.merged_into))
+    return client_in_files(salon, wanted, "SECOND")
+
+
+def _tell(result: merging.Merge, entries: int, dry_run: bool) -> None:
+    kept, second = result.kept, result.second
+    if dry_run:
+        print(_("dry run: nothing was written"), file=sys.stderr)
+    print(_("{second} {second_name} merged into {kept} {kept_name}").format(
+        second=second.id, second_name=second.name, kept=kept.id, kept_name=kept.name))
+    print(ngettext("{count} journal entry of {second} is read as {kept}'s",
+                   "{count} journal entries of {second} are read as {kept}'s", entries).format(
+        count=entries, second=second.id, kept=kept.id))
+    if result.taken:
+        print(_("{kept} took from {second}: {fields}").format(
+            kept=kept.id, second=second.id, fields=_(", ").join(_label(f) for f in result.taken)))
+    for name, mine, theirs in result.differing:
+        if name == "phone":
+            mine, theirs = schema.masked_phone(mine), schema.masked_phone(theirs)
+        print(_("{field}: {kept}'s {mine} stands ({second} said {theirs})").format(
+            field=_label(name), kept=kept.id, mine=mine, second=second.id, theirs=theirs))
+    if not dry_run:
+        print(_("undo: salonctl client unmerge {second}").format(second=second.id))
+
+
+def _label(field: str) -> str:
+    """A client field as `client show` labels it."""
+    return _(field).replace("_", " ")
+
+
+@client_app.command("unmerge")
+def unmerge(
+    ctx: typer.Context,
+    second: Annotated[str, typer.Argument(
+        metavar="SECOND", help="The id of the record that was merged into another.")],
+) -> None:
+    """Undo `client merge`: SECOND is a client of her own again.
+
+    She has her own entries back. What the merge filled into the kept record stays (`client
+    edit` changes it)."""
+    salon = state(ctx).salon()
+    with salon.lock("client unmerge"):
+        merged = [*salon.merged_clients(), *(c for c in salon.clients() if c.merged_into)]
+        record = next((c for c in merged if c.id == second), None)
+        if record is None:
+            raise NotFoundError(_("SECOND: {id} is not a record merged into another; "
+                                  "`salonctl client show` names a client's merged records")
+                                .format(id=repr(second)))
+        salon.replace_client(dataclasses.replace(record, merged_into=None))
+    echo_warnings(salon)
+    print(_("{id} {name} is a client of her own again (she had been merged into {kept})").format(
+        id=record.id, name=record.name, kept=record.merged_into))

@@ -1,11 +1,14 @@
-"""What every command shares: the salon, today, the console, argument parsing, lookups."""
+"""What every command shares (and no command of its own): the salon, today, the console,
+argument parsing, the options the record commands take, one entry written, listings."""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,17 +18,17 @@ import typer
 
 from salonctl import clock, lazy
 from salonctl.engine import model
-from salonctl.errors import DataError, NotFoundError, UsageError
+from salonctl.errors import UsageError
 from salonctl.files import schema, store
 from salonctl.i18n import _
 from salonctl.index import derived
-from salonctl.words import spoken
+from salonctl.service.lookup import find_client
+from salonctl.words import render, spoken
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from salonctl.engine import anchors
-    from salonctl.engine.anchors import SalonView
 else:  # the engine is loaded by the commands that run it
     anchors = lazy.module("salonctl.engine.anchors")
 
@@ -78,6 +81,7 @@ class State:
         if self._salon is None:
             root = store.find_salon(self.data, os.environ.get("SALONCTL_DATA"), Path.cwd())
             self._salon = store.Salon(root)
+            self._salon.known_digest = functools.partial(derived.recorded_digest, root)
             self._salon.settle_interrupted()
         return self._salon
 
@@ -103,70 +107,22 @@ class State:
         return clock.local_today()
 
 
-def derived_store(salon: store.Salon) -> tuple[derived.Derived, bool] | None:
-    """The salon's derived store, up to date, and whether it was just rebuilt; None when it
-    cannot serve (the files are read instead), or when `SALONCTL_NO_DERIVED=1` asks for the
-    files, as a check on the store."""
-    if os.environ.get("SALONCTL_NO_DERIVED"):
-        return None
-    return derived.synced(salon, _say_rebuilding)
 
 
-LONG_WORK_BYTES = 8_000_000  # about 20,000 clients with a year of history
 
 
-def _say_rebuilding(size: int) -> None:
-    say_long_work(size, _("reading the whole salon once to index it in .cache/ "
-                          "(the next runs are quick)..."))
 
 
-def say_long_work(size: int, message: str) -> None:
-    """At a terminal, a word before a large salon is read in full (minutes at 100,000
-    clients); a small one is read before anyone would wonder, and cron hears nothing."""
-    if size > LONG_WORK_BYTES and sys.stderr.isatty():
-        print(f"salonctl: {message}", file=sys.stderr, flush=True)
 
 
-def partial_view(indexed: derived.Derived, settings: model.Settings, ids: list[str],
-                 as_of: date | None = None) -> SalonView:
-    """These clients as the engine sees them, from the derived store: with their guests and
-    every entry that bears on them (as it stood on `as_of`, when given)."""
-    guests = indexed.guests_of(ids)
-    return anchors.SalonView(settings, indexed.clients(ids),
-                             indexed.history([*ids, *(guest.id for guest in guests)]),
-                             settings.follow_up.max_tries, others=guests, as_of=as_of)
 
 
-def find_client(salon: store.Salon, wanted: str, name: str = "CLIENT") -> model.Client:
-    """`resolve_client` over the whole salon: through the derived store's index when it can
-    serve, else over every client file. The store is brought up to date by a lenient reading,
-    so a bad record elsewhere fails this command no sooner than reading the files would."""
-    indexed = derived_store(store.Salon(salon.root, lenient=True))
-    if indexed is None:
-        return client_in_files(salon, wanted, name)
-    return client_in_store(indexed[0], wanted, name)
 
 
-def client_in_store(indexed: derived.Derived, wanted: str, name: str = "CLIENT") -> model.Client:
-    """`resolve_client` through the derived store's index."""
-    return resolve_client(indexed.lookup(wanted), wanted, name, indexed.client)
 
 
-def client_in_files(salon: store.Salon, wanted: str, name: str = "CLIENT") -> model.Client:
-    """`resolve_client` over every client file (merged records found by their old id or phone).
-    A client whose own record does not read is named with the place to mend it."""
-    records, kept = every_record(salon)
-    if wanted in salon.affected and not any(c.id == wanted for c in records):
-        raise DataError([salon.affected[wanted]], hint=_(
-            "{id}'s record must be mended first (the other clients are as they were)").format(
-            id=wanted))
-    return resolve_client(records, wanted, name, kept)
 
 
-def every_record(salon: store.Salon) -> tuple[list[model.Client], Callable[[str], model.Client]]:
-    """Every client record, merged ones too, and how to read a kept client by her id."""
-    clients = salon.clients()
-    return [*clients, *salon.merged_clients()], {client.id: client for client in clients}.__getitem__
 
 
 def make_console() -> Console:
@@ -220,55 +176,12 @@ SheetFormatOption = Annotated[SheetFormat, format_option(
     "Output format (ics: a calendar file).")]
 
 
-def masked_phone(phone: str) -> str:
-    digits = schema.phone_digits(phone)
-    return f"…{digits[-4:]}" if len(digits) > 4 else digits
 
 
-def resolve_client(clients: list[model.Client], wanted: str, name: str = "CLIENT",
-                   kept: Callable[[str], model.Client] | None = None) -> model.Client:
-    """An id, a phone number, or a name that matches exactly one client. A record merged
-    into another (`client merge`) stands for the client it was merged into, read by `kept`."""
-    by_id = [c for c in clients if c.id == wanted]
-    if by_id:
-        if by_id[0].merged_into and kept is not None:
-            found = kept(by_id[0].merged_into)
-            print(_("note: {id} was merged into {kept} ({name})").format(
-                id=wanted, kept=found.id, name=found.name), file=sys.stderr)
-            return found
-        return by_id[0]
-    digits = schema.phone_digits(wanted)
-    matches = [c for c in clients if len(digits) >= 5 and schema.phone_digits(c.phone) == digits]
-    if not matches:
-        matches = [c for c in clients if c.name.casefold() == wanted.strip().casefold()]
-    if kept is not None:
-        matches = as_kept(matches, kept)
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        raise NotFoundError(_("{name}: {wanted} matches {count} clients; give the id "
-                              "instead:").format(name=name, wanted=repr(wanted), count=len(matches))
-                            + f"\n{_candidates(matches)}")
-    close = [c for c in clients if wanted.strip().casefold() in c.name.casefold()
-             and not c.merged_into][:10]
-    hint = _("; did you mean:") + f"\n{_candidates(close)}" if close else \
-        _("; `salonctl client find TEXT` searches names, phones and notes")
-    raise NotFoundError(_("{name}: no client {wanted}").format(name=name, wanted=repr(wanted))
-                        + hint)
 
 
-def as_kept(clients: list[model.Client], kept: Callable[[str], model.Client]) -> list[model.Client]:
-    """Each client once, a merged record as the client it was merged into (her two records
-    are one client)."""
-    distinct: dict[str, model.Client] = {}
-    for client in clients:
-        seen = kept(client.merged_into) if client.merged_into else client
-        distinct.setdefault(seen.id, seen)
-    return list(distinct.values())
 
 
-def _candidates(clients: list[model.Client]) -> str:
-    return "\n".join(f"  {c.id}  {c.name}  {_('phone')} {masked_phone(c.phone)}" for c in clients)
 
 
 def echo_warnings(salon: store.Salon) -> None:
@@ -279,3 +192,119 @@ def echo_warnings(salon: store.Salon) -> None:
 
 def records_sorted(records: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
     return sorted(records, key=lambda r: tuple(str(r.get(k) or "") for k in keys))
+
+
+def parse_when(text: str, today: date) -> date:
+    """A day as the sheet's commands take it: 2026-11-26, tomorrow, 明天, +3d, friday, 周五."""
+    return spoken.parse_day(text, today)
+
+
+# --- what the record commands share: arguments, options, one entry written, listings ---
+
+E = TypeVar("E", model.Visit, model.Call, model.Card, model.Course)
+
+
+ClientArg = Annotated[str, typer.Argument(metavar="CLIENT", help="Id, phone number or exact name.")]
+
+
+OneClientArg = Annotated[
+    str | None, typer.Argument(metavar="[CLIENT]", help="Only this client's records.")]
+
+
+FromOption = Annotated[str | None, typer.Option(
+    "--from", help="From this day: YYYY-MM-DD, yesterday, -30d, -2w.")]
+
+
+ToOption = Annotated[str | None, typer.Option(
+    "--to", help="Up to this day: YYYY-MM-DD, today, +7d.")]
+
+
+ByOption = Annotated[str | None, typer.Option("--by", help="The staff member.")]
+
+
+DateOption = Annotated[str | None, typer.Option(
+    "--date", help="The day: YYYY-MM-DD, yesterday, 昨天, -2d; default today.")]
+
+
+def record_entry(
+    run: State, command: str, client: str, make: Callable[[model.Client, str], Any],
+    then: Callable[[model.Client], None] | None = None, quiet: bool = False,
+) -> Any:
+    """Resolve the client and append one entry, all under the lock; print the entry's id."""
+    salon = run.salon()
+    # One write needs no intent; an entry and what follows it (a card, then membership)
+    # are written together or not at all, even if the process is killed between them.
+    together = salon.all_or_nothing(command) if then is not None else contextlib.nullcontext()
+    with salon.lock(command), together:
+        found = find_client(salon, client)
+        entry = salon.append(lambda entry_id: make(found, entry_id))
+        if then is not None:
+            then(found)
+    echo_warnings(salon)
+    if not quiet:
+        print(entry.id)
+    return entry
+
+
+def window_of(run: State, start: str | None, end: str | None) -> tuple[date | None, date | None]:
+    today = run.today()
+    low = arg_date(start, "--from", today) if start else None
+    high = arg_date(end, "--to", today) if end else None
+    if low and high and high < low:
+        raise UsageError(_("--to: {high} is before --from {low}").format(high=high, low=low))
+    return low, high
+
+
+def within(day: date, low: date | None, high: date | None) -> bool:
+    return (low is None or day >= low) and (high is None or day <= high)
+
+
+def selected(
+    run: State, entries: Sequence[E], client: str | None, start: str | None, end: str | None
+) -> list[E]:
+    """The entries of one client (if named) between --from and --to."""
+    low, high = window_of(run, start, end)
+    wanted = find_client(run.salon(), client).id if client else None
+    return [e for e in entries if within(e.date, low, high) and wanted in (None, e.client)]
+
+
+def client_names(run: State) -> dict[str, str]:
+    return {c.id: c.name for c in run.salon().clients()}
+
+
+def emit_listing(run: State, fmt: str, records: list[dict[str, Any]], columns: Iterable[render.Column],
+          empty: str, fields: Sequence[str]) -> None:
+    listing = render.Listing(records, tuple(columns), empty=empty, fields=fields)
+    with run.paged(fmt == "table"):
+        render.emit(listing, fmt, run.console, run.bom)
+    echo_warnings(run.salon())
+
+
+VISIT_FIELDS = ("id", "client", "name", "date", "services", "products", "amount", "by", "card")
+
+
+CALL_FIELDS = (*(f.name for f in dataclasses.fields(model.Call)), "name")
+
+
+def log_call(run: State, client: str, when: date, outcome: str, answered: tuple[str, ...] = (),
+             callback: date | None = None, note: str | None = None, by: str | None = None,
+             quiet: bool = False) -> model.Call:
+    """One line in the callback log, under the lock; a wrong number keeps the number dialled."""
+    call: model.Call = record_entry(run, "call log", client, lambda c, entry_id: model.Call(
+        entry_id, c.id, when, outcome, answered, callback, note, by,  # type: ignore[arg-type]
+        c.phone if outcome == "wrong-number" else None), quiet=quiet)
+    return call
+
+
+def client_record(client: model.Client) -> dict[str, Any]:
+    return schema.client_fields(client)
+
+
+CLIENT_FIELDS = tuple(schema.client_fields(model.Client("", "", "")))
+
+
+WhenArg = Annotated[str, typer.Argument(
+    metavar="[DAY]", help="The day of the sheet (default today): YYYY-MM-DD, tomorrow, 明天, "
+                          "+3d, friday, 周五.")]
+
+

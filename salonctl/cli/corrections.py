@@ -16,16 +16,8 @@ from typing import Annotated, Any
 import typer
 import yaml
 
-from salonctl.cli.common import State, arg, echo_warnings, state
-from salonctl.cli.records import (
-    ByOption,
-    appointment_app,
-    call_app,
-    card_app,
-    complaint_app,
-    course_app,
-    visit_app,
-)
+from salonctl.cli.app import appointment_app, call_app, card_app, complaint_app, course_app, visit_app
+from salonctl.cli.common import ByOption, State, arg, echo_warnings, state
 from salonctl.engine import model
 from salonctl.errors import NotFoundError, UsageError
 from salonctl.files import audit, codec, schema, store

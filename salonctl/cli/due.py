@@ -1,212 +1,57 @@
-"""`salonctl due` and `rules`: the call sheet and the rules behind it."""
+"""`salonctl due` and `call next`: the call sheet, the calls missed, and working through it."""
 
 from __future__ import annotations
 
-import contextlib
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
 from salonctl import i18n, lazy
 from salonctl.cli.app import app
 from salonctl.cli.common import (
-    FormatOption,
-    RecordFormatOption,
     SheetFormatOption,
     State,
+    WhenArg,
     arg,
     arg_date,
-    derived_store,
-    partial_view,
+    parse_when,
     state,
 )
-from salonctl.engine import catalogue, details, model, scripts
+from salonctl.engine import details, model
 from salonctl.engine.ruleset import Rule
-from salonctl.errors import NotFoundError, UsageError
-from salonctl.files import catalogfile, rulebook, store
+from salonctl.errors import UsageError
 from salonctl.i18n import N_, _
-from salonctl.index import derived
-from salonctl.words import render, spoken
+from salonctl.service.day import (
+    DaySheet,
+    checked_scripts,
+    day_engine,
+    day_sheet,
+    engine,
+    product_areas,
+    require_known_caller,
+    unreadable,
+)
+from salonctl.words import render
 from salonctl.words.phrases import say
 
 if TYPE_CHECKING:
-    from salonctl.engine import anchors, rules, worklist
+    from salonctl.engine import rules, worklist
     from salonctl.engine.anchors import SalonView
-    from salonctl.index import daymemo
-    from salonctl.index.daymemo import DayResult
-    from salonctl.words import compose, sheet
+    from salonctl.words import sheet
 else:  # the engine is loaded by the commands that run it, not by --help
-    anchors = lazy.module("salonctl.engine.anchors")
-    compose = lazy.module("salonctl.words.compose")
-    daymemo = lazy.module("salonctl.index.daymemo")
     rules = lazy.module("salonctl.engine.rules")
     sheet = lazy.module("salonctl.words.sheet")
     worklist = lazy.module("salonctl.engine.worklist")
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 
-WhenArg = Annotated[str, typer.Argument(
-    metavar="[DAY]", help="The day of the sheet (default today): YYYY-MM-DD, tomorrow, 明天, "
-                          "+3d, friday, 周五.")]
-
-
-def parse_when(text: str, today: date) -> date:
-    return spoken.parse_day(text, today)
-
-
-def engine(run: State, as_of: date | None = None) -> tuple[SalonView, list[Rule]]:
-    """The whole salon as the engine sees it (as it stood on `as_of`, when given)."""
-    salon = run.reading()
-    settings = salon.settings()
-    view = anchors.SalonView(settings, salon.clients(), salon.history(), settings.follow_up.max_tries,
-                             as_of=as_of)
-    return view, salon.rules()
-
-
-@dataclass
-class DayWork:
-    """One day's due rows with their rank terms and circumstances, and the view they were
-    found in. Read from the derived store for a sheet at a limit, only the rows that make the
-    sheet are read back (`held` then counts, per caller, the rows beyond it)."""
-
-    view: SalonView
-    rules: list[Rule]
-    results: list[DayResult]
-    held: dict[str, int] | None = None  # None: `results` holds every due row
-
-
-def day_engine(run: State, day: date, limit: int | None = None) -> DayWork:
-    """The day's work: through the derived store when it can serve (only the clients who
-    may be due are read, and only those not evaluated on that day yet are evaluated), else
-    from the files. With `limit`, only the rows on the sheet at that limit need be read back.
-    `SALONCTL_NO_DERIVED=1` reads the files, as a check on the store."""
-    salon = run.reading()
-    settings, rule_set = salon.settings(), salon.rules()
-    found = derived_store(salon)
-    if found is None:
-        view, _ = engine(run, day)
-        return DayWork(view, rule_set, day_results(view, rules.due_on(view, rule_set, day), day))
-    store, rebuilt = found
-    unsettled = [] if rebuilt else store.unsettled(day)
-    evaluated = store.evaluated(day, unsettled)
-    view = engine(run, day)[0] if rebuilt else partial_view(
-        store, settings, [i for i in unsettled if i not in evaluated], day)
-    due_rows, quiet = rules.due_and_quiet(view, rule_set, day)
-    fresh = {r.row.client.id: r for r in day_results(view, due_rows, day)}
-    store.remember(day, quiet, {i: _kept(r, settings) for i, r in fresh.items()})
-    placed = store.placed(day, limit) if limit is not None else None
-    wanted = [i for i in (placed[0] if placed else evaluated) if i not in fresh]
-    known = known_results(store, day, wanted, rule_set)
-    if len(known) < len(wanted):  # kept results that no longer read: evaluate them again
-        store.forget(set(wanted) - set(known))
-        return day_engine(run, day, limit)
-    return DayWork(view, rule_set, [*known.values(), *fresh.values()] if placed is None else
-                   [known[i] if i in known else fresh[i] for i in placed[0]],
-                   None if placed is None else placed[1])
-
-
-def _kept(result: DayResult, settings: model.Settings) -> derived.Result:
-    """A result as the store keeps it: its text and the terms that place it."""
-    terms = result.terms
-    cents = terms.spent * 100
-    row = result.row
-    return (daymemo.encode(result), worklist.caller_of(row.client, settings),
-            int(terms.must), terms.priority, -1 if terms.lapsed_days is None else terms.lapsed_days,
-            int(cents) if cents == cents.to_integral_value() else None,
-            int(row.kind == "call"), int(row.part("message") is not None))
-
-
-def known_results(store: derived.Derived, day: date, ids: list[str],
-                   rule_set: list[Rule]) -> dict[str, DayResult]:
-    """The results of clients already evaluated on `day` whose records have not changed
-    (one that does not read back is left out)."""
-    texts = store.results(day, ids)
-    by_rule = {rule.id: rule for rule in rule_set}
-    known = {}
-    for client in store.clients(texts):
-        with contextlib.suppress(KeyError, ValueError, TypeError):
-            known[client.id] = daymemo.decode(texts[client.id], client, day, by_rule)
-    return known
-
-
-def day_results(view: SalonView, due_rows: list[rules.DueRow], day: date) -> list[DayResult]:
-    """Each due row with what ranks it and what its script must not contradict."""
-    return [daymemo.DayResult(row, worklist.rank_terms(row, view),
-                      compose.circumstances_of(view, row.client.id, day)) for row in due_rows]
-
-
-@dataclass
-class DaySheet:
-    """One day's sheet: its records (held ones too when asked for) and, per caller, how many
-    rows the day's limit held back."""
-
-    day: date
-    records: list[dict[str, Any]]
-    waiting: dict[str, int]
-    unreadable: list[str] = field(default_factory=list)  # clients a bad record left out
-
-
-def unreadable(run: State, view: SalonView) -> list[str]:
-    """One line per client a bad record touches: who, and the file and line to fix."""
-    names = {c.id: c.name for c in view.clients}
-    return [say(view.language, "unreadable", who=f"{names[cid]} ({cid})" if cid in names else cid,
-                where=f"{problem.path}:{problem.line}")
-            for cid, problem in sorted(run.salon().affected.items())]
-
-
-def checked_scripts(run: State, rule_set: list[Rule]) -> dict[str, scripts.Template]:
-    """The salon's scripts, once every one a rule needs is known to exist and fill."""
-    salon = run.salon()
-    library = salon.scripts()
-    shown = salon.rel(salon.root / rulebook.RULES_FILE)
-    rulebook.require(rulebook.script_problems(rule_set, library, shown))
-    return library
-
-
-def day_sheet(view: SalonView, rule_set: list[Rule], library: dict[str, scripts.Template],
-              day: date, consultant: str | None = None, limit: int | None = None,
-              include_held: bool = False, work: DayWork | None = None,
-              areas: dict[str, str] | None = None) -> DaySheet:
-    """The sheet of `day`: each caller's calls at the day's limit (the held ones too with
-    `include_held`), then the messages she sends, each with its script."""
-    if work is None:
-        view = view.on(day)
-        work = DayWork(view, rule_set, day_results(view, rules.due_on(view, rule_set, day), day))
-    placed = worklist.place_ranked(((r.row, r.terms) for r in work.results), view.settings,
-                                   limit or view.settings.daily_limit)
-    held = worklist.waiting(placed) if work.held is None else work.held
-    if consultant is not None:
-        placed = [p for p in placed if consultant in (p.caller, p.row.client.consultant)]
-        held = {caller: n for caller, n in held.items() if caller == consultant}
-    circumstances = {r.row.client.id: r.circumstances for r in work.results}
-    language = view.language
-    records = [
-        sheet.row_record(p, compose.compose(p.row, view.settings, library,
-                                            circumstances[p.row.client.id], areas),
-                         scripts.salutation(p.row.client, language))
-        for p in placed if include_held or not p.held
-    ]
-    return DaySheet(day, records, {} if include_held else held)
-
-
-def product_areas(run: State) -> dict[str, str]:
-    """Where each catalogue product acts, for the scripts (a catalogue with a problem gives
-    what reads of it: `check` names the problem)."""
-    return catalogue.areas(catalogfile.load(run.salon().root)[0])
-
-
-def require_known_caller(run: State, name: str) -> None:
-    """A name no client's file gives (nor the front desk) is a typo, not a quiet day:
-    refused with the names there are."""
-    salon = run.salon()
-    settings = salon.settings()
-    indexed = derived_store(store.Salon(salon.root, lenient=True))
-    known = indexed[0].consultants() if indexed else \
-        {c.consultant for c in salon.clients() if c.consultant}
-    known |= {worklist.front_desk(settings)}
-    if name not in known:
-        raise UsageError(_("--consultant: no client has {name} as her consultant; the salon's "
-                           "are: {known}").format(name=repr(name), known=", ".join(sorted(known))))
+from salonctl import lazy
+from salonctl.cli.app import call_app
+from salonctl.cli.common import log_call
+from salonctl.words import spoken
+from salonctl.words.phrases import channel
 
 
 @app.command("due")
@@ -241,31 +86,32 @@ def due(
                            "missed; give --missed or --messages"))
     day = arg(lambda v: parse_when(v, run.today()), when, "WHEN")
     if show_missed:
-        view, rule_set = engine(run, day)
+        view, rule_set = engine(run.reading(), day)
         start = arg_date(since, "--since", day) if since else day - timedelta(days=30)
         found = rules.missed(view, rule_set, start, day)
         if consultant is not None:
-            require_known_caller(run, consultant)
+            require_known_caller(run.salon(), consultant)
         _print_missed(run, view, rule_set, found, consultant, fmt, limit)
         return
-    areas = product_areas(run)
+    areas = product_areas(run.salon())
     if days == 1:
-        work = day_engine(run, day, None if show_all else limit or run.salon().settings().daily_limit)
-        library = checked_scripts(run, work.rules)
+        salon = run.reading()
+        work = day_engine(salon, day, None if show_all else limit or salon.settings().daily_limit)
+        library = checked_scripts(run.salon(), work.rules)
         sheets = [day_sheet(work.view, work.rules, library, day, consultant, limit, show_all, work,
                             areas)]
         view = work.view
     else:
-        view, rule_set = engine(run)
-        library = checked_scripts(run, rule_set)
+        view, rule_set = engine(run.reading())
+        library = checked_scripts(run.salon(), rule_set)
         sheets = [day_sheet(view, rule_set, library, d, consultant, limit, show_all, areas=areas)
                   for d in (day + timedelta(days=n) for n in range(days))]
     if consultant is not None and not any(sheet.records for sheet in sheets):
-        require_known_caller(run, consultant)
+        require_known_caller(run.salon(), consultant)
     if only_messages:
         for one in sheets:
             one.records, one.waiting = sheet.messages(one.records), {}
-    sheets[0].unreadable = unreadable(run, view)
+    sheets[0].unreadable = unreadable(run.salon(), view)
     _print_sheets(run, view, sheets, fmt, only_messages)
 
 
@@ -356,59 +202,122 @@ def _missed_why(reason: rules.Reason, held: bool) -> str:
     return reason.status.detail
 
 
-rules_app = typer.Typer(help="The salon's follow-up rules.", no_args_is_help=True)
-app.add_typer(rules_app, name="rules")
+# --- call next: work through today's sheet one call at a time ---
+
+OUTCOME_KEYS = {"r": "reached", "n": "no-answer", "c": "not-convenient", "x": "refused",
+                "w": "wrong-number"}
+class Answers:
+    """Where the answers come from: single keys on a terminal, else one answer a line."""
+
+    def __init__(self, stream: TextIO, say: Callable[[str], None]) -> None:
+        self.stream = stream
+        self.say = say
+        self.keys = stream.isatty()
+
+    def key(self, prompt: str) -> str | None:
+        """One answer, lower-cased; None at the end of the input."""
+        self.say(prompt)
+        if self.keys:
+            pressed = typer.getchar()  # one key, POSIX and Windows alike
+            self.say(pressed + "\n")
+            return pressed.strip().lower() or None
+        line = self.stream.readline()
+        if not line:
+            return None
+        self.say(line.strip() + "\n")
+        return line.strip().lower()
+
+    def line(self, prompt: str) -> str | None:
+        self.say(prompt)
+        line = self.stream.readline() if not self.keys else input()
+        if not self.keys:
+            self.say(line.strip() + "\n")
+        return line.strip() if line else None
 
 
-def _rule_record(rule: Rule) -> dict[str, Any]:
-    return {
-        "id": rule.id, "ref": rule.ref, "title": rule.title, "anchor": rule.anchor,
-        "offsets": list(rule.offsets), "unit": rule.unit,
-        "window": {"early": rule.early, "late": rule.late}, "kind": rule.kind,
-        "channel": rule.kind,  # its older name
-        "priority": rule.priority, "script": rule.script, "enabled": rule.enabled,
-        "must": rule.must, "sales": rule.sales, "topic": rule.topic,
-    }
+@dataclass
+class Tally:
+    made: int = 0
+    reached: int = 0
 
 
-@rules_app.command("list")
-def rules_list(ctx: typer.Context, fmt: FormatOption = "table") -> None:
-    """Every rule, with the row of DOMAIN.md it implements."""
-    run = state(ctx)
-    records = [_rule_record(r) for r in run.salon().rules()]
-    columns = render.columns("id", "ref", "title", "offsets", "enabled", wrap=("title",))
-    render.emit(render.Listing(records, columns, empty=N_("no rules")), fmt, run.console, run.bom)
-
-
-@rules_app.command("show")
-def rules_show(
+@call_app.command("next")
+def call_next(
     ctx: typer.Context,
-    rule_id: Annotated[str, typer.Argument(metavar="RULE", help="The rule's id.")],
-    fmt: RecordFormatOption = "table",
+    consultant: Annotated[str | None, typer.Option(help="Only her calls.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who is calling (logged).")] = None,
 ) -> None:
-    """One rule and the scripts it reads."""
+    """Work through today's sheet: each call's script, then its outcome with one key."""
     run = state(ctx)
-    rule_set = run.salon().rules()
-    rule = next((r for r in rule_set if r.id == rule_id), None)
-    if rule is None:
-        raise NotFoundError(_("RULE: no rule {id}; `salonctl rules list` shows them").format(
-            id=repr(rule_id)))
-    library = run.salon().scripts()
-    record = _rule_record(rule)
-    record["scripts"] = {name: library[name].text.strip() if name in library else None
-                         for name in rule.script_names()}
-    if fmt == "json":
-        run.out.write(render.to_json(record))
-        return
-    for key, value in record.items():
-        run.line(f"{key}: {render.cell_text(value)}")
+    today = run.today()
+    view, rule_set = engine(run.reading(), today)
+    rows = sheet.calls(day_sheet(view, rule_set, checked_scripts(run.salon(), rule_set), today,
+                                 consultant, areas=product_areas(run.salon())).records)
+    called = {c.client for c in run.salon().history().calls if c.date == today}
+    queue = [r for r in rows if r["client"] not in called]
+    language = view.language
+    answers = Answers(sys.stdin, lambda text: run.line(text, end=""))
+    tally = Tally()
+    for number, record in enumerate(queue, 1):
+        _show(run, record, number, len(queue), language)
+        if not _answer(run, answers, record, today, language, by, tally):
+            break
+    left = len(queue) - tally.made
+    run.line(say(language, "next-done", tally.made, made=tally.made,
+                               reached=tally.reached, left=left))
 
 
-def known_rule_ids(run: State, given: tuple[str, ...]) -> tuple[str, ...]:
-    """`call log --rule` ids must name rules of the salon."""
-    ids = {r.id for r in run.salon().rules()}
-    unknown = [g for g in given if g not in ids]
-    if unknown:
-        raise UsageError(_("--rule: no rule {id}; `salonctl rules list` shows them").format(
-            id=repr(unknown[0])))
-    return given
+def _show(run: State, record: dict[str, Any], number: int, total: int, language: str) -> None:
+    who = " · ".join(p for p in (record["name"], record["phone"],
+                                 channel(language, record["channel"])) if p)
+    run.line(f"\n[{number}/{total}] {who}", style="bold")
+    for reason in record["reasons"]:
+        run.line("  " + sheet.reason_line(reason, language, record["date"]))
+    run.line("")
+    run.line(record["script"] or "")
+
+
+def _answer(run: State, answers: Answers, record: dict[str, Any], today: date, language: str,
+            by: str | None, tally: Tally) -> bool:
+    """Ask until the answer is one of the keys; log it. False: stop here."""
+    while True:
+        key = answers.key(say(language, "next-prompt"))
+        if key in (None, "q"):
+            return False
+        if key == "s":
+            return True
+        if key in OUTCOME_KEYS:
+            break
+        print("salonctl: " + _("{key} is not one of r n c x w s q").format(key=repr(key)),
+              file=sys.stderr)
+    outcome = OUTCOME_KEYS[key]
+    callback = None
+    if outcome == "not-convenient":
+        asked = _callback_day(answers, today, language)
+        if asked is False:
+            return False
+        callback = asked if isinstance(asked, date) else None
+    log_call(run, record["client"], today, outcome, callback=callback, by=by, quiet=True)
+    tally.made += 1
+    tally.reached += outcome == "reached"
+    return True
+
+
+def _callback_day(answers: Answers, today: date, language: str) -> date | bool | None:
+    """The day she asked to be called back; None for no day (the next open day, as
+    `call log` without --callback); False at the end of the input."""
+    while True:
+        text = answers.line(say(language, "next-when"))
+        if text is None:
+            return False
+        if not text:
+            return None
+        try:
+            day = arg(lambda v: spoken.parse_day(v, today), text, "callback")
+        except UsageError as error:
+            print(f"salonctl: {error}", file=sys.stderr)
+            continue
+        if day > today:
+            return day
+        print("salonctl: " + _("callback: {day} is not after today ({today})").format(
+            day=day, today=today), file=sys.stderr)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.abc
 import importlib.util
+import io
 import os
 import re
 import sys
@@ -16,10 +17,10 @@ from collections.abc import Callable, Iterator
 from importlib.machinery import ModuleSpec
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, TextIO
 
 from salonctl import i18n
-from salonctl.i18n import _
+from salonctl.i18n import N_, _
 
 _LANGUAGE_LINE = re.compile(rb"^language:\s*['\"]?([A-Za-z-]+)", re.MULTILINE)
 
@@ -93,8 +94,6 @@ def _speak_help_option() -> None:
     from typer._click import decorators
     from typer._click.core import Command
 
-    from salonctl.cli.usage import HELP_OPTION
-
     made = getattr(decorators.help_option, "salonctl_made", decorators.help_option)
 
     def help_option(param_decls: list[str]) -> Callable[[Command], Command]:
@@ -147,3 +146,58 @@ def help_texts(command: Any) -> set[str]:
     """Every help text of the tree, in English: the catalog must have them all."""
     return {text for item in walk(command) for attribute in ("help", "short_help")
             if (text := getattr(item, attribute, None))}
+
+
+# --- the parser's own words: The command-line parser's own words in the active language. ---
+
+LINES = (N_("Usage: {usage}"), N_("Try '{command}' for help."), N_("Error: {message}"))
+MESSAGES = (
+    N_("No such option: {option} (Possible options: {options})"),
+    N_("No such option: {option}"),
+    N_("Invalid value for {parameter}: Value error, {reason}"),
+    N_("Invalid value for {parameter}: {reason}"),
+    N_("Invalid value: {reason}"),
+    N_("Missing argument {name}."),
+    N_("Missing option {name}."),
+    N_("Missing parameter: {name}"),
+    N_("Got unexpected extra argument(s) ({extra})"),
+    N_("No such command {name}."),
+    N_("Option {name} requires an argument."),
+    N_("Option {name} does not take a value."),
+    N_("Missing command."),
+)
+REASONS = (
+    N_("{value} is not one of {choices}."),
+    N_("Input should be a valid integer, unable to parse string as an integer"),
+    N_("Input should be a valid number, unable to parse string as a number"),
+    N_("Input should be a valid boolean, unable to interpret input"),
+    N_("Input should be greater than or equal to {low}"),
+    N_("Input should be less than or equal to {high}"),
+)
+HELP_OPTION = N_("Show this message and exit.")
+
+
+def show(error: Any, file: TextIO) -> None:
+    """`error.show()`, in the active language."""
+    if i18n.active() == "en":
+        error.show(file=file)
+        return
+    written = io.StringIO()
+    error.show(file=written)
+    file.write("".join(_line(line) for line in written.getvalue().splitlines(keepends=True)))
+
+
+def _line(line: str) -> str:
+    text = line.rstrip("\n")
+    return _spoken(text, LINES, {"message": MESSAGES}) + line[len(text):]
+
+
+def _spoken(text: str, patterns: tuple[str, ...], nested: dict[str, tuple[str, ...]]) -> str:
+    found = i18n.instance_of(text, patterns)
+    if found is None:
+        return text
+    pattern, blanks = found
+    for name, inner in nested.items():
+        if name in blanks:
+            blanks[name] = _spoken(blanks[name], inner, {"reason": REASONS})
+    return _(pattern).format(**blanks)

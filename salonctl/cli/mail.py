@@ -15,22 +15,13 @@ import typer
 
 from salonctl import clock, lazy
 from salonctl.cli.app import app
-from salonctl.cli.common import State, arg, echo_warnings, state
-from salonctl.cli.due import (
-    DaySheet,
-    WhenArg,
-    checked_scripts,
-    day_engine,
-    day_sheet,
-    parse_when,
-    product_areas,
-    unreadable,
-)
+from salonctl.cli.common import State, WhenArg, arg, echo_warnings, parse_when, state
 from salonctl.disk import fsutil, lock
 from salonctl.engine import model
 from salonctl.errors import EXIT_PROTOCOL, EXIT_TEMPFAIL, EXIT_UNAVAILABLE, UsageError
 from salonctl.files import outbox, schema
 from salonctl.i18n import _, ngettext
+from salonctl.service.day import DaySheet, checked_scripts, day_engine, day_sheet, product_areas, unreadable
 
 if TYPE_CHECKING:
     from salonctl.mail import message as mail
@@ -78,11 +69,11 @@ def mail_command(
                      if not dry_run else None)
         return
     recipients = _recipients(to, consultant, config)
-    work = day_engine(run, day)
+    work = day_engine(run.reading(), day)
     view = work.view
-    whole = day_sheet(view, work.rules, checked_scripts(run, work.rules), day, work=work,
-                      areas=product_areas(run))
-    whole.unreadable = unreadable(run, view)
+    whole = day_sheet(view, work.rules, checked_scripts(run.salon(), work.rules), day, work=work,
+                      areas=product_areas(run.salon()))
+    whole.unreadable = unreadable(run.salon(), view)
     messages = [(r, mail.build(settings, mine, from_address, r, clock.now()))
                 for r in recipients
                 if (mine := _sheet_for(r, whole)).records or config.when_empty == "notice"]
@@ -99,7 +90,7 @@ def mail_command(
 def _mail_report(run: State, day: date, settings: model.Settings, sender: str,
                  to: list[str] | None, dry_run: bool, resend: bool,
                  server: mail.Server | None) -> None:
-    from salonctl.cli.report import report_record, report_text
+    from salonctl.service.reports import report_record, report_text
 
     recipients = [mail.Recipient(arg(schema.parse_email, a, "--to"), None) for a in to] if to \
         else [mail.Recipient(address, None) for address in settings.mail.to]

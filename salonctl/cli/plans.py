@@ -1,4 +1,5 @@
-"""`salonctl plan`, `plan year`, `plan month`: business plans from the salon's own data."""
+"""`salonctl plan`, `plan year`, `plan month`, `plan day`: business plans from the salon's own
+data, and today's plan for each consultant."""
 
 from __future__ import annotations
 
@@ -8,15 +9,22 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salonctl import lazy
-from salonctl.cli.app import app
-from salonctl.cli.common import PlanFormatOption, State, arg, state
-from salonctl.cli.month import demand_word, month_record, print_month
-from salonctl.cli.planning import build_year, month_days
-from salonctl.engine import cards
+from salonctl import i18n, lazy
+from salonctl.cli.app import plan_app
+from salonctl.cli.common import PlanFormatOption, State, arg, parse_when, state
 from salonctl.errors import UsageError
 from salonctl.files import schema
-from salonctl.i18n import _, ngettext
+from salonctl.i18n import N_, _, ngettext
+from salonctl.service.day import require_known_caller
+from salonctl.service.plans import (
+    CARD_ENDS,
+    KEY_UNSEEN,
+    MEMBER_UNSEEN,
+    build_year,
+    day_record,
+    month_record,
+    progress,
+)
 from salonctl.words import render
 
 if TYPE_CHECKING:
@@ -24,9 +32,6 @@ if TYPE_CHECKING:
 else:  # loaded by the command that runs them, not by --help
     calendar = lazy.module("salonctl.engine.calendar")
     plan = lazy.module("salonctl.engine.plan")
-
-plan_app = typer.Typer(help="Yearly and monthly business plans.", invoke_without_command=True)
-app.add_typer(plan_app, name="plan")
 
 
 def _money_option(value: str | None, name: str) -> Decimal | None:
@@ -169,24 +174,6 @@ def _month_of(text: str | None, today: date) -> tuple[int, int]:
     return day.year, day.month
 
 
-def progress(run: State, year: int, month: int, today: date) -> dict[str, Any]:
-    """Revenue so far against the month's target, and what is left per open day."""
-    salon = run.reading()
-    result = build_year(run, year, forecast_calls=False)
-    target = result.months[month - 1].target
-    revenue = plan.revenue_by_month((day, amount) for day, amount
-                                    in cards.takings(salon.history()) if day <= today)
-    actual = revenue.get((year, month), plan.ZERO)
-    open_days = calendar.OpenDays(salon.settings().opening)
-    left_days = [d for d in month_days(year, month) if d >= today and open_days.is_open(d)]
-    left = max(target - actual, plan.ZERO)
-    return {
-        "month": f"{year}-{month:02d}", "target": target, "actual": actual, "left": left,
-        "open_days_left": len(left_days),
-        "per_open_day": plan.whole(left / len(left_days)) if left_days else None,
-    }
-
-
 def _progress_lines(record: dict[str, Any]) -> list[str]:
     per_day = record["per_open_day"]
     return [
@@ -215,3 +202,144 @@ def plan_month(
     if (year, number) == (today.year, today.month):
         record["progress"] = progress(run, year, number, today)
     print_month(run, record, fmt)
+
+
+# --- the month's action plan (seed 001: written on the 25th for the next month) ---
+
+DEMAND = {"low": N_("demand low"), "medium": N_("demand medium"), "high": N_("demand high"),
+          "peak": N_("demand peak")}
+
+
+def _sections(record: dict[str, Any]) -> list[tuple[str, render.Listing]]:
+    why = render.Column("why", lambda r: _spoken_reason(r["why"]), wrap=True)
+    return [
+        (N_("weeks"), render.Listing(record["weeks"], render.columns("from", "to", "target"))),
+        (N_("holidays"), render.Listing(record["holidays"], render.columns("date", "name"))),
+        (N_("birthdays"), render.Listing(record["birthdays"],
+                                         render.columns("date", "name", "lunar"))),
+        (N_("appointments booked"), render.Listing(
+            record["appointments"], render.columns("date", "time", "name", "service"))),
+        (N_("calls per day"), _call_grid(record["calls"])),
+        (N_("worth approaching"), render.Listing(
+            record["approach"], (*render.columns("name", "consultant"), why))),
+    ]
+
+
+def demand_word(level: str) -> str:
+    """A month's demand in a column headed "demand": low, medium, high, peak in English,
+    the season's word (淡季, 旺季) in Chinese."""
+    return _(DEMAND[level]) if level in DEMAND and i18n.active() != "en" else level
+
+
+def _spoken_reason(reason: str) -> str:
+    found = i18n.instance_of(reason, (CARD_ENDS, MEMBER_UNSEEN, KEY_UNSEEN))
+    return reason if found is None else _(found[0]).format(**found[1])
+
+
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+
+
+def _call_grid(days: list[dict[str, Any]]) -> render.Listing:
+    """The month's call load as weeks: each cell is 'day: calls' (a dash when closed)."""
+    weeks: list[dict[str, Any]] = []
+    for entry in days:
+        day: date = entry["date"]
+        if not weeks or day.weekday() == 0:
+            weeks.append(dict.fromkeys(WEEKDAYS, ""))
+        count = entry["calls"] if entry["open"] else "-"
+        weeks[-1][WEEKDAYS[day.weekday()]] = f"{day.day:02d}: {count}"
+    return render.Listing(weeks, render.columns(*WEEKDAYS))
+
+
+def _header(record: dict[str, Any]) -> list[str]:
+    lines = [
+        _("Plan for {month}: target {target}").format(
+            month=record["month"], target=f"{record['target']:,}")
+        + (_(" (same month last year: {figure})").format(figure=f"{record['last_year']:,}")
+           if record["last_year"] else ""),
+        f"{record['season']} · {_(DEMAND.get(record['demand'], record['demand']))} · "
+        f"{record['wants']}",
+        _("focus: {focus}").format(focus=_("; ").join(record["focus"])),
+    ]
+    progress = record.get("progress")
+    if progress:
+        per_day = progress["per_open_day"]
+        lines.append(_("so far: {actual} of {target}; {left} to go over {days} open days").format(
+            actual=f"{progress['actual']:,}", target=f"{progress['target']:,}",
+            left=f"{progress['left']:,}", days=progress["open_days_left"])
+            + (_(" ({figure} a day)").format(figure=f"{per_day:,}") if per_day is not None
+               else ""))
+    return lines
+
+
+def print_month(run: State, record: dict[str, Any], fmt: str) -> None:
+    out = run.out
+    if fmt == "json":
+        out.write(render.to_json(record))
+    elif fmt == "csv":
+        out.write(render.to_csv(record["calls"], ("date", "open", "calls"), bom=run.bom))
+    elif fmt == "markdown":
+        parts = [f"## {_header(record)[0]}", *_header(record)[1:]]
+        for title, listing in _sections(record):
+            if listing.records:
+                parts.append(f"\n### {_(title)}\n")
+                parts.append(render.to_markdown(listing.records, listing.columns))
+        out.write("\n".join(parts) + "\n")
+    else:
+        for line in _header(record):
+            run.line(line)
+        for title, listing in _sections(record):
+            if listing.records:
+                run.console.print()
+                run.console.print(render.table(render.Listing(
+                    listing.records, listing.columns, title=title)))
+
+
+# --- today's plan for each consultant (seed 001, 本日工作計畫) ---
+
+@plan_app.command("day")
+def plan_day(
+    ctx: typer.Context,
+    when: Annotated[str, typer.Argument(metavar="[DAY]", help="The day (default today).")] = "today",
+    consultant: Annotated[str | None, typer.Option(help="Only her plan.")] = None,
+    fmt: PlanFormatOption = "table",
+) -> None:
+    """Today's plan for each consultant: her calls, the members to approach and with what,
+    and the cash the day should bring towards the month's target."""
+    run = state(ctx)
+    day = arg(lambda v: parse_when(v, run.today()), when, "DAY")
+    record = day_record(run, day)
+    if consultant is not None:
+        if consultant not in {p["consultant"] for p in record["consultants"]}:
+            require_known_caller(run.salon(), consultant)
+        record["consultants"] = [p for p in record["consultants"] if p["consultant"] == consultant]
+    _print_day(run, record, fmt)
+
+
+def _print_day(run: State, record: dict[str, Any], fmt: str) -> None:
+    if fmt == "json":
+        run.out.write(render.to_json(record))
+        return
+    rows = [{"consultant": p["consultant"], "calls": p["calls"], "name": a["name"],
+             "offers": a["offers"]} for p in record["consultants"] for a in p["approach"]]
+    if fmt == "csv":
+        run.out.write(render.to_csv(rows, ("consultant", "calls", "name", "offers"), run.bom))
+        return
+    cash = record["cash"]
+    header = _("{day}: expected cash today {expected} (month {month}: {taken} of {target} "
+               "taken, {left} to go over {days} open days)").format(
+        day=record["date"], expected=f"{cash['expected']:,}", month=cash["month"],
+        taken=f"{cash['taken']:,}", target=f"{cash['target']:,}", left=f"{cash['left']:,}",
+        days=cash["open_days_left"])
+    columns = (*render.columns("name"), render.Column("offers", lambda r: r["offers"], wrap=True))
+    if fmt == "markdown":
+        run.out.write(f"## {header}\n\n")
+    else:
+        run.line(header, style="bold")
+    for plan in record["consultants"]:
+        title = _("{consultant} · {calls} calls").format(consultant=plan["consultant"],
+                                                         calls=plan["calls"])
+        if fmt == "markdown":
+            run.out.write(f"### {title}\n\n" + render.to_markdown(plan["approach"], columns) + "\n")
+        else:
+            run.console.print(render.table(render.Listing(plan["approach"], columns, title=title)))

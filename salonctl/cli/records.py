@@ -3,114 +3,44 @@ calls and complaints. Each appends one journal entry under the salon's lock."""
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import sys
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 
-from salonctl.cli.app import app
+from salonctl.cli.app import appointment_app, call_app, card_app, complaint_app, course_app, visit_app
 from salonctl.cli.common import (
+    CALL_FIELDS,
+    VISIT_FIELDS,
+    ByOption,
+    ClientArg,
+    DateOption,
     FormatOption,
+    FromOption,
+    OneClientArg,
     State,
+    ToOption,
     arg,
     arg_date,
+    client_names,
     echo_warnings,
-    find_client,
+    emit_listing,
+    log_call,
     not_in_future,
+    record_entry,
+    selected,
     state,
+    window_of,
+    within,
 )
-from salonctl.cli.due import known_rule_ids
 from salonctl.engine import cards, catalogue, model
 from salonctl.errors import NotFoundError, UsageError
 from salonctl.files import catalogfile, schema
 from salonctl.i18n import N_, _
+from salonctl.service.day import known_rule_ids
 from salonctl.words import render, spoken
-
-E = TypeVar("E", model.Visit, model.Call, model.Card, model.Course)
-ClientArg = Annotated[str, typer.Argument(metavar="CLIENT", help="Id, phone number or exact name.")]
-OneClientArg = Annotated[
-    str | None, typer.Argument(metavar="[CLIENT]", help="Only this client's records.")]
-FromOption = Annotated[str | None, typer.Option(
-    "--from", help="From this day: YYYY-MM-DD, yesterday, -30d, -2w.")]
-ToOption = Annotated[str | None, typer.Option(
-    "--to", help="Up to this day: YYYY-MM-DD, today, +7d.")]
-ByOption = Annotated[str | None, typer.Option("--by", help="The staff member.")]
-DateOption = Annotated[str | None, typer.Option(
-    "--date", help="The day: YYYY-MM-DD, yesterday, 昨天, -2d; default today.")]
-
-
-def _group(name: str, help_text: str) -> typer.Typer:
-    group = typer.Typer(help=help_text, no_args_is_help=True)
-    app.add_typer(group, name=name)
-    return group
-
-
-visit_app = _group("visit", "Record visits, with their services and products sold.")
-appointment_app = _group("appointment", "Book, cancel and list appointments.")
-card_app = _group("card", "Record prepaid, package and trial cards.")
-course_app = _group("course", "Record treatment courses in progress.")
-call_app = _group("call", "Log the outcome of follow-up calls.")
-complaint_app = _group("complaint", "Record complaints and close them.")
-
-
-def record_entry(
-    run: State, command: str, client: str, make: Callable[[model.Client, str], Any],
-    then: Callable[[model.Client], None] | None = None, quiet: bool = False,
-) -> Any:
-    """Resolve the client and append one entry, all under the lock; print the entry's id."""
-    salon = run.salon()
-    # One write needs no intent; an entry and what follows it (a card, then membership)
-    # are written together or not at all, even if the process is killed between them.
-    together = salon.all_or_nothing(command) if then is not None else contextlib.nullcontext()
-    with salon.lock(command), together:
-        found = find_client(salon, client)
-        entry = salon.append(lambda entry_id: make(found, entry_id))
-        if then is not None:
-            then(found)
-    echo_warnings(salon)
-    if not quiet:
-        print(entry.id)
-    return entry
-
-
-def _window(run: State, start: str | None, end: str | None) -> tuple[date | None, date | None]:
-    today = run.today()
-    low = arg_date(start, "--from", today) if start else None
-    high = arg_date(end, "--to", today) if end else None
-    if low and high and high < low:
-        raise UsageError(_("--to: {high} is before --from {low}").format(high=high, low=low))
-    return low, high
-
-
-def _within(day: date, low: date | None, high: date | None) -> bool:
-    return (low is None or day >= low) and (high is None or day <= high)
-
-
-def selected(
-    run: State, entries: Sequence[E], client: str | None, start: str | None, end: str | None
-) -> list[E]:
-    """The entries of one client (if named) between --from and --to."""
-    low, high = _window(run, start, end)
-    wanted = find_client(run.salon(), client).id if client else None
-    return [e for e in entries if _within(e.date, low, high) and wanted in (None, e.client)]
-
-
-def client_names(run: State) -> dict[str, str]:
-    return {c.id: c.name for c in run.salon().clients()}
-
-
-def emit_listing(run: State, fmt: str, records: list[dict[str, Any]], columns: Iterable[render.Column],
-          empty: str, fields: Sequence[str]) -> None:
-    listing = render.Listing(records, tuple(columns), empty=empty, fields=fields)
-    with run.paged(fmt == "table"):
-        render.emit(listing, fmt, run.console, run.bom)
-    echo_warnings(run.salon())
-
 
 # --- visits --------------------------------------------------------------------------
 
@@ -171,10 +101,8 @@ def visit_add(
     record_entry(run, "visit add", client, make)
 
 
-VISIT_FIELDS = ("id", "client", "name", "date", "services", "products", "amount", "by", "card")
 APPOINTMENT_FIELDS = ("id", "client", "name", "date", "time", "service", "status")
 COMPLAINT_FIELDS = ("id", "client", "name", "date", "text", "status", "closed")
-CALL_FIELDS = (*(f.name for f in dataclasses.fields(model.Call)), "name")
 
 
 def visit_record(visit: model.Visit, names: dict[str, str]) -> dict[str, Any]:
@@ -262,7 +190,7 @@ def appointment_list(
 ) -> None:
     """Appointments from today on (or between --from and --to), in time order."""
     run = state(ctx)
-    low, high = _window(run, start, end)
+    low, high = window_of(run, start, end)
     low = low or (None if end else run.today())
     history, names = run.salon().history(), client_names(run)
     gone = history.cancelled_ids()
@@ -271,7 +199,7 @@ def appointment_list(
          "time": a.time, "service": a.service,
          "status": "cancelled" if a.id in gone else "booked"}
         for a in sorted(history.appointments, key=lambda a: (a.date, a.time))
-        if _within(a.date, low, high) and (cancelled or a.id not in gone)
+        if within(a.date, low, high) and (cancelled or a.id not in gone)
     ]
     emit_listing(run, fmt, records, render.columns("date", "time", "name", "service", "status"),
           N_("no appointments"), APPOINTMENT_FIELDS)
@@ -397,18 +325,10 @@ def call_log(
     if again is not None and again <= when:
         raise UsageError(_("--callback: {again} is not after the call's day {when}").format(
             again=again, when=when))
-    answered = known_rule_ids(run, tuple(arg(schema.parse_id, r, "--rule") for r in rules or ()))
+    answered = known_rule_ids(run.salon(), tuple(arg(schema.parse_id, r, "--rule") for r in rules or ()))
     log_call(run, client, when, result, answered, again, note, by)
 
 
-def log_call(run: State, client: str, when: date, outcome: str, answered: tuple[str, ...] = (),
-             callback: date | None = None, note: str | None = None, by: str | None = None,
-             quiet: bool = False) -> model.Call:
-    """One line in the callback log, under the lock; a wrong number keeps the number dialled."""
-    call: model.Call = record_entry(run, "call log", client, lambda c, entry_id: model.Call(
-        entry_id, c.id, when, outcome, answered, callback, note, by,  # type: ignore[arg-type]
-        c.phone if outcome == "wrong-number" else None), quiet=quiet)
-    return call
 
 
 @call_app.command("list")

@@ -4,7 +4,6 @@ the month so far against its target."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -12,13 +11,11 @@ import typer
 
 from salonctl import lazy
 from salonctl.cli.app import app
-from salonctl.cli.common import PlanFormatOption, State, arg, state
-from salonctl.cli.due import parse_when
-from salonctl.cli.plans import progress
-from salonctl.engine import model, reports
+from salonctl.cli.common import PlanFormatOption, State, arg, parse_when, state
 from salonctl.errors import UsageError
 from salonctl.files import daynotes, schema
 from salonctl.i18n import N_, _
+from salonctl.service.reports import FIGURES, LABELS, report_record, report_title
 from salonctl.words import render
 
 if TYPE_CHECKING:
@@ -28,19 +25,6 @@ else:
 
 Span = Literal["day", "week", "month"]
 By = Literal["consultant", "service", "product"]
-FIGURES = ("calls", "reached", "no_answer", "bookings_after_calls", "visits", "revenue",
-           "visits_paid", "card_sales", "card_use", "card_sessions_used", "new_clients",
-           "new_members", "complaints_opened", "complaints_closed")
-LABELS = {
-    "calls": N_("calls made"), "reached": N_("reached"), "no_answer": N_("no answer"),
-    "bookings_after_calls": N_("booked within 7 days of a reached call"),
-    "visits": N_("visits"), "revenue": N_("revenue (paid at visits, card sales)"),
-    "visits_paid": N_("paid at visits"), "card_sales": N_("card sales and top-ups"),
-    "card_use": N_("paid with cards (not revenue again)"),
-    "card_sessions_used": N_("card sessions used"), "new_clients": N_("new clients"),
-    "new_members": N_("new members"), "complaints_opened": N_("complaints opened"),
-    "complaints_closed": N_("complaints closed"),
-}
 SPANS = (N_("day"), N_("week"), N_("month"))
 
 
@@ -67,38 +51,10 @@ def report(
     _print(run, report_record(run, span, day, by), fmt)
 
 
-def report_record(run: State, span: str, day: date, by: str | None = None) -> dict[str, Any]:
-    """The report of the span holding `day`, as `report --format json` prints it."""
-    span_of = reports.period(span, day)
-    salon = run.reading()
-    history, clients = salon.history(), salon.clients()
-    record: dict[str, Any] = {
-        "span": span, "from": span_of.first, "to": span_of.last,
-        **reports.figures(history, clients, span_of),
-        "month_to_date": progress(run, day.year, day.month, min(day, span_of.last)),
-        "notes": [{"date": n.date, "note": n.note, "by": n.by}
-                  for n in daynotes.load(salon.root)[0] if span_of.holds(n.date)],
-    }
-    if by is not None:
-        record["by"] = by
-        record["rows"] = _rows(history, clients, span_of, by, salon.settings())
-    return record
 
 
-def report_text(record: dict[str, Any]) -> tuple[str, str]:
-    """The report's title and its figures as plain lines (for the evening e-mail)."""
-    title = _title(record)
-    width = max(len(_(LABELS[f])) for f in FIGURES)
-    lines = [f"{_(LABELS[f]):<{width}}  {render.cell_text(record[f])}" for f in FIGURES]
-    lines += [f"{n['date']} {n['note']}" for n in record["notes"]]
-    return title, "\n".join([title, "", *lines]) + "\n"
 
 
-def _title(record: dict[str, Any]) -> str:
-    month = record["month_to_date"]
-    return _("{span} {first} to {last}; month to date {actual} of {target}").format(
-        span=_(record["span"]), first=record["from"], last=record["to"],
-        actual=f"{month['actual']:,}", target=f"{month['target']:,}")
 
 
 def _keep_note(run: State, span: str, day: date, note: str, who: str | None) -> None:
@@ -110,48 +66,16 @@ def _keep_note(run: State, span: str, day: date, note: str, who: str | None) -> 
         daynotes.add(salon.root, daynotes.DayNote(day, text, who))
 
 
-def _rows(history: model.History, clients: list[model.Client], span: reports.Period, by: str,
-          settings: model.Settings) -> list[dict[str, Any]]:
-    if by == "consultant":
-        owner = {c.id: worklist.caller_of(c, settings) for c in clients}
-        names = sorted({owner.get(c.client, "") for c in history.calls if span.holds(c.date)}
-                       | {v.by for v in history.visits if span.holds(v.date) and v.by})
-        return [{"consultant": name, **reports.figures(
-            history, clients, span, calls_of=_called_by(name, owner), visits_of=_served_by(name),
-            whole=False)}
-            for name in names if name]
-    if by == "service":
-        names = sorted({s for v in history.visits if span.holds(v.date) for s in v.services})
-        return [{"service": name, **reports.figures(
-            history, clients, span, calls_of=_no_call, visits_of=_with_service(name),
-            whole=False)}
-            for name in names]
-    names = sorted({p.name for v in history.visits if span.holds(v.date) for p in v.products})
-    return [{"product": name, **reports.figures(
-        history, clients, span, calls_of=_no_call, visits_of=_with_product(name),
-        whole=False)}
-        for name in names]
 
 
-def _called_by(name: str, owner: dict[str, str]) -> Callable[[model.Call], bool]:
-    """Her calls: the ones she logged, or (unsigned) those to clients she calls."""
-    return lambda call: (call.by or owner.get(call.client)) == name
 
 
-def _served_by(name: str) -> Callable[[model.Visit], bool]:
-    return lambda visit: visit.by == name
 
 
-def _with_service(name: str) -> Callable[[model.Visit], bool]:
-    return lambda visit: name in visit.services
 
 
-def _with_product(name: str) -> Callable[[model.Visit], bool]:
-    return lambda visit: any(product.name == name for product in visit.products)
 
 
-def _no_call(call: model.Call) -> bool:
-    return False
 
 
 def _print(run: State, record: dict[str, Any], fmt: str) -> None:
@@ -164,7 +88,7 @@ def _print(run: State, record: dict[str, Any], fmt: str) -> None:
     if fmt == "csv":
         run.out.write(render.to_csv(rows, fields, run.bom))
         return
-    title = _title(record)
+    title = report_title(record)
     if key:
         columns = (*render.columns(key),
                    *(render.Column(header, _field(f), justify="right") for header, f in (

@@ -9,13 +9,14 @@ from typing import Annotated
 
 import typer
 
-from salonctl.cli.app import app
-from salonctl.cli.common import arg, say_long_work, state
+from salonctl.cli.app import app, desk_app
+from salonctl.cli.common import arg, state
 from salonctl.disk import fsutil
 from salonctl.engine import model
 from salonctl.errors import DataError, UsageError
 from salonctl.files import desks, schema, store
 from salonctl.i18n import _
+from salonctl.service.lookup import say_long_work
 
 
 @app.command("init")
@@ -39,9 +40,6 @@ def init(
         desks.register_merge_driver(folder)
 
 
-desk_app = typer.Typer(help="Keep one salon at two desks (copies synced by git).",
-                       no_args_is_help=True)
-app.add_typer(desk_app, name="desk")
 
 
 @desk_app.command("add")

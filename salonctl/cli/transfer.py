@@ -13,20 +13,24 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from salonctl.cli.app import app
-from salonctl.cli.clients import CLIENT_FIELDS, client_record, next_client_id
-from salonctl.cli.common import State, echo_warnings, every_record, state
-from salonctl.cli.records import CALL_FIELDS, VISIT_FIELDS
+from salonctl.cli.app import app, import_app
+from salonctl.cli.common import (
+    CALL_FIELDS,
+    CLIENT_FIELDS,
+    VISIT_FIELDS,
+    State,
+    client_record,
+    echo_warnings,
+    state,
+)
 from salonctl.engine import model
 from salonctl.errors import DataError, UsageError
 from salonctl.files import codec, schema, store
+from salonctl.files.clientfiles import next_client_id
 from salonctl.i18n import _, ngettext
+from salonctl.service.lookup import every_record
 from salonctl.transfer import importing, spreadsheet
 from salonctl.words import render
-
-import_app = typer.Typer(help="Bring a salon's existing records in from a spreadsheet "
-                              "(CSV or XLSX).", no_args_is_help=True)
-app.add_typer(import_app, name="import")
 
 FileArg = Annotated[Path, typer.Argument(metavar="FILE", help="A .csv or .xlsx file.")]
 MapOption = Annotated[list[str] | None, typer.Option(

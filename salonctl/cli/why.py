@@ -9,21 +9,13 @@ import typer
 
 from salonctl import i18n, lazy
 from salonctl.cli.app import app
-from salonctl.cli.common import (
-    RecordFormatOption,
-    State,
-    arg,
-    client_in_files,
-    client_in_store,
-    derived_store,
-    partial_view,
-    state,
-)
-from salonctl.cli.due import DayWork, day_engine, known_results, parse_when
+from salonctl.cli.common import RecordFormatOption, State, arg, parse_when, state
 from salonctl.engine import details, model
 from salonctl.engine.ruleset import Rule
 from salonctl.errors import DataError
 from salonctl.i18n import N_, _, ngettext
+from salonctl.service.day import DayWork, day_engine, known_results
+from salonctl.service.lookup import client_in_files, client_in_store, derived_store, partial_view
 from salonctl.words import render
 
 if TYPE_CHECKING:
@@ -45,7 +37,7 @@ def why(
     """Every rule against one client: when it fires and where it stands."""
     run = state(ctx)
     day = arg(lambda v: parse_when(v, run.today()), on, "--date") if on else run.today()
-    work = day_engine(run, day, run.reading().settings().daily_limit)
+    work = day_engine(run.reading(), day, run.reading().settings().daily_limit)
     day_view, rule_set = work.view, work.rules
     affected = run.salon().affected
     if client in affected:  # her own record does not read: say where, not "no such client"
@@ -116,7 +108,7 @@ def _standing(run: State, work: DayWork, client: model.Client,
         if mine is not None:
             return (*place, mine.terms)
     if work.held is not None:  # every row, then
-        work = day_engine(run, day)
+        work = day_engine(run.reading(), day)
     placed = worklist.place_ranked(((r.row, r.terms) for r in work.results),
                                    work.view.settings, limit)
     calls = worklist.calls(placed)

@@ -16,7 +16,6 @@ from typing import Any
 
 from salonctl.engine import calendar, cards, catalogue, model
 from salonctl.engine.ruleset import Rule
-from salonctl.words import spoken
 
 
 @dataclass(frozen=True)
@@ -98,8 +97,20 @@ def _d(day: date) -> str:
     return day.isoformat()
 
 
+def say_list(items: list[str] | tuple[str, ...], language: str, article: str = "") -> str:
+    """Things named together as people say them: 祛痘精华和防晒乳, 甲、乙和丙; "rose toner
+    and the night balm" (English repeats the article the script puts before the first)."""
+    items = list(items)
+    if len(items) < 2:
+        return "".join(items)
+    if language == "zh-CN":
+        return "、".join(items[:-1]) + "和" + items[-1]
+    rest = [article + item for item in items[1:]]
+    return ", ".join([items[0], *rest[:-1]]) + " and " + rest[-1]
+
+
 def _join(items: Iterable[str], language: str, article: str = "") -> str:
-    return spoken.say_list(tuple(items), language, article)
+    return say_list(tuple(items), language, article)
 
 
 def _products(products: Iterable[model.Product], language: str) -> dict[str, str]:

@@ -10,17 +10,17 @@ UTF-8 costs its own records, named once, and is not written to until it is mende
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from salonctl.disk import flowline, fsutil, salvage, yamlio
+from salonctl.disk import cache, flowline, fsutil, salvage, yamlio
 from salonctl.engine import model
 from salonctl.errors import DataError, Problem
 from salonctl.files import audit, codec, merging
 from salonctl.files.folder import Folder
 from salonctl.i18n import _
-from salonctl.index import cache
 
 CLIENTS_DIR = "clients"
 BUCKET_SIZE = 1000
@@ -319,3 +319,16 @@ def _bucket_text(bucket: ClientFile) -> str:
         parts.append(codec.dump_clients([client]))
         parts += bucket.kept_text.get(index, [])
     return "".join(part if part.endswith("\n") else part + "\n" for part in parts) or "[]\n"
+
+
+_GENERATED_ID = re.compile(r"c(\d+)([a-z]{0,3})")
+
+
+def next_client_id(used: set[str], desk: str = "") -> str:
+    """One past the highest id ever used at any desk, ending in this desk's tag: a client
+    file emptied by mistake must not hand an old client's history to someone new, and two
+    desks adding clients the same day must not give one id twice."""
+    numbers = [int(m[1]) for client_id in used if (m := _GENERATED_ID.fullmatch(client_id))]
+    return f"c{max(numbers, default=0) + 1:04d}{desk}"
+
+

@@ -5,6 +5,7 @@ passes over, with the clients they touch."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from salonctl.disk import fsutil, salvage
@@ -30,6 +31,9 @@ class Folder:
         self.affected: dict[str, Problem] = {}  # client id -> the first problem touching her
         # `check` reads every file afresh: its verdict never depends on what .cache/ holds.
         self.use_cache = True
+        # The digest of a file as the derived index last found it sound (given by whoever
+        # knows the index; nothing known by default): a writer need not parse it again.
+        self.known_digest: Callable[[str], str | None] = lambda path: None
 
     def rel(self, path: Path) -> str:
         """How a path is shown to the user: under the salon folder as it was given."""

@@ -9,14 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from salonctl.disk import flowline, fsutil, salvage, yamlio
+from salonctl.disk import cache, flowline, fsutil, salvage, yamlio
 from salonctl.engine import model
 from salonctl.errors import DataError, Problem
 from salonctl.files import audit, codec
 from salonctl.files.clientfiles import ClientFiles
 from salonctl.files.folder import Folder
 from salonctl.i18n import _
-from salonctl.index import cache, derived
 
 JOURNAL_DIR = codec.JOURNAL_DIR
 Located = tuple[Any, str, int]  # an entry, the file and the line it came from
@@ -234,7 +233,7 @@ class Journals:
         text = self.folder.text(path, data)
         complete = text[: text.rfind("\n") + 1]
         relative = path.relative_to(self.folder.root).as_posix()
-        if derived.recorded_digest(self.folder.root, relative) == fsutil.digest(data):
+        if self.folder.known_digest(relative) == fsutil.digest(data):
             return
         if flowline.read(complete) is not None:
             return

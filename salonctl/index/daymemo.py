@@ -15,8 +15,8 @@ from salonctl.engine import model
 from salonctl.engine.anchors import Event
 from salonctl.engine.rules import DueRow, Occurrence, Reason, Status
 from salonctl.engine.ruleset import Rule
+from salonctl.engine.standing import Circumstances
 from salonctl.engine.worklist import RankTerms
-from salonctl.words.compose import Circumstances
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from salonctl import __version__
-from salonctl.disk import flowline, fsutil, yamlio
+from salonctl.disk import cache, flowline, fsutil, yamlio
 from salonctl.engine import cards, model
 from salonctl.errors import StoreIOError
 from salonctl.files import codec, merging, rulebook, schema
-from salonctl.index import cache
 
 FILE = "derived.sqlite3"
 FORMAT = f"salonctl {__version__} derived 11"

@@ -35,8 +35,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from salonctl.engine import catalogue, model, scripts, worklist
-from salonctl.engine.anchors import Event, SalonView
+from salonctl.engine.anchors import Event
 from salonctl.engine.rules import DueRow, Reason
+from salonctl.engine.standing import Circumstances
 from salonctl.words import spoken
 from salonctl.words.phrases import say
 
@@ -62,13 +63,6 @@ PRONOUNS = {"zh-CN": ("它", "它们"), "en": ("it", "them")}  # one product, se
 UNNAMED_SERVICE = {"zh-CN": "护理", "en": "treatment"}
 
 
-@dataclass(frozen=True)
-class Circumstances:
-    """What the script must not contradict: her last visit, a booking, an open complaint."""
-
-    last_visit: date | None = None
-    booked: bool = False
-    complaint_open: bool = False
 
 
 @dataclass(frozen=True)
@@ -389,12 +383,3 @@ def _once(lines: list[str], language: str) -> list[str]:
     return kept
 
 
-def circumstances_of(view: SalonView, client_id: str, day: date) -> Circumstances:
-    """What stands for her on `day`: her last visit, a booking from that day on, an open
-    complaint."""
-    book = view.book(client_id)
-    visits = [v.date for v in book.visits if v.date <= day]
-    booked = any(a.date >= day and (a.booked is None or a.booked <= day) for a in book.appointments)
-    complaint_open = any(c.date <= day and not (c.id in view.closed and view.closed[c.id] <= day)
-                         for c in book.complaints)
-    return Circumstances(visits[-1] if visits else None, booked, complaint_open)

@@ -23,16 +23,6 @@ _EN_NEAR = {-1: "yesterday", 0: "today", 1: "tomorrow"}
 WEEK = 6  # within this many days a day is named by its weekday too
 
 
-def say_list(items: list[str] | tuple[str, ...], language: str, article: str = "") -> str:
-    """Things named together as people say them: 祛痘精华和防晒乳, 甲、乙和丙; "rose toner
-    and the night balm" (English repeats the article the script puts before the first)."""
-    items = list(items)
-    if len(items) < 2:
-        return "".join(items)
-    if language == "zh-CN":
-        return "、".join(items[:-1]) + "和" + items[-1]
-    rest = [article + item for item in items[1:]]
-    return ", ".join([items[0], *rest[:-1]]) + " and " + rest[-1]
 
 
 def say_day(day: date, today: date, language: str) -> str:
