@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from salonctl.files import schema
+from salonctl.files import parsing
 from salonctl.words import spoken
 from tests.conftest import Salon
 
@@ -34,7 +34,7 @@ def test_every_way_the_desk_writes_a_day(text: str, expected: date) -> None:
     ("someday", "is not a day"), ("26-11-2026", "is not a day"), ("+99999d", "is not a day"),
 ])
 def test_what_is_not_a_day_says_what_is(text: str, says: str) -> None:
-    with pytest.raises(schema.InvalidValue, match=says):
+    with pytest.raises(parsing.InvalidValue, match=says):
         spoken.parse_day(text, TUESDAY)
 
 
@@ -50,7 +50,7 @@ def test_a_day_and_a_time(text: str, expected: tuple[date, str]) -> None:
 
 @pytest.mark.parametrize("text", ["2026-11-26 25:00", "2026-11-26 9", "明天", "9:60"])
 def test_a_moment_without_a_real_time_is_refused(text: str) -> None:
-    with pytest.raises(schema.InvalidValue):
+    with pytest.raises(parsing.InvalidValue):
         spoken.parse_moment(text, TUESDAY)
 
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings, target
 from hypothesis import strategies as st
 
-from salonctl.engine import model, rules, scripts, standing
+from salonctl.engine import model, rules, schedule, scripts, standing
 from salonctl.engine.anchors import SalonView
 from salonctl.files import rulebook
 from salonctl.words import compose
@@ -49,7 +49,7 @@ def salons(draw: st.DrawFn) -> tuple[list[model.Client], model.History]:
 
 
 def _sheet(clients: list[model.Client], history: model.History, day: date) -> list[rules.DueRow]:
-    return rules.due_on(SalonView(SETTINGS, clients, history), RULES, day)
+    return schedule.due_on(SalonView(SETTINGS, clients, history), RULES, day)
 
 
 @settings(max_examples=150, deadline=None)
@@ -142,7 +142,7 @@ def _composed(client: model.Client, history: model.History
     view = SalonView(SETTINGS, [client], history, as_of=DAY)
     return [(row, compose.compose(row, SETTINGS, LIBRARY,
                                   standing.circumstances_of(view, row.client.id, DAY), AREAS), view)
-            for row in rules.due_on(view, RULES, DAY) for row in (row.part("call"),
+            for row in schedule.due_on(view, RULES, DAY) for row in (row.part("call"),
                                                                    row.part("message")) if row]
 
 

@@ -27,7 +27,7 @@ from salonctl.cli.common import (
 from salonctl.disk import yamlio
 from salonctl.engine import model, value
 from salonctl.errors import ConflictError, DataError, NotFoundError, UsageError
-from salonctl.files import clientfiles, merging, schema, store
+from salonctl.files import clientfiles, merging, parsing, schema, store
 from salonctl.i18n import N_, _, ngettext
 from salonctl.service.lookup import as_kept, client_in_files, client_in_store, derived_store, every_record
 from salonctl.words import render
@@ -45,7 +45,7 @@ def _given(parse: Callable[[str], T], value: str | None, name: str) -> T | None:
 
 
 def _choice(value: str | None, choices: tuple[str, ...], name: str) -> Any:
-    return None if value is None else arg(lambda v: schema.parse_choice(v, choices), value, name)
+    return None if value is None else arg(lambda v: parsing.parse_choice(v, choices), value, name)
 
 
 @client_app.command("add")
@@ -80,20 +80,20 @@ def add(
     if lunar_leap and lunar_birthday is None:
         raise UsageError(_("--lunar-leap: give --lunar-birthday MM-DD with it"))
     fields: dict[str, Any] = {
-        "name": arg(schema.text, name, "NAME").strip(),
-        "phone": arg(schema.parse_phone, phone, "--phone"),
+        "name": arg(parsing.text, name, "NAME").strip(),
+        "phone": arg(parsing.parse_phone, phone, "--phone"),
         "gender": _choice(gender, model.GENDERS, "--gender"),
-        "birthday": _given(schema.parse_birthday, birthday, "--birthday"),  # a date, not "+3d"
+        "birthday": _given(parsing.parse_birthday, birthday, "--birthday"),  # a date, not "+3d"
         "lunar_birthday": _given(
-            lambda v: schema.parse_lunar(v, lunar_leap), lunar_birthday, "--lunar-birthday"),
+            lambda v: parsing.parse_lunar(v, lunar_leap), lunar_birthday, "--lunar-birthday"),
         "category": _choice(category, model.CATEGORIES, "--category"),
         "key": key, "source": source, "consultant": consultant,
         "channel": _choice(channel, model.CHANNELS, "--channel"),
-        "email": _given(schema.parse_email, email, "--email"),
+        "email": _given(parsing.parse_email, email, "--email"),
         "do_not_contact": do_not_contact, "note": note,
-        "salutation": _given(schema.single_line, salutation, "--salutation"),
+        "salutation": _given(parsing.single_line, salutation, "--salutation"),
     }
-    new_id = _given(schema.parse_id, client_id, "--id")
+    new_id = _given(parsing.parse_id, client_id, "--id")
     salon = run.salon()
     with salon.lock("client add"):
         indexed = derived_store(store.Salon(salon.root, lenient=True))
@@ -107,7 +107,7 @@ def add(
             fields["referred_by"] = (
                 client_in_store(indexed[0], referred_by, "--referred-by") if indexed
                 else client_in_files(salon, referred_by, "--referred-by")).id
-        digits = schema.phone_digits(fields["phone"])
+        digits = parsing.phone_digits(fields["phone"])
         _note_shared_phone(indexed[0].lookup(digits) if indexed else salon.clients(), digits)
         client = model.Client(
             id=new_id or clientfiles.next_client_id(used, salon.desk()), since=run.today(), **fields)
@@ -118,7 +118,7 @@ def add(
 
 def _note_shared_phone(clients: list[model.Client], digits: str) -> None:
     for other in clients:
-        if schema.phone_digits(other.phone) == digits and not other.merged_into:
+        if parsing.phone_digits(other.phone) == digits and not other.merged_into:
             print(_("note: {id} {name} has the same phone number").format(
                 id=other.id, name=other.name), file=sys.stderr)
 
@@ -167,7 +167,7 @@ def find(
 ) -> None:
     """Clients whose name, phone or note contains TEXT."""
     run = state(ctx)
-    wanted, digits = text.casefold(), schema.phone_digits(text)
+    wanted, digits = text.casefold(), parsing.phone_digits(text)
     salon = run.salon()
     indexed = derived_store(salon)
     if indexed:
@@ -178,7 +178,7 @@ def find(
     found = as_kept([
         c for c in candidates
         if wanted in c.name.casefold()
-        or (digits and digits in schema.phone_digits(c.phone))
+        or (digits and digits in parsing.phone_digits(c.phone))
         or (c.note and wanted in c.note.casefold())
     ], kept)
     listing = render.Listing([client_record(c) for c in found], _LIST_COLUMNS,
@@ -382,7 +382,7 @@ def _tell(result: merging.Merge, entries: int, dry_run: bool) -> None:
             kept=kept.id, second=second.id, fields=_(", ").join(_label(f) for f in result.taken)))
     for name, mine, theirs in result.differing:
         if name == "phone":
-            mine, theirs = schema.masked_phone(mine), schema.masked_phone(theirs)
+            mine, theirs = parsing.masked_phone(mine), parsing.masked_phone(theirs)
         print(_("{field}: {kept}'s {mine} stands ({second} said {theirs})").format(
             field=_label(name), kept=kept.id, mine=mine, second=second.id, theirs=theirs))
     if not dry_run:

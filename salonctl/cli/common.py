@@ -19,9 +19,9 @@ import typer
 from salonctl import clock, lazy
 from salonctl.engine import model
 from salonctl.errors import UsageError
-from salonctl.files import schema, store
+from salonctl.files import parsing, schema, store
 from salonctl.i18n import _
-from salonctl.index import derived
+from salonctl.index import sync
 from salonctl.service.lookup import find_client
 from salonctl.words import render, spoken
 
@@ -81,7 +81,7 @@ class State:
         if self._salon is None:
             root = store.find_salon(self.data, os.environ.get("SALONCTL_DATA"), Path.cwd())
             self._salon = store.Salon(root)
-            self._salon.known_digest = functools.partial(derived.recorded_digest, root)
+            self._salon.known_digest = functools.partial(sync.recorded_digest, root)
             self._salon.settle_interrupted()
         return self._salon
 
@@ -141,7 +141,7 @@ def arg(parse: Callable[[str], T], value: str, name: str) -> T:
     """Parse a command-line value; a bad one names its argument and what is expected."""
     try:
         return parse(value)
-    except schema.InvalidValue as error:
+    except parsing.InvalidValue as error:
         raise UsageError(f"{name}: {error}") from None
 
 

@@ -20,7 +20,7 @@ from salonctl.cli.app import appointment_app, call_app, card_app, complaint_app,
 from salonctl.cli.common import ByOption, State, arg, echo_warnings, state
 from salonctl.engine import model
 from salonctl.errors import NotFoundError, UsageError
-from salonctl.files import audit, codec, schema, store
+from salonctl.files import audit, codec, parsing, schema, store
 from salonctl.i18n import N_, _
 
 # noun, its command group, the prefix of its ids, the command that lists them
@@ -67,10 +67,10 @@ def _correct(run: State, noun: str, prefix: str, entry_id: str, changes: dict[st
         written = None if changes is None else _written_changes(prefix, changes)
         correction = model.Correction(
             "", target.client, run.today(), target.id, void=changes is None, changes=written,
-            reason=arg(schema.text, reason, "--reason") if reason else None, by=by)
+            reason=arg(parsing.text, reason, "--reason") if reason else None, by=by)
         try:
             codec.corrected_fields(correction)
-        except schema.InvalidValue as error:
+        except parsing.InvalidValue as error:
             raise UsageError(_("--set: {error}").format(error=error)) from None
         _refuse_what_breaks(salon, correction, run.today())
         made = salon.append(lambda new_id: replace(correction, id=new_id))
@@ -132,7 +132,7 @@ def _written_changes(prefix: str, changes: dict[str, str]) -> str:
         written[name] = None if text == "" else _read_as_field(known[name], name, text)
     try:
         return schema.change_set(written)
-    except schema.InvalidValue as error:
+    except parsing.InvalidValue as error:
         raise UsageError(_("--set: {error}").format(error=error)) from None
 
 
@@ -146,7 +146,7 @@ def _read_as_field(spec: schema.Field, name: str, text: str) -> Any:
     for value in tries:
         try:
             spec.read(value)
-        except schema.InvalidValue as error:
+        except parsing.InvalidValue as error:
             first_error = first_error or str(error)
             continue
         return schema.written(value)

@@ -36,11 +36,12 @@ from salonctl.words import render
 from salonctl.words.phrases import say
 
 if TYPE_CHECKING:
-    from salonctl.engine import rules, worklist
+    from salonctl.engine import rules, schedule, worklist
     from salonctl.engine.anchors import SalonView
     from salonctl.words import sheet
 else:  # the engine is loaded by the commands that run it, not by --help
     rules = lazy.module("salonctl.engine.rules")
+    schedule = lazy.module("salonctl.engine.schedule")
     sheet = lazy.module("salonctl.words.sheet")
     worklist = lazy.module("salonctl.engine.worklist")
 import sys
@@ -88,7 +89,7 @@ def due(
     if show_missed:
         view, rule_set = engine(run.reading(), day)
         start = arg_date(since, "--since", day) if since else day - timedelta(days=30)
-        found = rules.missed(view, rule_set, start, day)
+        found = schedule.missed(view, rule_set, start, day)
         if consultant is not None:
             require_known_caller(run.salon(), consultant)
         _print_missed(run, view, rule_set, found, consultant, fmt, limit)
@@ -192,7 +193,7 @@ def _held_when_missed(view: SalonView, rule_set: list[Rule],
                       ) -> dict[date | None, set[str]]:
     """For each last day of a window that closed untried: whose row the day's limit held."""
     days = {r.status.on for _, r in found if r.status.tries == 0 and r.status.on is not None}
-    return {day: worklist.held_on(view.on(day), rules.due_on(view, rule_set, day), limit)
+    return {day: worklist.held_on(view.on(day), schedule.due_on(view, rule_set, day), limit)
             for day in sorted(d for d in days if d is not None)}
 
 

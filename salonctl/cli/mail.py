@@ -19,7 +19,7 @@ from salonctl.cli.common import State, WhenArg, arg, echo_warnings, parse_when, 
 from salonctl.disk import fsutil, lock
 from salonctl.engine import model
 from salonctl.errors import EXIT_PROTOCOL, EXIT_TEMPFAIL, EXIT_UNAVAILABLE, UsageError
-from salonctl.files import outbox, schema
+from salonctl.files import outbox, parsing
 from salonctl.i18n import _, ngettext
 from salonctl.service.day import DaySheet, checked_scripts, day_engine, day_sheet, product_areas, unreadable
 
@@ -92,7 +92,7 @@ def _mail_report(run: State, day: date, settings: model.Settings, sender: str,
                  server: mail.Server | None) -> None:
     from salonctl.service.reports import report_record, report_text
 
-    recipients = [mail.Recipient(arg(schema.parse_email, a, "--to"), None) for a in to] if to \
+    recipients = [mail.Recipient(arg(parsing.parse_email, a, "--to"), None) for a in to] if to \
         else [mail.Recipient(address, None) for address in settings.mail.to]
     if not recipients:
         raise UsageError(_("--report: no one to send it to; set mail.to in salon.yaml or give "
@@ -112,7 +112,7 @@ def _mail_report(run: State, day: date, settings: model.Settings, sender: str,
 
 def _sender(given: str | None, config: model.MailSettings) -> str:
     if given is not None:
-        return arg(schema.parse_email, given, "--from")
+        return arg(parsing.parse_email, given, "--from")
     if config.sender is None:
         raise UsageError(_("--from: no sender; give --from or set mail.from in salon.yaml"))
     return config.sender
@@ -121,7 +121,7 @@ def _sender(given: str | None, config: model.MailSettings) -> str:
 def _recipients(to: list[str] | None, consultant: str | None,
                 config: model.MailSettings) -> list[mail.Recipient]:
     if to:
-        return [mail.Recipient(arg(schema.parse_email, a, "--to"), consultant) for a in to]
+        return [mail.Recipient(arg(parsing.parse_email, a, "--to"), consultant) for a in to]
     addresses = dict(config.consultants)
     if consultant is not None:
         if consultant not in addresses:

@@ -13,7 +13,7 @@ from salonctl import i18n, lazy
 from salonctl.cli.app import plan_app
 from salonctl.cli.common import PlanFormatOption, State, arg, parse_when, state
 from salonctl.errors import UsageError
-from salonctl.files import schema
+from salonctl.files import parsing
 from salonctl.i18n import N_, _, ngettext
 from salonctl.service.day import require_known_caller
 from salonctl.service.plans import (
@@ -35,7 +35,7 @@ else:  # loaded by the command that runs them, not by --help
 
 
 def _money_option(value: str | None, name: str) -> Decimal | None:
-    return None if value is None else arg(schema.parse_money, value, name)
+    return None if value is None else arg(parsing.parse_money, value, name)
 
 
 def year_record(result: plan.YearPlan) -> dict[str, Any]:
@@ -164,12 +164,12 @@ def _month_of(text: str | None, today: date) -> tuple[int, int]:
             following = (today.replace(day=1) + timedelta(days=32))
             return following.year, following.month
         return today.year, today.month
-    day = schema.parse_date(f"{text}-01") if len(text) == 7 else None
+    day = parsing.parse_date(f"{text}-01") if len(text) == 7 else None
     if day is None:
-        raise schema.InvalidValue(_("{text} is not a month; expected YYYY-MM").format(
+        raise parsing.InvalidValue(_("{text} is not a month; expected YYYY-MM").format(
             text=repr(text)))
     if not calendar.FIRST_YEAR < day.year < calendar.LAST_YEAR:  # the lunar calendar's span
-        raise schema.InvalidValue(_("{text} is outside the plans' years, {first}-{last}").format(
+        raise parsing.InvalidValue(_("{text} is outside the plans' years, {first}-{last}").format(
             text=text, first=calendar.FIRST_YEAR + 1, last=calendar.LAST_YEAR - 1))
     return day.year, day.month
 

@@ -37,7 +37,7 @@ from salonctl.cli.common import (
 )
 from salonctl.engine import cards, catalogue, model
 from salonctl.errors import NotFoundError, UsageError
-from salonctl.files import catalogfile, schema
+from salonctl.files import catalogfile, parsing, schema
 from salonctl.i18n import N_, _
 from salonctl.service.day import known_rule_ids
 from salonctl.words import render, spoken
@@ -53,10 +53,10 @@ def _product(text: str, items: list[catalogue.Item]) -> model.Product:
     if listed is not None and (not sep or category.strip() == listed.category):
         return catalogue.sold_as(listed)
     if not sep or not name.strip():
-        raise schema.InvalidValue(_("{text} is not in the catalogue; give NAME=CATEGORY, e.g. "
+        raise parsing.InvalidValue(_("{text} is not in the catalogue; give NAME=CATEGORY, e.g. "
                                     "玻尿酸精华=care, or add it with salonctl product add").format(
             text=repr(text)))
-    parsed = schema.parse_choice(category.strip(), model.PRODUCT_CATEGORIES)
+    parsed = parsing.parse_choice(category.strip(), model.PRODUCT_CATEGORIES)
     return model.Product(name.strip(), parsed)  # type: ignore[arg-type]
 
 
@@ -87,7 +87,7 @@ def visit_add(
     when = not_in_future(arg_date(day, "--date", today), today, "--date", N_("visit"))
     items = catalogfile.read(run.salon().root) if products else []
     sold = tuple(arg(lambda text: _product(text, items), p, "--product") for p in products or ())
-    paid = arg(schema.parse_money, amount, "--amount") if amount is not None else \
+    paid = arg(parsing.parse_money, amount, "--amount") if amount is not None else \
         catalogue.price_of(items, sold) if sold and not services else None
     done = tuple(s.strip() for s in services or () if s.strip())
 
@@ -229,9 +229,9 @@ def card_add(
     today = run.today()
     sold = not_in_future(arg_date(day, "--date", today), today, "--date", N_("card"))
     valid = arg_date(until, "--until", run.today()) if until else None
-    money = arg(schema.parse_money, balance, "--balance") if balance is not None else None
-    kind = arg(schema.text, card_type, "--type")
-    paid = arg(schema.parse_money, price, "--price") if price is not None else None
+    money = arg(parsing.parse_money, balance, "--balance") if balance is not None else None
+    kind = arg(parsing.text, card_type, "--type")
+    paid = arg(parsing.parse_money, price, "--price") if price is not None else None
     record_entry(run, "card add", client, lambda c, entry_id: model.Card(
         entry_id, c.id, sold, kind, valid, sessions, money, trial, paid),
         then=None if trial else lambda found: _make_member(run, found))
@@ -248,10 +248,10 @@ def _check_days(text: str) -> tuple[int, ...]:
     try:
         days = tuple(int(part) for part in text.split(","))
     except ValueError:
-        raise schema.InvalidValue(_("{text} is not a list of days like 10,20,30").format(
+        raise parsing.InvalidValue(_("{text} is not a list of days like 10,20,30").format(
             text=repr(text))) from None
     if not days or not all(1 <= d <= 31 for d in days):
-        raise schema.InvalidValue(_("{text}: days of the month are 1-31").format(text=repr(text)))
+        raise parsing.InvalidValue(_("{text}: days of the month are 1-31").format(text=repr(text)))
     return tuple(sorted(set(days)))
 
 
@@ -272,7 +272,7 @@ def course_add(
     if last < first:
         raise UsageError(_("--end: {last} is before --start {first}").format(last=last, first=first))
     days = arg(_check_days, check_days, "--check-days")
-    title = arg(schema.text, name, "--name")
+    title = arg(parsing.text, name, "--name")
     record_entry(run, "course add", client, lambda c, entry_id: model.Course(
         entry_id, c.id, first, title, first, last, days))
 
@@ -320,12 +320,12 @@ def call_log(
     run = state(ctx)
     today = run.today()
     when = not_in_future(arg_date(day, "--date", today), today, "--date", N_("call"))
-    result = arg(lambda v: schema.parse_choice(v, model.OUTCOMES), outcome, "--outcome")
+    result = arg(lambda v: parsing.parse_choice(v, model.OUTCOMES), outcome, "--outcome")
     again = arg(lambda v: spoken.parse_day(v, when), callback, "--callback") if callback else None
     if again is not None and again <= when:
         raise UsageError(_("--callback: {again} is not after the call's day {when}").format(
             again=again, when=when))
-    answered = known_rule_ids(run.salon(), tuple(arg(schema.parse_id, r, "--rule") for r in rules or ()))
+    answered = known_rule_ids(run.salon(), tuple(arg(parsing.parse_id, r, "--rule") for r in rules or ()))
     log_call(run, client, when, result, answered, again, note, by)
 
 
@@ -367,7 +367,7 @@ def complaint_add(
     run = state(ctx)
     today = run.today()
     when = not_in_future(arg_date(day, "--date", today), today, "--date", N_("complaint"))
-    said = arg(schema.text, text, "--text")
+    said = arg(parsing.text, text, "--text")
     record_entry(run, "complaint add", client, lambda c, entry_id: model.Complaint(
         entry_id, c.id, when, said))
 

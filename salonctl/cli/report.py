@@ -13,7 +13,7 @@ from salonctl import lazy
 from salonctl.cli.app import app
 from salonctl.cli.common import PlanFormatOption, State, arg, parse_when, state
 from salonctl.errors import UsageError
-from salonctl.files import daynotes, schema
+from salonctl.files import daynotes, parsing
 from salonctl.i18n import N_, _
 from salonctl.service.reports import FIGURES, LABELS, report_record, report_title
 from salonctl.words import render
@@ -60,7 +60,7 @@ def report(
 def _keep_note(run: State, span: str, day: date, note: str, who: str | None) -> None:
     if span != "day":
         raise UsageError(_("--note: a note belongs to a day; give: report day [DAY] --note TEXT"))
-    text = arg(schema.text, note, "--note")
+    text = arg(parsing.text, note, "--note")
     salon = run.salon()
     with salon.lock("report day --note"):
         daynotes.add(salon.root, daynotes.DayNote(day, text, who))

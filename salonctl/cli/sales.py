@@ -30,7 +30,7 @@ from salonctl.cli.common import (
 )
 from salonctl.engine import cards, catalogue, model
 from salonctl.errors import NotFoundError, UsageError
-from salonctl.files import catalogfile, schema
+from salonctl.files import catalogfile, parsing, schema
 from salonctl.i18n import N_, _
 from salonctl.words import render
 
@@ -54,13 +54,13 @@ def product_add(
              "hands or lips.")] = None,
 ) -> None:
     """Add a product to the catalogue."""
-    kind: Any = arg(lambda v: schema.parse_choice(v, model.PRODUCT_CATEGORIES), category,
+    kind: Any = arg(lambda v: parsing.parse_choice(v, model.PRODUCT_CATEGORIES), category,
                     "--category")
     item = catalogue.Item(
-        arg(schema.single_line, name, "NAME"), kind,
-        arg(schema.parse_money, price, "--price") if price is not None else None,
+        arg(parsing.single_line, name, "NAME"), kind,
+        arg(parsing.parse_money, price, "--price") if price is not None else None,
         days, unit, low,
-        area=arg(lambda v: schema.parse_choice(v, catalogue.AREAS), area, "--area") if area else None)
+        area=arg(lambda v: parsing.parse_choice(v, catalogue.AREAS), area, "--area") if area else None)
     salon = state(ctx).salon()
     with salon.lock("product add"):
         items = catalogfile.read(salon.root)
@@ -89,10 +89,10 @@ def product_edit(
 def _change(text: str) -> tuple[str, Any]:
     key, equals, value = text.partition("=")
     readers: dict[str, Any] = {
-        "category": lambda v: schema.parse_choice(v, model.PRODUCT_CATEGORIES),
-        "price": schema.parse_money, "days": lambda v: schema.parse_count(v) or None,
-        "unit": schema.single_line, "low": schema.parse_count,
-        "area": lambda v: schema.parse_choice(v, catalogue.AREAS) if v.strip() else None,
+        "category": lambda v: parsing.parse_choice(v, model.PRODUCT_CATEGORIES),
+        "price": parsing.parse_money, "days": lambda v: parsing.parse_count(v) or None,
+        "unit": parsing.single_line, "low": parsing.parse_count,
+        "area": lambda v: parsing.parse_choice(v, catalogue.AREAS) if v.strip() else None,
     }
     if not equals or key.strip() not in readers:
         raise UsageError(_("--set: {text} is not FIELD=VALUE with FIELD one of: {fields}").format(
@@ -297,8 +297,8 @@ def card_top_up(
     run = state(ctx)
     today = run.today()
     when = not_in_future(arg_date(day, "--date", today), today, "--date", N_("card"))
-    money = arg(schema.parse_money, amount, "--amount") if amount is not None else None
-    paid = arg(schema.parse_money, price, "--price") if price is not None else None
+    money = arg(parsing.parse_money, amount, "--amount") if amount is not None else None
+    paid = arg(parsing.parse_money, price, "--price") if price is not None else None
     held = _held(run, card_id)
     _require_fits(held.card, money, sessions)
 

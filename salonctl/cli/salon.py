@@ -11,10 +11,10 @@ import typer
 
 from salonctl.cli.app import app, desk_app
 from salonctl.cli.common import arg, state
-from salonctl.disk import fsutil
+from salonctl.disk import desks, fsutil
 from salonctl.engine import model
 from salonctl.errors import DataError, UsageError
-from salonctl.files import desks, schema, store
+from salonctl.files import parsing, store
 from salonctl.i18n import _
 from salonctl.service.lookup import say_long_work
 
@@ -30,8 +30,8 @@ def init(
              "desk; see `salonctl desk add`.")] = None,
 ) -> None:
     """Create a new salon folder with its settings and empty records."""
-    language = arg(lambda v: schema.parse_choice(v, model.LANGUAGES), lang, "--lang")
-    title = arg(schema.text, name, "--name") if name is not None else folder.resolve().name
+    language = arg(lambda v: parsing.parse_choice(v, model.LANGUAGES), lang, "--lang")
+    title = arg(parsing.text, name, "--name") if name is not None else folder.resolve().name
     tag = arg(_desk_tag, desk, "--desk") if desk is not None else None
     store.init_salon(folder, title, language)
     if tag:
@@ -91,7 +91,7 @@ def desk_show(ctx: typer.Context) -> None:
 
 def _desk_tag(value: str) -> str:
     if not desks.DESK_TAG.fullmatch(value):
-        raise schema.InvalidValue(_("{value} is not a desk tag; give 1-3 letters a-z, e.g. b")
+        raise parsing.InvalidValue(_("{value} is not a desk tag; give 1-3 letters a-z, e.g. b")
                                   .format(value=repr(value)))
     return value
 

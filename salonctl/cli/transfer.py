@@ -25,7 +25,7 @@ from salonctl.cli.common import (
 )
 from salonctl.engine import model
 from salonctl.errors import DataError, UsageError
-from salonctl.files import codec, schema, store
+from salonctl.files import codec, parsing, schema, store
 from salonctl.files.clientfiles import next_client_id
 from salonctl.i18n import _, ngettext
 from salonctl.service.lookup import every_record
@@ -127,7 +127,7 @@ class _EntriesPlan(_Plan):
 
 
 def _closure(complaint: model.Entry, day: str, note: str | None) -> Callable[[str], model.Entry]:
-    closed_on = schema.parse_date(day)
+    closed_on = parsing.parse_date(day)
     return lambda new_id: model.ComplaintClosed(new_id, complaint.client, closed_on,
                                                 complaint.id, note)
 
@@ -142,12 +142,12 @@ def _clients_plan(salon: store.Salon, reading: importing.Reading, where: str,
     existing = salon.clients()
     plan.known = used = set(salon.used_client_ids())
     numbers = _ClientNumbers(used, salon.desk())
-    by_phone = {schema.phone_digits(c.phone): c.id for c in existing}
+    by_phone = {parsing.phone_digits(c.phone): c.id for c in existing}
     for second in salon.merged_clients():  # her second record's phone is hers too
-        by_phone.setdefault(schema.phone_digits(second.phone), str(second.merged_into))
+        by_phone.setdefault(parsing.phone_digits(second.phone), str(second.merged_into))
     for parsed in reading.rows:
         values = dict(parsed.values)
-        digits = schema.phone_digits(values["phone"])
+        digits = parsing.phone_digits(values["phone"])
         if digits in by_phone:
             plan.matched.append(f"{where}:{parsed.row}: " + _(
                 "{name} is {id} (same phone); left as she is").format(
@@ -163,7 +163,7 @@ def _clients_plan(salon: store.Salon, reading: importing.Reading, where: str,
         values["imported"] = today  # her history is older than this salon's files
         try:
             client = schema.build_client(values)
-        except schema.InvalidValue as error:
+        except parsing.InvalidValue as error:
             plan.problems.append(f"{where}:{parsed.row}: {error}")
             continue
         used.add(client.id)

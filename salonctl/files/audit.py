@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from salonctl.disk import desks
 from salonctl.engine import cards, model
 from salonctl.errors import Problem
-from salonctl.files import desks, merging, schema
+from salonctl.files import merging, parsing, schema
 from salonctl.i18n import _, ngettext
 
 
@@ -57,7 +58,7 @@ def desk_conflicts(clients: list[tuple[model.Client, str, int]]) -> list[Problem
     for client, where, line in clients:
         for name, other in client.conflicts:
             if name in PRIVATE_FIELDS:  # stderr, from cron into an e-mail: not the values
-                mine, other = "", schema.masked_phone(other) if name == "phone" else "…"
+                mine, other = "", parsing.masked_phone(other) if name == "phone" else "…"
             else:
                 mine = schema.plain(getattr(client, name, None))
             found.append(Problem(where, line, 3, _(

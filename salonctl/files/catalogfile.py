@@ -24,7 +24,7 @@ from salonctl.disk import fsutil, yamlio
 from salonctl.engine import model
 from salonctl.engine.catalogue import AREAS, Item, StockIn
 from salonctl.errors import DataError, Problem
-from salonctl.files import schema
+from salonctl.files import parsing, schema
 from salonctl.i18n import _
 
 FILE = "products.yaml"
@@ -34,21 +34,21 @@ HEADER = ("# The salon's products: price, days one lasts a client, unit, low-sto
 
 def _stock_in(value: Any) -> StockIn:
     if not isinstance(value, Mapping) or not {"date", "qty"} <= set(value) <= {"date", "qty", "by"}:
-        raise schema.InvalidValue(_("each is {date: YYYY-MM-DD, qty: N}"))
+        raise parsing.InvalidValue(_("each is {date: YYYY-MM-DD, qty: N}"))
     by = value.get("by")
-    return StockIn(schema.a_date(value["date"]), schema.integer(1, schema.MAX_COUNT)(value["qty"]),
-                   schema.text(by) if by is not None else None)
+    return StockIn(parsing.a_date(value["date"]), parsing.integer(1, parsing.MAX_COUNT)(value["qty"]),
+                   parsing.text(by) if by is not None else None)
 
 
 FIELDS = (
-    schema.Field("name", schema.text, required=True),
-    schema.Field("category", schema.choice(model.PRODUCT_CATEGORIES), required=True),
-    schema.Field("price", schema.money),
-    schema.Field("days", schema.integer(1, 3650)),
-    schema.Field("unit", schema.text),
-    schema.Field("low", schema.integer(0, schema.MAX_COUNT)),
-    schema.Field("stock_in", schema.list_of(_stock_in)),
-    schema.Field("area", schema.choice(AREAS)),
+    schema.Field("name", parsing.text, required=True),
+    schema.Field("category", parsing.choice(model.PRODUCT_CATEGORIES), required=True),
+    schema.Field("price", parsing.money),
+    schema.Field("days", parsing.integer(1, 3650)),
+    schema.Field("unit", parsing.text),
+    schema.Field("low", parsing.integer(0, parsing.MAX_COUNT)),
+    schema.Field("stock_in", parsing.list_of(_stock_in)),
+    schema.Field("area", parsing.choice(AREAS)),
 )
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from salonctl.disk import yamlio
 from salonctl.engine import model
 from salonctl.errors import Problem, UsageError
-from salonctl.files import merging, schema
+from salonctl.files import merging, parsing, schema
 from salonctl.i18n import _
 
 JOURNAL_DIR = "journal"
@@ -214,7 +214,7 @@ def _entry_order(entry: Any, item: yamlio.LocatedDict, where: str) -> list[Probl
     if isinstance(entry, model.Correction):
         try:
             corrected_fields(entry)
-        except schema.InvalidValue as error:
+        except parsing.InvalidValue as error:
             return [Problem(where, *item.where("changes" if entry.changes else "corrects"),
                             str(error))]
     return []
@@ -226,7 +226,7 @@ def applies(entry: Any) -> bool:
         return True
     try:
         corrected_fields(entry)
-    except schema.InvalidValue:
+    except parsing.InvalidValue:
         return False
     return True
 
@@ -235,25 +235,25 @@ def corrected_fields(correction: model.Correction) -> dict[str, Any]:
     """The values a correction sets, read by the corrected entry's own fields."""
     prefix = correction.corrects.split("-", 1)[0]
     if prefix not in CORRECTABLE:
-        raise schema.InvalidValue(_(
+        raise parsing.InvalidValue(_(
             "corrects: {id} is not the id of a visit, appointment, card, course, call or "
             "complaint").format(id=repr(correction.corrects)))
     if correction.void == bool(correction.changes):
-        raise schema.InvalidValue(_("a correction either voids (void: true) or sets changes"))
+        raise parsing.InvalidValue(_("a correction either voids (void: true) or sets changes"))
     fields = CORRECTABLE[prefix][1]
     known = {spec.name: spec for spec in fields if spec.name not in FIXED_FIELDS}
     values: dict[str, Any] = {}
     for name, written in json.loads(correction.changes or "{}").items():
         if name not in known:
-            raise schema.InvalidValue(_("changes: {name} cannot be set; it can set: {fields}")
+            raise parsing.InvalidValue(_("changes: {name} cannot be set; it can set: {fields}")
                                       .format(name=repr(name), fields=", ".join(known)))
         try:
             values[name] = known[name].read(written) if written is not None else None
-        except schema.InvalidValue as error:
-            raise schema.InvalidValue(_("changes: {name}: {error}").format(
+        except parsing.InvalidValue as error:
+            raise parsing.InvalidValue(_("changes: {name}: {error}").format(
                 name=name, error=error)) from None
         if values[name] is None and known[name].required:
-            raise schema.InvalidValue(_("changes: {name} is needed; it cannot be emptied").format(
+            raise parsing.InvalidValue(_("changes: {name} is needed; it cannot be emptied").format(
                 name=name))
     return values
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from salonctl.disk import fsutil, yamlio
 from salonctl.errors import Problem
-from salonctl.files import schema
+from salonctl.files import parsing, schema
 
 FOLDER = "journal/notes"
-FIELDS = (schema.Field("date", schema.a_date, required=True),
-          schema.Field("note", schema.text, required=True), schema.Field("by", schema.text))
+FIELDS = (schema.Field("date", parsing.a_date, required=True),
+          schema.Field("note", parsing.text, required=True), schema.Field("by", parsing.text))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from salonctl.disk.yamlio import LocatedDict
 from salonctl.engine import model, scripts
 from salonctl.engine.ruleset import Rule
 from salonctl.errors import DataError, Problem
-from salonctl.files import rulefile, schema
+from salonctl.files import parsing, rulefile, schema
 from salonctl.i18n import _
 
 RULES_FILE = "rules.yaml"
@@ -171,16 +171,16 @@ def load_cycle(root: Path, shown: str, language: str) -> tuple[model.Cycle | Non
 
 
 _MONTH_FIELDS = (
-    schema.Field("month", schema.integer(1, 12), required=True),
-    schema.Field("season", schema.text, required=True),
-    schema.Field("demand", schema.choice(("low", "medium", "high", "peak")), required=True),
-    schema.Field("weight", schema.money, required=True),
-    schema.Field("wants", schema.text),
-    schema.Field("focus", schema.list_of(schema.text)),
+    schema.Field("month", parsing.integer(1, 12), required=True),
+    schema.Field("season", parsing.text, required=True),
+    schema.Field("demand", parsing.choice(("low", "medium", "high", "peak")), required=True),
+    schema.Field("weight", parsing.money, required=True),
+    schema.Field("wants", parsing.text),
+    schema.Field("focus", parsing.list_of(parsing.text)),
 )
 _RUSH_FIELDS = (
-    schema.Field("weight", schema.money, required=True),
-    schema.Field("days_before", schema.integer(1, 60), required=True),
+    schema.Field("weight", parsing.money, required=True),
+    schema.Field("days_before", parsing.integer(1, 60), required=True),
 )
 _CYCLE_FIELDS = (
     schema.Field("spring_festival_rush", lambda v: v),

@@ -10,70 +10,70 @@ from salonctl.engine import model
 from salonctl.engine.calendar import HOLIDAYS
 from salonctl.engine.ruleset import ANCHORS, KINDS, REFS, STOPS, UNITS, Conditions, Rule
 from salonctl.errors import Problem
-from salonctl.files import schema
+from salonctl.files import parsing, schema
 from salonctl.i18n import _
 
 
 def _month_day(value: Any) -> str:
     """A day of the year, MM-DD (checked against a leap year, so 02-29 is allowed)."""
-    text = schema.text(value).strip()
+    text = parsing.text(value).strip()
     try:
-        day = schema.parse_date(f"2028-{text}")
-    except schema.InvalidValue:
-        raise schema.InvalidValue(_("{text} is not a day of the year; expected MM-DD").format(
+        day = parsing.parse_date(f"2028-{text}")
+    except parsing.InvalidValue:
+        raise parsing.InvalidValue(_("{text} is not a day of the year; expected MM-DD").format(
             text=repr(text))) from None
     return f"{day.month:02d}-{day.day:02d}"
 
 
 def _offset(value: Any) -> int:
-    number: int = schema.integer(-400, 400)(value)
+    number: int = parsing.integer(-400, 400)(value)
     return number
 
 
 def _window(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict) or not set(value) <= {"early", "late"}:
-        raise schema.InvalidValue(_("must be {early: DAYS, late: DAYS}; late: null keeps it open"))
-    early = schema.integer(0, 60)(value.get("early", 0))
+        raise parsing.InvalidValue(_("must be {early: DAYS, late: DAYS}; late: null keeps it open"))
+    early = parsing.integer(0, 60)(value.get("early", 0))
     late = value.get("late", 0)
-    return {"early": early, "late": None if late is None else schema.integer(0, 400)(late)}
+    return {"early": early, "late": None if late is None else parsing.integer(0, 400)(late)}
 
 
 def _yearly(value: Any) -> tuple[str, str]:
     if not isinstance(value, dict) or set(value) != {"from", "to"}:
-        raise schema.InvalidValue(_("must be {from: MM-DD, to: MM-DD}"))
+        raise parsing.InvalidValue(_("must be {from: MM-DD, to: MM-DD}"))
     return _month_day(value["from"]), _month_day(value["to"])
 
 
 CONDITION_FIELDS = (
-    schema.Field("category", schema.list_of(schema.choice(model.CATEGORIES))),
-    schema.Field("key", schema.boolean),
-    schema.Field("gender", schema.choice(model.GENDERS)),
-    schema.Field("new_product", schema.boolean),
-    schema.Field("trial", schema.boolean),
+    schema.Field("category", parsing.list_of(parsing.choice(model.CATEGORIES))),
+    schema.Field("key", parsing.boolean),
+    schema.Field("gender", parsing.choice(model.GENDERS)),
+    schema.Field("new_product", parsing.boolean),
+    schema.Field("trial", parsing.boolean),
 )
 
 RULE_FIELDS = (
-    schema.Field("id", schema.identifier, required=True),
-    schema.Field("ref", schema.choice(REFS), required=True),
-    schema.Field("title", schema.text, required=True),
-    schema.Field("anchor", schema.choice(ANCHORS), required=True),
-    schema.Field("script", schema.text, required=True),
-    schema.Field("offsets", schema.list_of(_offset)),
-    schema.Field("unit", schema.choice(UNITS)),
+    schema.Field("id", parsing.identifier, required=True),
+    schema.Field("ref", parsing.choice(REFS), required=True),
+    schema.Field("title", parsing.text, required=True),
+    schema.Field("anchor", parsing.choice(ANCHORS), required=True),
+    schema.Field("script", parsing.text, required=True),
+    schema.Field("offsets", parsing.list_of(_offset)),
+    schema.Field("unit", parsing.choice(UNITS)),
     schema.Field("window", _window),
     schema.Field("when", lambda v: v),
-    schema.Field("products", schema.list_of(schema.choice(model.PRODUCT_CATEGORIES))),
-    schema.Field("holiday", schema.choice(tuple(HOLIDAYS))),
+    schema.Field("products", parsing.list_of(parsing.choice(model.PRODUCT_CATEGORIES))),
+    schema.Field("holiday", parsing.choice(tuple(HOLIDAYS))),
     schema.Field("yearly", _yearly),
-    schema.Field("stop_if", schema.list_of(schema.choice(STOPS))),
-    schema.Field("until", schema.choice(("closed",))),
-    schema.Field("kind", schema.choice(KINDS)),
-    schema.Field("channel", schema.choice(KINDS)),  # the older name of `kind`
-    schema.Field("priority", schema.integer(1, 9)),
-    schema.Field("enabled", schema.boolean),
-    schema.Field("must", schema.boolean),
-    schema.Field("sales", schema.boolean),
-    schema.Field("topic", schema.identifier),
+    schema.Field("stop_if", parsing.list_of(parsing.choice(STOPS))),
+    schema.Field("until", parsing.choice(("closed",))),
+    schema.Field("kind", parsing.choice(KINDS)),
+    schema.Field("channel", parsing.choice(KINDS)),  # the older name of `kind`
+    schema.Field("priority", parsing.integer(1, 9)),
+    schema.Field("enabled", parsing.boolean),
+    schema.Field("must", parsing.boolean),
+    schema.Field("sales", parsing.boolean),
+    schema.Field("topic", parsing.identifier),
 )
 
 

@@ -19,13 +19,13 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
-from salonctl.disk import fsutil, yamlio
+from salonctl.disk import desks, fsutil, yamlio
 from salonctl.disk.lock import locked
 from salonctl.engine import model
 from salonctl.engine.ruleset import Rule
 from salonctl.engine.scripts import Template
 from salonctl.errors import DataError, Problem, UsageError
-from salonctl.files import audit, catalogfile, codec, daynotes, desks, merging, outbox, rulebook
+from salonctl.files import audit, catalogfile, codec, daynotes, merging, outbox, rulebook
 from salonctl.files.clientfiles import CLIENTS_DIR, ClientFiles
 from salonctl.files.folder import Folder
 from salonctl.files.journals import JOURNAL_DIR, Journals, Located

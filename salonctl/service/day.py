@@ -21,7 +21,7 @@ from salonctl.service.lookup import derived_store, partial_view
 from salonctl.words.phrases import say
 
 if TYPE_CHECKING:
-    from salonctl.engine import anchors, rules, standing, worklist
+    from salonctl.engine import anchors, rules, schedule, standing, worklist
     from salonctl.engine.anchors import SalonView
     from salonctl.index import daymemo
     from salonctl.index.daymemo import DayResult
@@ -31,6 +31,7 @@ else:  # the engine is loaded by the commands that run it, not by --help
     compose = lazy.module("salonctl.words.compose")
     daymemo = lazy.module("salonctl.index.daymemo")
     rules = lazy.module("salonctl.engine.rules")
+    schedule = lazy.module("salonctl.engine.schedule")
     standing = lazy.module("salonctl.engine.standing")
     sheet = lazy.module("salonctl.words.sheet")
     worklist = lazy.module("salonctl.engine.worklist")
@@ -65,13 +66,13 @@ def day_engine(salon: store.Salon, day: date, limit: int | None = None) -> DayWo
     found = derived_store(salon)
     if found is None:
         view, _ = engine(salon, day)
-        return DayWork(view, rule_set, day_results(view, rules.due_on(view, rule_set, day), day))
+        return DayWork(view, rule_set, day_results(view, schedule.due_on(view, rule_set, day), day))
     store, rebuilt = found
     unsettled = [] if rebuilt else store.unsettled(day)
     evaluated = store.evaluated(day, unsettled)
     view = engine(salon, day)[0] if rebuilt else partial_view(
         store, settings, [i for i in unsettled if i not in evaluated], day)
-    due_rows, quiet = rules.due_and_quiet(view, rule_set, day)
+    due_rows, quiet = schedule.due_and_quiet(view, rule_set, day)
     fresh = {r.row.client.id: r for r in day_results(view, due_rows, day)}
     store.remember(day, quiet, {i: _kept(r, settings) for i, r in fresh.items()})
     placed = store.placed(day, limit) if limit is not None else None
@@ -150,7 +151,7 @@ def day_sheet(view: SalonView, rule_set: list[Rule], library: dict[str, scripts.
     `include_held`), then the messages she sends, each with its script."""
     if work is None:
         view = view.on(day)
-        work = DayWork(view, rule_set, day_results(view, rules.due_on(view, rule_set, day), day))
+        work = DayWork(view, rule_set, day_results(view, schedule.due_on(view, rule_set, day), day))
     placed = worklist.place_ranked(((r.row, r.terms) for r in work.results), view.settings,
                                    limit or view.settings.daily_limit)
     held = worklist.waiting(placed) if work.held is None else work.held

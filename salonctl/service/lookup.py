@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from salonctl import lazy
 from salonctl.engine import model
 from salonctl.errors import DataError, NotFoundError
-from salonctl.files import schema, store
+from salonctl.files import parsing, store
 from salonctl.i18n import _
-from salonctl.index import derived
+from salonctl.index import derived, sync
 
 if TYPE_CHECKING:
     from salonctl.engine import anchors
@@ -30,7 +30,7 @@ def derived_store(salon: store.Salon) -> tuple[derived.Derived, bool] | None:
     files, as a check on the store."""
     if os.environ.get("SALONCTL_NO_DERIVED"):
         return None
-    return derived.synced(salon, _say_rebuilding)
+    return sync.synced(salon, _say_rebuilding)
 
 
 LONG_WORK_BYTES = 8_000_000  # about 20,000 clients with a year of history
@@ -102,8 +102,8 @@ def resolve_client(clients: list[model.Client], wanted: str, name: str = "CLIENT
                 id=wanted, kept=found.id, name=found.name), file=sys.stderr)
             return found
         return by_id[0]
-    digits = schema.phone_digits(wanted)
-    matches = [c for c in clients if len(digits) >= 5 and schema.phone_digits(c.phone) == digits]
+    digits = parsing.phone_digits(wanted)
+    matches = [c for c in clients if len(digits) >= 5 and parsing.phone_digits(c.phone) == digits]
     if not matches:
         matches = [c for c in clients if c.name.casefold() == wanted.strip().casefold()]
     if kept is not None:
@@ -133,5 +133,5 @@ def as_kept(clients: list[model.Client], kept: Callable[[str], model.Client]) ->
 
 
 def _candidates(clients: list[model.Client]) -> str:
-    return "\n".join(f"  {c.id}  {c.name}  {_('phone')} {schema.masked_phone(c.phone)}" for c in clients)
+    return "\n".join(f"  {c.id}  {c.name}  {_('phone')} {parsing.masked_phone(c.phone)}" for c in clients)
 

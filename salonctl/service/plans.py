@@ -19,7 +19,7 @@ from salonctl.service.day import day_engine, engine
 from salonctl.service.lookup import derived_store, partial_view
 
 if TYPE_CHECKING:
-    from salonctl.engine import anchors, calendar, plan, rules, worklist
+    from salonctl.engine import anchors, calendar, plan, rules, schedule, worklist
     from salonctl.engine.anchors import SalonView
     from salonctl.index.daymemo import DayResult
 else:  # loaded by the command that runs them, not by --help
@@ -27,6 +27,7 @@ else:  # loaded by the command that runs them, not by --help
     calendar = lazy.module("salonctl.engine.calendar")
     plan = lazy.module("salonctl.engine.plan")
     rules = lazy.module("salonctl.engine.rules")
+    schedule = lazy.module("salonctl.engine.schedule")
     worklist = lazy.module("salonctl.engine.worklist")
 
 
@@ -75,7 +76,7 @@ def build_year(run: Run, year: int, given: Decimal | None = None, fixed: Decimal
         view = anchors.SalonView(settings, salon.clients(), salon.history(),
                                  settings.follow_up.max_tries)
         clients, revenue = view.clients, plan.revenue_by_month(cards.takings(salon.history()))
-        load = rules.call_load(view, salon.rules(), run.today(), *span) if forecast_calls else {}
+        load = schedule.call_load(view, salon.rules(), run.today(), *span) if forecast_calls else {}
     else:
         store = found[0]
         clients = store.clients(store.all_ids())
@@ -95,18 +96,18 @@ def build_year(run: Run, year: int, given: Decimal | None = None, fixed: Decimal
 
 def _forecast(store: derived.Derived, settings: model.Settings, rule_set: list[Rule],
               today: date, low: date, high: date) -> dict[date, int]:
-    """`rules.call_load` from each client's kept forecast; the clients without one that
+    """`schedule.call_load` from each client's kept forecast; the clients without one that
     still holds (new, changed, or past the next day her records name) are evaluated and
     their forecasts kept."""
     span = f"{low}|{high}"
     known = store.forecasts(span, today)
     missing = [client_id for client_id in store.all_ids() if client_id not in known]
     if missing:
-        fresh = rules.client_days(partial_view(store, settings, missing), rule_set, today,
+        fresh = schedule.client_days(partial_view(store, settings, missing), rule_set, today,
                                   low, high)
         store.remember_forecasts(span, today, fresh)
         known.update((client_id, days) for client_id, (days, _) in fresh.items())
-    return rules.load_of(known.values())
+    return schedule.load_of(known.values())
 
 
 def month_days(year: int, month: int) -> list[date]:
@@ -161,7 +162,7 @@ def month_record(run: Run, year: int, month: int, today: date) -> dict[str, Any]
     days = month_days(year, month)
     open_days = calendar.OpenDays(settings.opening)
     revenue = plan.revenue_by_month(cards.takings(history))
-    load = rules.call_load(view, salon.rules(), today, days[0], days[-1])
+    load = schedule.call_load(view, salon.rules(), today, days[0], days[-1])
     return {
         "month": f"{year}-{month:02d}", "target": chosen.target,
         "last_year": revenue.get((year - 1, month)),

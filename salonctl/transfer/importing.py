@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from salonctl.engine import model
-from salonctl.files import schema
+from salonctl.files import parsing, schema
 from salonctl.i18n import _
 
 EXTRA = "\0extra"  # the file reader's key for a row's cells beyond the header's columns
@@ -156,7 +156,7 @@ def read_rows(kind: str, rows: Sequence[Mapping[str, Any]], mapping: Mapping[str
                 raw = _raw(name, cell)
                 if raw is not None:
                     values[name] = specs[name].read(raw)
-            except schema.InvalidValue as error:
+            except parsing.InvalidValue as error:
                 errors.append(f"{where}:{number}: {header}: {error}")
         errors += [f"{where}:{number}: " + _("{field}: missing (map a column to it with --map)")
                    .format(field=spec.name)
@@ -240,14 +240,14 @@ class ClientIndex:
         for client in clients:
             seen = kept(client.merged_into) if kept and client.merged_into else client
             self.by_id.setdefault(client.id, seen)
-            self.by_phone.setdefault(schema.phone_digits(client.phone), {}).setdefault(seen.id, seen)
+            self.by_phone.setdefault(parsing.phone_digits(client.phone), {}).setdefault(seen.id, seen)
             self.by_name.setdefault(client.name.casefold(), {}).setdefault(seen.id, seen)
 
     def match(self, keys: Mapping[str, str]) -> model.Client | str:
         """The client a row names; else why not."""
         if keys.get("client") in self.by_id:
             return self.by_id[keys["client"]]
-        phone = schema.phone_digits(keys.get("phone", "") or keys.get("client", ""))
+        phone = parsing.phone_digits(keys.get("phone", "") or keys.get("client", ""))
         found = self.by_phone.get(phone, {}) if len(phone) >= 5 else {}
         if len(found) == 1:
             return next(iter(found.values()))

@@ -11,7 +11,7 @@ import re
 from datetime import date, timedelta
 
 from salonctl.engine import model
-from salonctl.files import schema
+from salonctl.files import parsing
 from salonctl.i18n import _
 
 _ZH_WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
@@ -83,8 +83,8 @@ def parse_day(text: str, today: date) -> date:
     if weekday is not None:
         return _within(today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1))
     if _looks_iso(word):
-        return schema.parse_date(word)  # its own message: the month must be 01-12, ...
-    raise schema.InvalidValue(_(
+        return parsing.parse_date(word)  # its own message: the month must be 01-12, ...
+    raise parsing.InvalidValue(_(
         "{text} is not a day; give YYYY-MM-DD, today, tomorrow, 明天, +3d, -2w or a weekday "
         "(friday, 周五)").format(text=repr(text)))
 
@@ -96,7 +96,7 @@ def parse_moment(text: str, today: date) -> tuple[date, str]:
     if not day_text and _CLOCK.fullmatch(clock_text.strip()):
         return today, parse_clock(clock_text)
     if not day_text:
-        raise schema.InvalidValue(_(
+        raise parsing.InvalidValue(_(
             "{text} is not a day and time; give e.g. '2026-11-26 9:00' or '明天 14:30'").format(
             text=repr(text)))
     return parse_day(day_text, today), parse_clock(clock_text)
@@ -106,13 +106,13 @@ def parse_clock(text: str) -> str:
     """9:00, 09:00 or 9：00 as HH:MM, 00:00-23:59."""
     found = _CLOCK.fullmatch(text.strip())
     if not found or int(found[1]) > 23 or int(found[2]) > 59:
-        raise schema.InvalidValue(_("{text} is not a time; give H:MM on a 24-hour clock, e.g. "
+        raise parsing.InvalidValue(_("{text} is not a time; give H:MM on a 24-hour clock, e.g. "
                                     "9:00 or 14:30").format(text=repr(text)))
     return f"{int(found[1]):02d}:{found[2]}"
 
 
 def _within(day: date) -> date:
-    return schema.in_range(day)
+    return parsing.in_range(day)
 
 
 def _looks_iso(word: str) -> bool:
