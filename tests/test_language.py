@@ -162,3 +162,19 @@ def test_the_translated_help_option_is_wrapped_once_however_many_runs() -> None:
         language._speak_help_option()
     assert decorators.help_option.salonctl_made is first.salonctl_made  # type: ignore[attr-defined]
     assert not hasattr(first.salonctl_made, "salonctl_made")  # the parser's own, unwrapped
+
+
+def test_one_process_speaks_each_runs_language_in_its_help() -> None:
+    """The command tree is built once a process: each run's help is still in its own
+    language, the parser's --help line included, however the runs alternate."""
+    seen: dict[str, set[str]] = {"zh-CN": set(), "en": set()}
+    for _ in range(2):
+        chinese = run("--lang", "zh-CN", "visit", "add", "--help").out
+        assert "显示此帮助并退出" in chinese and "Show this message" not in chinese
+        assert i18n.translator("zh-CN").gettext("A service done (repeatable).") in chinese
+        english = run("--lang", "en", "visit", "add", "--help").out
+        assert "Show this message and exit" in english and "显示此帮助" not in english
+        assert "A service done (repeatable)." in english
+        seen["zh-CN"].add(chinese)
+        seen["en"].add(english)
+    assert all(len(texts) == 1 for texts in seen.values())  # the same help every time

@@ -4,9 +4,11 @@ turns every error into one message and an exit code."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 import traceback
+from typing import Any
 
 import typer
 from typer.exceptions import TyperException
@@ -43,12 +45,19 @@ def _passed_over(run: State) -> int:
     return EXIT_DATA if lines else 0
 
 
+@functools.cache
+def _command_tree() -> Any:
+    """The parser's command tree, built from the Typer app once a process (a tenth of a
+    second and more: every command's signature is read)."""
+    return typer.main.get_command(app)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run salonctl; returns the exit code (the console script exits with it)."""
     args = sys.argv[1:] if argv is None else argv
     run = State()
     i18n.use(language.choose(args, os.environ))
-    command = typer.main.get_command(app)
+    command = _command_tree()
     language.speak(command)
     try:
         result = command.main(args=args, prog_name="salonctl", standalone_mode=False, obj=run)

@@ -82,10 +82,16 @@ def speak(command: Any) -> None:
     if i18n.active() != "en":
         _speak_help_option()
     for item in walk(command):
-        for attribute in ("help", "short_help"):
-            text = getattr(item, attribute, None)
+        # The English text is kept beside the spoken one: a process that runs salonctl many
+        # times (the tests, a script importing it) builds the tree once and speaks it anew.
+        english = item.__dict__.setdefault("salonctl_english", {
+            attribute: getattr(item, attribute, None) for attribute in ("help", "short_help")})
+        for attribute, text in english.items():
             if text:
                 setattr(item, attribute, _(text))
+        made = getattr(item, "_help_option", None)  # the parser's --help, made once asked for
+        if made is not None:
+            made.help = _(HELP_OPTION)
 
 
 def _speak_help_option() -> None:
