@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -80,3 +81,31 @@ def test_ci_runs_the_readme_test_command_word_for_word() -> None:
     assert len(commands) == 2, "the set-up is two commands: run the demo, run the tests"
     assert "salonctl --data data due" in commands[0]
     assert commands[1] in (root / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def _documented(command: tuple[str, ...], page: str) -> bool:
+    """A command is documented when a code span of the page starts with its group (or its
+    name) and names it among that span's words: `client list|find TEXT|show CLIENT` documents
+    `client find`."""
+    for span in re.findall(r"`([^`]+)`", page):
+        words = re.split(r"[\s|\\]+", span)
+        if words[0] == command[0] and (len(command) == 1 or command[1] in words[1:]):
+            return True
+    return False
+
+
+def test_every_command_in_help_is_documented_in_docs_commands() -> None:
+    page = (Path(__file__).parents[1] / "docs" / "commands.md").read_text(encoding="utf-8")
+    missing = [" ".join(c) for c in COMMANDS if not _documented(c, page)]
+    assert not missing, f"docs/commands.md does not document: {', '.join(missing)}"
+    assert not _documented(("client", "frobnicate"), page)  # the check can fail
+
+
+def test_the_readme_is_short_and_links_every_docs_page() -> None:
+    root = Path(__file__).parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 300
+    for page in sorted((root / "docs").glob("*.md")):
+        assert f"(docs/{page.name})" in readme, f"the README does not link docs/{page.name}"
+    for link in re.findall(r"\]\(((?:docs/)?[\w./-]+\.md)", readme):
+        assert (root / link).is_file(), f"the README links {link}, which is not there"
