@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -109,3 +112,57 @@ def test_the_readme_is_short_and_links_every_docs_page() -> None:
         assert f"(docs/{page.name})" in readme, f"the README does not link docs/{page.name}"
     for link in re.findall(r"\]\(((?:docs/)?[\w./-]+\.md)", readme):
         assert (root / link).is_file(), f"the README links {link}, which is not there"
+
+
+@pytest.mark.parametrize("short", ["-h", "--help"])
+def test_short_and_long_help_alike(short: str) -> None:
+    assert run(short).out == run("--help").out
+    assert run("visit", "add", short).out == run("visit", "add", "--help").out
+
+
+def test_short_version() -> None:
+    assert run("-V").out == run("--version").out
+    assert run("-V").out.startswith("salonctl ")
+
+
+DEMO = Path(__file__).parents[1] / "data"
+
+
+@pytest.mark.parametrize("listing", [("due",), ("visit", "list"), ("visit", "list", "-f", "csv")])
+def test_a_reader_that_stops_early_ends_it_quietly(listing: tuple[str, ...]) -> None:
+    """`salonctl due | head -1`: the reader has its line; salonctl exits 0, silent."""
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(read_end, fcntl.F_SETPIPE_SZ, 4096)  # a small pipe: the sheet cannot fit
+    process = subprocess.Popen(
+        [*_installed(), "--data", str(DEMO), "--today", "2026-11-24", *listing],
+        stdout=write_end, stderr=subprocess.PIPE)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as reader:
+        first = reader.readline()  # closed after one line, with more still to come
+    error = process.stderr.read() if process.stderr else b""
+    assert (process.wait(), error, bool(first.strip())) == (0, b"", True)
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_help_at_80_columns_folds_and_cuts_nothing(lang: str, monkeypatch: pytest.MonkeyPatch
+                                                   ) -> None:
+    """A line of help too long for 80 columns goes on to the next line: the end of a help
+    text (the outcomes, the date forms) is the useful part, never replaced by "…"."""
+    from salonctl import i18n
+
+    monkeypatch.setenv("COLUMNS", "80")
+    tree = typer.main.get_command(app)
+    speak = i18n.translator(lang).gettext
+    for command in COMMANDS:
+        node: Any = tree
+        for name in command:
+            node = node.commands[name]
+        written = sum(speak(text).count("…") for text in language_help_texts(node))
+        shown = run("--lang", lang, *command, "--help").out
+        assert all(len(line) <= 80 for line in shown.splitlines())
+        assert shown.count("…") <= written, f"{lang} {' '.join(command)} cuts its help"
+
+
+def language_help_texts(command: Any) -> list[str]:
+    return [getattr(param, "help", None) or "" for param in command.params] + [
+        command.help or ""]

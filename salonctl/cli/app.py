@@ -14,6 +14,7 @@ app = typer.Typer(
     name="salonctl",
     help="Follow-up calls, call sheets and plans for a beauty salon, over plain YAML files.",
     no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},  # every command, as git does
     add_completion=True,  # salonctl --install-completion: commands and options on Tab
     # A traceback with local variables would put client data into a cron e-mail.
     pretty_exceptions_enable=False,
@@ -56,7 +57,7 @@ def global_options(
              "(or set SALONCTL_CSV_BOM=1 once).",
     )] = False,
     version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Show the version and exit.",
+        "--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.",
     )] = False,
 ) -> None:
     """Follow-up calls, call sheets and plans for a beauty salon, over plain YAML files."""

@@ -128,7 +128,13 @@ class State:
 def make_console() -> Console:
     from rich.console import Console
 
-    return Console(file=sys.stdout, highlight=False, soft_wrap=False, emoji=False)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich exits 1 when the reader goes away; `salonctl due | head -1` got what it
+            # wanted: `main` ends quietly with 0, as for any other closed pipe.
+            raise BrokenPipeError
+
+    return _Console(file=sys.stdout, highlight=False, soft_wrap=False, emoji=False)
 
 
 def state(ctx: typer.Context) -> State:

@@ -118,6 +118,25 @@ def _speak_help_option() -> None:
 def _typer_words(module: ModuleType) -> None:
     for attribute, english in TYPER_WORDS:
         setattr(module, attribute, _(english))
+    _fold_help(module)
+
+
+def _fold_help(module: ModuleType) -> None:
+    """Help text folds onto the next line instead of being cut with "…": a Chinese sentence
+    has no spaces to wrap at, and the end of a line (the outcomes, the date forms) is the
+    useful part. Wrapped once a process."""
+    made = getattr(module, "_make_rich_text")  # noqa: B009 - a private name
+    if getattr(made, "salonctl_folds", False):
+        return
+
+    def make_rich_text(**arguments: Any) -> Any:
+        text = made(**arguments)
+        if hasattr(text, "overflow"):
+            text.overflow = "fold"
+        return text
+
+    make_rich_text.salonctl_folds = True  # type: ignore[attr-defined]
+    setattr(module, "_make_rich_text", make_rich_text)  # noqa: B010 - a private name
 
 
 class _WhenImported(importlib.abc.MetaPathFinder):
