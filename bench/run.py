@@ -83,7 +83,7 @@ class Salon:
             "due today, warm": ([*cli, "due", "today", "--format", "json"], self.warm_up),
             "due today, cold": ([*cli, "due", "today", "--format", "json"], self.drop_cache),
             "due today after visit add": ([*cli, "due", "today", "--format", "json"], self.add_visit),
-            "visit add": ([*cli, "visit", "add", "c0001", "--service", "补水"], None),
+            "visit add": ([*cli, "visit", "add", "c0001", "--service", "补水", "--again"], None),
             "call log": ([*cli, "call", "log", "c0002", "--outcome", "no-answer"], None),
             "client add": (self.new_client(), None),
             "client show": ([*cli, "client", "show", middle], None),
@@ -114,7 +114,7 @@ class Salon:
         shutil.rmtree(self.root / ".cache", ignore_errors=True)
 
     def add_visit(self) -> None:
-        subprocess.run([*self.cli, "visit", "add", "c0003", "--service", "补水"], check=True,
+        subprocess.run([*self.cli, "visit", "add", "c0003", "--service", "补水", "--again"], check=True,
                        capture_output=True)
 
     def new_client(self) -> list[str]:

@@ -86,3 +86,12 @@ def test_a_card_running_low_and_one_nearing_its_end_are_calls(member: Salon) -> 
         "c0001", [])
     expiring = member.sheets("2027-10-17").get("2027-10-17", {}).get("c0001", [])
     assert "card-expiring" in expiring  # two weeks before 2027-10-31
+
+
+def test_a_visit_paid_with_her_card_says_what_is_left(member: Salon) -> None:
+    paid = member("visit", "add", "c0001", "-s", "补水", "--use-card", "--date", "2025-11-05")
+    assert paid.code == 0 and paid.out.strip().startswith("v-")  # stdout: the id alone
+    assert "card-20251101-1 10次卡: 9x left" in paid.err
+    again = member("visit", "add", "c0001", "-s", "补水", "-c", "card-20251101-1",
+                   "--date", "2025-11-12")
+    assert "8x left" in again.err and _card(member, "card-20251101-1")["sessions_left"] == 8

@@ -35,7 +35,7 @@ class Command:
 
 
 COMMANDS = [
-    Command("visit add", ["visit", "add", "c0001", "--service", "补水"], ("mid-append",),
+    Command("visit add", ["visit", "add", "c0001", "--service", "补水", "--again"], ("mid-append",),
             "journal/visits"),
     Command("call log", ["call", "log", "c0002", "--outcome", "no-answer"], ("mid-append",),
             "journal/calls"),

@@ -16,7 +16,7 @@ from conftest import Salon
 
 FUNCTIONS = ("write", "fsync", "replace", "open")
 COMMANDS = [
-    ["visit", "add", "c0001", "--service", "补水", "--amount", "300"],
+    ["visit", "add", "c0001", "--service", "补水", "--amount", "300", "--again"],
     ["call", "log", "c0001", "--outcome", "reached"],
     ["client", "add", "新客", "--phone", "0690000001"],
     ["client", "edit", "c0001", "--set", "note=新的备注"],

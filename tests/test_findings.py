@@ -111,7 +111,7 @@ def test_the_fault_hook_writes_nothing_of_its_own(one: Salon) -> None:
     for fault in ("mid-append:pause", "mid-append:kill:no-such-file"):
         done = subprocess.run(
             [str(Path(sys.executable).with_name("salonctl")), "--data", str(one.root), "--today",
-             "2026-11-24", "visit", "add", "c0001", "--service", "补水"],
+             "2026-11-24", "visit", "add", "c0001", "--service", "补水", "--again"],
             capture_output=True, text=True, check=False, env={**env, "SALONCTL_FAULT": fault})
         assert done.returncode == 0, done.stderr
     lines = one.read("journal/visits/2026-11.yaml").splitlines()

@@ -40,13 +40,15 @@ def test_visit_add_refuses_bad_input_with_the_argument_named(wang: Salon) -> Non
     cases = {
         ("--date", "2026-13-01"): "--date: '2026-13-01' is not a real date (the month must be 01-12)",
         ("--date", "24/11/2026"): ("--date: '24/11/2026' is not a day; give YYYY-MM-DD, today, "
-                                   "tomorrow, 明天, +3d, -2w or a weekday (friday, 周五)"),
+                                   "tomorrow, 明天, +3d, -2w, a weekday (friday, 周五, 下周三), "
+                                   "12月3日 or 3号"),
         ("--date", "2026-11-25"): (
             "--date: 2026-11-25 is after today (2026-11-24); a visit is recorded once it has happened"),
         ("--product", "面膜"): ("--product: '面膜' is not in the catalogue; give NAME=CATEGORY, "
                                "e.g. 玻尿酸精华=care, or add it with salonctl product add"),
         ("--product", "面膜=food"): (
-            "--product: 'food' is not one of: treatment, brand, supplement, care"),
+            "--product: 'food' is not one of: treatment, brand, supplement, care "
+            "(or 院护, 品牌, 保健品, 护肤品)"),
         ("--amount", "lots"): "--amount: 'lots' is not an amount; expected a number like 380 or 99.5, "
                                "at most 2 decimals",
     }
@@ -114,7 +116,8 @@ def test_call_log_records_the_outcome(wang: Salon) -> None:
                       "by": "小李", "phone": None}]
     bad = wang("call", "log", "王丽", "--outcome", "maybe")
     assert bad.err == ("salonctl: --outcome: 'maybe' is not one of: reached, no-answer, "
-                       "not-convenient, refused, wrong-number\n")
+                       "not-convenient, refused, wrong-number (or 接通, 未接, 不方便, 拒绝, "
+                       "号码错)\n")
     late = wang("call", "log", "王丽", "--outcome", "reached", "--date", "2026-11-30")
     assert late.code == 2 and "a call is recorded once it has happened" in late.err
 
@@ -142,3 +145,26 @@ def test_every_listing_prints_a_json_list(wang: Salon) -> None:
 def test_table_output_shows_client_text_literally(salon: Salon) -> None:
     salon.ok("client", "add", "[bold]Anna[/bold] [VIP]", "--phone", "0698765432")
     assert "[bold]Anna[/bold] [VIP]" in salon.ok("client", "list")
+
+
+def test_short_options_for_the_desks_daily_commands(salon: Salon) -> None:
+    salon.ok("client", "add", "王丽", "--phone", "13800138000")
+    salon.ok("visit", "add", "王丽", "-s", "面部补水护理", "-p", "玫瑰水=care", "-a", "300",
+             "-b", "小李")
+    visit = json.loads(salon.ok("visit", "list", "--format", "json"))[0]
+    assert (visit["services"], visit["amount"], visit["by"]) == (["面部补水护理"], 300, "小李")
+    salon.ok("call", "log", "王丽", "-o", "接通", "-n", "很满意", "-b", "小李")
+    call = json.loads(salon.ok("call", "list", "--format", "json"))[0]
+    assert (call["outcome"], call["note"], call["by"]) == ("reached", "很满意", "小李")
+
+
+def test_the_same_visit_twice_in_a_day_is_asked_about_first(salon: Salon) -> None:
+    salon.ok("client", "add", "王丽", "--phone", "13800138000")
+    first = salon.ok("visit", "add", "王丽", "-s", "面部补水护理", "-a", "300").strip()
+    twice = salon("visit", "add", "王丽", "-s", "面部补水护理", "-a", "300")
+    assert twice.code == 2 and first in twice.err and "--again" in twice.err
+    assert len(json.loads(salon.ok("visit", "list", "--format", "json"))) == 1
+    salon.ok("visit", "add", "王丽", "-s", "面部补水护理", "-a", "300", "--again")
+    salon.ok("visit", "add", "王丽", "-s", "肩颈护理", "-a", "300")  # another visit: no question
+    salon.ok("visit", "add", "王丽", "-s", "面部补水护理", "-a", "300", "--date", "yesterday")
+    assert len(json.loads(salon.ok("visit", "list", "--format", "json"))) == 4

@@ -358,3 +358,13 @@ def test_r22_yearly_maintenance_window_until_she_visits(salon: Salon) -> None:
     salon.ok("visit", "add", "wang", "--date", "2026-10-10", "--service", "补水")
     assert "maintenance-window" not in salon.due_days("wang", "2026-10-11", 1).get(
         "2026-10-11", [])
+
+
+def test_rules_show_by_the_r_number_the_sheet_shows(salon: Salon) -> None:
+    one = salon.ok("rules", "show", "R1")
+    assert "id: purchase-1-3-7" in one and "ref: R1" in one
+    assert json.loads(salon.ok("rules", "show", "purchase-1-3-7", "--format", "json"))["ref"] == "R1"
+    row = json.loads(salon.ok("rules", "show", "r18", "--format", "json"))
+    assert len(row) >= 2 and {rule["ref"] for rule in row} == {"R18"}
+    unknown = salon("rules", "show", "R99")
+    assert unknown.code == 2 and "R99" in unknown.err

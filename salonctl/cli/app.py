@@ -14,7 +14,7 @@ app = typer.Typer(
     name="salonctl",
     help="Follow-up calls, call sheets and plans for a beauty salon, over plain YAML files.",
     no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},  # every command, as git does
+    context_settings={"help_option_names": ["--help", "-h"]},  # -h on every command too
     add_completion=True,  # salonctl --install-completion: commands and options on Tab
     # A traceback with local variables would put client data into a cron e-mail.
     pretty_exceptions_enable=False,

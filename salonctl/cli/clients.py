@@ -45,7 +45,10 @@ def _given(parse: Callable[[str], T], value: str | None, name: str) -> T | None:
 
 
 def _choice(value: str | None, choices: tuple[str, ...], name: str) -> Any:
-    return None if value is None else arg(lambda v: parsing.parse_choice(v, choices), value, name)
+    """One of `choices`, or the word staff use for it (女, 会员, 微信...)."""
+    kind = name.removeprefix("--")
+    return None if value is None else arg(lambda v: parsing.parse_spelled(v, choices, kind),
+                                          value, name)
 
 
 @client_app.command("add")
@@ -54,13 +57,13 @@ def add(
     name: Annotated[str, typer.Argument(metavar="NAME", help="The client's name, as she writes it.")],
     phone: Annotated[str, typer.Option("--phone", help="Phone number, kept exactly as typed.")],
     client_id: Annotated[str | None, typer.Option("--id", help="Id (letters, digits, - _).")] = None,
-    gender: Annotated[str | None, typer.Option(help="female or male.")] = None,
+    gender: Annotated[str | None, typer.Option(help="female or male (女, 男).")] = None,
     birthday: Annotated[str | None, typer.Option(help="Birthday, YYYY-MM-DD.")] = None,
     lunar_birthday: Annotated[str | None, typer.Option(
         "--lunar-birthday", help="Lunar birthday MM-DD, if she keeps one.")] = None,
     lunar_leap: Annotated[bool, typer.Option(
         "--lunar-leap", help="The lunar birthday is in a leap month.")] = False,
-    category: Annotated[str, typer.Option(help="new, member or guest.")] = "new",
+    category: Annotated[str, typer.Option(help="new, member or guest (新客, 会员, 散客).")] = "new",
     key: Annotated[bool, typer.Option("--key", help="A key client, checked on more often.")] = False,
     referred_by: Annotated[str | None, typer.Option(
         "--referred-by", help="The client who brought her.")] = None,
@@ -107,8 +110,9 @@ def add(
             fields["referred_by"] = (
                 client_in_store(indexed[0], referred_by, "--referred-by") if indexed
                 else client_in_files(salon, referred_by, "--referred-by")).id
-        digits = parsing.phone_digits(fields["phone"])
-        _note_shared_phone(indexed[0].lookup(digits) if indexed else salon.clients(), digits)
+        region = salon.phone_region()
+        _note_shared_phone(indexed[0].lookup(fields["phone"]) if indexed else salon.clients(),
+                           parsing.phone_key(fields["phone"], region), region)
         client = model.Client(
             id=new_id or clientfiles.next_client_id(used, salon.desk()), since=run.today(), **fields)
         salon.add_client(client, used if indexed else None)
@@ -116,9 +120,9 @@ def add(
     print(client.id)
 
 
-def _note_shared_phone(clients: list[model.Client], digits: str) -> None:
+def _note_shared_phone(clients: list[model.Client], number: str, region: str) -> None:
     for other in clients:
-        if parsing.phone_digits(other.phone) == digits and not other.merged_into:
+        if parsing.phone_key(other.phone, region) == number and not other.merged_into:
             print(_("note: {id} {name} has the same phone number").format(
                 id=other.id, name=other.name), file=sys.stderr)
 
@@ -167,8 +171,10 @@ def find(
 ) -> None:
     """Clients whose name, phone or note contains TEXT."""
     run = state(ctx)
-    wanted, digits = text.casefold(), parsing.phone_digits(text)
     salon = run.salon()
+    region = salon.phone_region()
+    wanted, digits, number = text.casefold(), parsing.phone_digits(text), \
+        parsing.phone_key(text, region)
     indexed = derived_store(salon)
     if indexed:
         candidates = indexed[0].search(text)
@@ -178,7 +184,9 @@ def find(
     found = as_kept([
         c for c in candidates
         if wanted in c.name.casefold()
-        or (digits and digits in parsing.phone_digits(c.phone))
+        or (digits and (digits in parsing.phone_digits(c.phone)
+                        or digits in parsing.phone_key(c.phone, region)))
+        or (len(digits) >= 5 and number == parsing.phone_key(c.phone, region))
         or (c.note and wanted in c.note.casefold())
     ], kept)
     listing = render.Listing([client_record(c) for c in found], _LIST_COLUMNS,

@@ -225,7 +225,7 @@ ToOption = Annotated[str | None, typer.Option(
     "--to", help="Up to this day: YYYY-MM-DD, today, +7d.")]
 
 
-ByOption = Annotated[str | None, typer.Option("--by", help="The staff member.")]
+ByOption = Annotated[str | None, typer.Option("--by", "-b", help="The staff member.")]
 
 
 DateOption = Annotated[str | None, typer.Option(

@@ -56,7 +56,7 @@ def _product(text: str, items: list[catalogue.Item]) -> model.Product:
         raise parsing.InvalidValue(_("{text} is not in the catalogue; give NAME=CATEGORY, e.g. "
                                     "玻尿酸精华=care, or add it with salonctl product add").format(
             text=repr(text)))
-    parsed = parsing.parse_choice(category.strip(), model.PRODUCT_CATEGORIES)
+    parsed = parsing.parse_spelled(category.strip(), model.PRODUCT_CATEGORIES, "product")
     return model.Product(name.strip(), parsed)  # type: ignore[arg-type]
 
 
@@ -66,20 +66,23 @@ def visit_add(
     client: ClientArg,
     day: DateOption = None,
     services: Annotated[list[str] | None, typer.Option(
-        "--service", help="A service done (repeatable).")] = None,
+        "--service", "-s", help="A service done (repeatable).")] = None,
     products: Annotated[list[str] | None, typer.Option(
-        "--product", metavar="NAME[=CATEGORY]",
+        "--product", "-p", metavar="NAME[=CATEGORY]",
         help="A product taken home (repeatable): a catalogue product's name, or NAME=CATEGORY "
              "(treatment, brand, supplement, care)."
     )] = None,
-    amount: Annotated[str | None, typer.Option(help="What the client paid.")] = None,
+    amount: Annotated[str | None, typer.Option("--amount", "-a", help="What the client paid.")
+                      ] = None,
     by: ByOption = None,
     card: Annotated[str | None, typer.Option(
-        "--card", metavar="ID", help="Paid with this card: one session, or the amount, off it.")
+        "--card", "-c", metavar="ID", help="Paid with this card: one session, or the amount, off it.")
     ] = None,
     use_card: Annotated[bool, typer.Option(
         "--use-card", help="Paid with her card (the one she can use; else name it with --card).")
     ] = False,
+    again: Annotated[bool, typer.Option(
+        "--again", help="Record it even though the same visit is recorded that day.")] = False,
 ) -> None:
     """Record a visit: services done and/or products sold; prints the visit's id."""
     run = state(ctx)
@@ -91,14 +94,37 @@ def visit_add(
         catalogue.price_of(items, sold) if sold and not services else None
     done = tuple(s.strip() for s in services or () if s.strip())
 
+    paying: list[cards.CardState] = []
+
     def make(found: model.Client, entry_id: str) -> model.Visit:
+        if not again:
+            _refuse_twice(run.salon().journals.of_month("visits", when), found, when,
+                          (done, sold, paid))
         used = None
         if card or use_card:
             held = cards.states(run.salon().history()).values()
-            used = cards.paying_card(held, found, when, paid, card).card.id
+            paying.append(cards.paying_card(held, found, when, paid, card))
+            used = paying[-1].card.id
         return model.Visit(entry_id, found.id, when, done, sold, paid, by, used)
 
-    record_entry(run, "visit add", client, make)
+    visit = record_entry(run, "visit add", client, make)
+    if paying:  # the desk tells her what is left; stdout stays the id alone, for scripts
+        before = paying[-1]
+        after = cards.state_of(before.card, [*before.uses, visit], list(before.topups))
+        print(_("card {id} {type}: {left} left").format(
+            id=after.card.id, type=after.card.type, left=after.left_text() or "-"),
+            file=sys.stderr)
+
+
+def _refuse_twice(month: list[model.Entry], client: model.Client, day: date,
+                  what: tuple[Any, ...]) -> None:
+    """The same visit twice in a day is nearly always one typed twice (two staff, or a
+    command run again): said, and recorded only with --again."""
+    same = [v for v in month if isinstance(v, model.Visit) and v.client == client.id
+            and v.date == day and (v.services, v.products, v.amount) == what]
+    if same:
+        raise UsageError(_("{name} already has this visit on {day} ({id}); to record a second "
+                           "one, add --again").format(name=client.name, day=day, id=same[0].id))
 
 
 APPOINTMENT_FIELDS = ("id", "client", "name", "date", "time", "service", "status")
@@ -306,21 +332,23 @@ def course_list(
 def call_log(
     ctx: typer.Context, client: ClientArg,
     outcome: Annotated[str, typer.Option(
-        help="reached, no-answer, not-convenient, refused or wrong-number.")],
+        "--outcome", "-o", help="reached, no-answer, not-convenient, refused or wrong-number; or as the desk "
+             "says it: 接通, 未接, 不方便, 拒绝, 空号.")],
     day: DateOption = None,
     rules: Annotated[list[str] | None, typer.Option(
         "--rule", help="The rule this call answers (repeatable); default: all due.")] = None,
     callback: Annotated[str | None, typer.Option(
         help="When she asked to be called back: YYYY-MM-DD, tomorrow, 明天, +3d, friday.")
     ] = None,
-    note: Annotated[str | None, typer.Option(help="What was said.")] = None,
+    note: Annotated[str | None, typer.Option("--note", "-n", help="What was said.")] = None,
     by: ByOption = None,
 ) -> None:
     """Write a call's outcome in the callback log; prints the call's id."""
     run = state(ctx)
     today = run.today()
     when = not_in_future(arg_date(day, "--date", today), today, "--date", N_("call"))
-    result = arg(lambda v: parsing.parse_choice(v, model.OUTCOMES), outcome, "--outcome")
+    result = arg(lambda v: parsing.parse_spelled(v, model.OUTCOMES, "outcome"), outcome,
+                 "--outcome")
     again = arg(lambda v: spoken.parse_day(v, when), callback, "--callback") if callback else None
     if again is not None and again <= when:
         raise UsageError(_("--callback: {again} is not after the call's day {when}").format(

@@ -37,23 +37,31 @@ def rules_list(ctx: typer.Context, fmt: FormatOption = "table") -> None:
 @rules_app.command("show")
 def rules_show(
     ctx: typer.Context,
-    rule_id: Annotated[str, typer.Argument(metavar="RULE", help="The rule's id.")],
+    rule_id: Annotated[str, typer.Argument(
+        metavar="RULE", help="The rule's id, or the R number the sheet shows (R1).")],
     fmt: RecordFormatOption = "table",
 ) -> None:
-    """One rule and the scripts it reads."""
+    """One rule and the scripts it reads; an R number shows every rule of that row."""
     run = state(ctx)
     rule_set = run.salon().rules()
-    rule = next((r for r in rule_set if r.id == rule_id), None)
-    if rule is None:
+    by_id = [r for r in rule_set if r.id == rule_id]
+    by_ref = [r for r in rule_set if r.ref.casefold() == rule_id.strip().casefold()]
+    if not by_id and not by_ref:
         raise NotFoundError(_("RULE: no rule {id}; `salonctl rules list` shows them").format(
             id=repr(rule_id)))
     library = run.salon().scripts()
-    record = _rule_record(rule)
-    record["scripts"] = {name: library[name].text.strip() if name in library else None
-                         for name in rule.script_names()}
-    if fmt == "json":
-        run.out.write(render.to_json(record))
+    records = []
+    for rule in by_id or by_ref:
+        record = _rule_record(rule)
+        record["scripts"] = {name: library[name].text.strip() if name in library else None
+                             for name in rule.script_names()}
+        records.append(record)
+    if fmt == "json":  # an id is one rule; an R number is its row's rules, a list
+        run.out.write(render.to_json(records[0] if by_id else records))
         return
-    for key, value in record.items():
-        run.line(f"{key}: {render.cell_text(value)}")
+    for number, record in enumerate(records):
+        if number:
+            run.line("")
+        for key, value in record.items():
+            run.line(f"{key}: {render.cell_text(value)}")
 

@@ -54,7 +54,7 @@ def product_add(
              "hands or lips.")] = None,
 ) -> None:
     """Add a product to the catalogue."""
-    kind: Any = arg(lambda v: parsing.parse_choice(v, model.PRODUCT_CATEGORIES), category,
+    kind: Any = arg(lambda v: parsing.parse_spelled(v, model.PRODUCT_CATEGORIES, "product"), category,
                     "--category")
     item = catalogue.Item(
         arg(parsing.single_line, name, "NAME"), kind,
@@ -89,7 +89,7 @@ def product_edit(
 def _change(text: str) -> tuple[str, Any]:
     key, equals, value = text.partition("=")
     readers: dict[str, Any] = {
-        "category": lambda v: parsing.parse_choice(v, model.PRODUCT_CATEGORIES),
+        "category": lambda v: parsing.parse_spelled(v, model.PRODUCT_CATEGORIES, "product"),
         "price": parsing.parse_money, "days": lambda v: parsing.parse_count(v) or None,
         "unit": parsing.single_line, "low": parsing.parse_count,
         "area": lambda v: parsing.parse_choice(v, catalogue.AREAS) if v.strip() else None,

@@ -142,12 +142,13 @@ def _clients_plan(salon: store.Salon, reading: importing.Reading, where: str,
     existing = salon.clients()
     plan.known = used = set(salon.used_client_ids())
     numbers = _ClientNumbers(used, salon.desk())
-    by_phone = {parsing.phone_digits(c.phone): c.id for c in existing}
+    region = salon.phone_region()
+    by_phone = {parsing.phone_key(c.phone, region): c.id for c in existing}
     for second in salon.merged_clients():  # her second record's phone is hers too
-        by_phone.setdefault(parsing.phone_digits(second.phone), str(second.merged_into))
+        by_phone.setdefault(parsing.phone_key(second.phone, region), str(second.merged_into))
     for parsed in reading.rows:
         values = dict(parsed.values)
-        digits = parsing.phone_digits(values["phone"])
+        digits = parsing.phone_key(values["phone"], region)
         if digits in by_phone:
             plan.matched.append(f"{where}:{parsed.row}: " + _(
                 "{name} is {id} (same phone); left as she is").format(
@@ -199,7 +200,8 @@ _ENTRY_CLASS: dict[str, type[Any]] = {
 def _entries_plan(salon: store.Salon, kind: str, reading: importing.Reading, where: str,
                   closures: dict[int, tuple[str, str | None]], today: date) -> _EntriesPlan:
     plan = _EntriesPlan()
-    index = importing.ClientIndex(*every_record(salon))  # a merged record's phone finds her
+    # A merged record's phone finds her.
+    index = importing.ClientIndex(*every_record(salon), salon.phone_region())
     here = _already_here(salon, _ENTRY_CLASS[kind])
     members: set[str] = set()
     for parsed in reading.rows:

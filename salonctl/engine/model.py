@@ -235,6 +235,9 @@ class Contact:
     phone: str | None = None
     address: str | None = None
     caller: str | None = None  # the name a caller gives when the sheet has no consultant
+    # The country a phone number typed without its country code is in: '+86 139…', '0086
+    # 139…' and '139…' are one number in a salon in China.
+    phone_region: str = "CN"
 
 
 @dataclass(frozen=True)

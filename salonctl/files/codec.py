@@ -337,6 +337,8 @@ def render_settings(settings: model.Settings) -> str:
         "# The salon's settings. Edit freely; run `salonctl check` afterwards.\n"
         "# opening.closed_weekdays: e.g. [monday]; closed_dates: [2027-02-06, ...];\n"
         "# public_holidays: a region code such as CN to close on its public holidays.\n"
+        "# contact.phone_region: the country (CN, HK, TW, SG...) of a number typed without\n"
+        "# its code, so +86 139..., 0086 139... and 139... are one client's phone.\n"
         "# follow_up: max_tries unanswered calls before a call is missed; calls_per_day rows\n"
         "# one caller is given a day (must-calls always show); card_low_sessions and\n"
         "# card_low_share: a card this near used up is worth a call (R23); repurchase_share:\n"

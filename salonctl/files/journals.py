@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,14 @@ class Journals:
                 kept.append(item)
             seen.add(item[0].id)
         return kept
+
+    def of_month(self, folder: str, day: date) -> list[model.Entry]:
+        """The entries of one kind filed in `day`'s month (one file read, not the history)."""
+        kind = next(k for k in codec.JOURNALS if k.folder == folder)
+        path = self.folder.root / JOURNAL_DIR / kind.folder / f"{day:%Y-%m}.yaml"
+        if not path.exists():
+            return []
+        return [entry for entry, _, _ in self.load_file(kind, path)[0]]
 
     def files(self, kind: codec.JournalKind) -> list[Path]:
         return sorted((self.folder.root / JOURNAL_DIR / kind.folder).glob("*.yaml"))

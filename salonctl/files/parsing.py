@@ -4,6 +4,7 @@ judged the same way wherever it comes from; the limits every value meets are her
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -109,8 +110,39 @@ def parse_birthday(text: str) -> date:
 
 
 def phone_digits(phone: str) -> str:
-    """The number without its punctuation, to match '138 0013 8000' with '13800138000'."""
+    """The number without its punctuation, to find '0013 8000' inside '138 0013 8000'."""
     return re.sub(r"[^0-9+]", "", phone)
+
+
+DEFAULT_PHONE_REGION = "CN"
+
+
+@functools.lru_cache(maxsize=65_536)
+def phone_key(phone: str, region: str = DEFAULT_PHONE_REGION) -> str:
+    """One number however it was typed: '+86 139 1234 5670', '0086 13912345670' and
+    '13912345670' (in a salon in China) are one, in the international form `phonenumbers`
+    gives; a number it cannot read is its digits. What was typed is what is stored: this
+    is only what two numbers are compared by."""
+    import phonenumbers  # a tenth of the start-up of a command that compares no phone
+
+    try:
+        number = phonenumbers.parse(phone, region)
+    except phonenumbers.NumberParseException:
+        return phone_digits(phone)
+    if not phonenumbers.is_possible_number(number):
+        return phone_digits(phone)
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def phone_region(value: Any) -> str:
+    """A country code phonenumbers knows (CN, HK, TW, SG, US...)."""
+    import phonenumbers
+
+    region = text(value).strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise InvalidValue(_("{region} is not a country code for phone numbers; e.g. CN, HK, "
+                             "TW, MO, SG").format(region=repr(region)))
+    return region
 
 
 def parse_lunar(text: str, leap: bool = False) -> model.LunarBirthday:
@@ -157,6 +189,39 @@ def parse_choice(text: str, choices: tuple[str, ...]) -> str:
         raise InvalidValue(_("{text} is not one of: {choices}").format(
             text=repr(text), choices=", ".join(choices)))
     return text
+
+
+# The words staff type for a value, read wherever one is typed (the command line, a
+# spreadsheet): what the sheet shows in Chinese, and the other ways a desk writes it.
+SPELLINGS: dict[str, dict[str, str]] = {
+    "outcome": {"接通": "reached", "已接通": "reached", "通了": "reached", "未接": "no-answer",
+                "没接": "no-answer", "无人接": "no-answer", "无人接听": "no-answer",
+                "不方便": "not-convenient", "在忙": "not-convenient", "拒绝": "refused",
+                "拒接": "refused", "号码错": "wrong-number", "空号": "wrong-number",
+                "错号": "wrong-number"},
+    "gender": {"女": "female", "男": "male", "女士": "female", "先生": "male", "f": "female",
+               "m": "male"},
+    "category": {"新客": "new", "新客户": "new", "会员": "member", "散客": "guest"},
+    "product": {"院护": "treatment", "疗程": "treatment", "疗程产品": "treatment",
+                "品牌": "brand", "品牌产品": "brand", "保健品": "supplement", "熏蒸": "supplement",
+                "护肤品": "care", "日常护理": "care", "护理品": "care"},
+    "channel": {"电话": "phone", "短信": "sms", "微信": "wechat", "邮件": "email"},
+}
+
+
+def parse_spelled(text: str, choices: tuple[str, ...], kind: str) -> str:
+    """A value as salonctl writes it (`reached`) or as staff say it (接通, 未接...)."""
+    said = text.strip()
+    found = SPELLINGS.get(kind, {}).get(said.casefold(), said)
+    if found in choices:
+        return found
+    said_as = {value: word for word, value in reversed(SPELLINGS.get(kind, {}).items())
+               if not word.isascii()}  # each value's first Chinese word, as the sheet says it
+    if not said_as:
+        return parse_choice(said, choices)
+    raise InvalidValue(_("{text} is not one of: {choices} (or {words})").format(
+        text=repr(text), choices=", ".join(choices),
+        words=", ".join(said_as[c] for c in choices if c in said_as)))
 
 
 # --- YAML value readers ------------------------------------------------------------------

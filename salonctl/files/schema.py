@@ -34,6 +34,7 @@ from salonctl.files.parsing import (
     parse_choice,
     parse_lunar,
     phone,
+    phone_region,
     single_line,
     text,
     time_text,
@@ -316,6 +317,7 @@ SETTINGS_SECTIONS: dict[str, tuple[tuple[Field, ...], type[Any]]] = {
         Field("phone", text),
         Field("address", text),
         Field("caller", text),
+        Field("phone_region", phone_region),
     ), model.Contact),
     "follow_up": ((
         Field("max_tries", integer(1, 20)),

@@ -25,7 +25,7 @@ from salonctl.engine import model
 from salonctl.engine.ruleset import Rule
 from salonctl.engine.scripts import Template
 from salonctl.errors import DataError, Problem, UsageError
-from salonctl.files import audit, catalogfile, codec, daynotes, merging, outbox, rulebook
+from salonctl.files import audit, catalogfile, codec, daynotes, merging, outbox, parsing, rulebook
 from salonctl.files.clientfiles import CLIENTS_DIR, ClientFiles
 from salonctl.files.folder import Folder
 from salonctl.files.journals import JOURNAL_DIR, Journals, Located
@@ -79,6 +79,14 @@ class Salon(Folder):
                 raise DataError(problems)
             self._settings = settings
         return self._settings
+
+    def phone_region(self) -> str:
+        """The country of the salon's phone numbers (the default while salon.yaml does not
+        read: the commands that need it name that problem themselves)."""
+        try:
+            return self.settings().contact.phone_region
+        except DataError:
+            return parsing.DEFAULT_PHONE_REGION
 
     def check_settings(self) -> tuple[model.Settings | None, list[Problem]]:
         path = self.root / SALON_FILE

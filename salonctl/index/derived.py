@@ -26,7 +26,7 @@ from salonctl.engine import cards, model
 from salonctl.files import codec, parsing
 
 FILE = "derived.sqlite3"
-FORMAT = f"salonctl {__version__} derived 11"
+FORMAT = f"salonctl {__version__} derived 12"
 _FORGET_ALL = "UPDATE clients SET quiet_from = NULL, quiet_until = NULL, day = NULL, result = NULL"
 # A client's evaluated day: the result's text, her caller, must (0/1), priority, days lapsed
 # (-1: not a win-back) and spend in cents (NULL when not whole cents), as `worklist` ranks;
@@ -44,7 +44,7 @@ CREATE TABLE clients(id TEXT PRIMARY KEY, seq INTEGER NOT NULL, bucket TEXT NOT 
                      quiet_from TEXT, quiet_until TEXT, day TEXT, result TEXT,
                      caller TEXT, must INTEGER, priority INTEGER, lapse INTEGER,
                      spent_cents INTEGER, is_call INTEGER, has_message INTEGER,
-                     merged_into TEXT);
+                     merged_into TEXT, digits TEXT NOT NULL);
 CREATE INDEX clients_by_referrer ON clients(referred_by);
 CREATE INDEX clients_by_phone ON clients(phone);
 CREATE INDEX clients_merged ON clients(merged_into) WHERE merged_into IS NOT NULL;
@@ -78,9 +78,11 @@ def connect(path: Path) -> sqlite3.Connection:
 class Derived:
     """The store of one salon folder, open."""
 
-    def __init__(self, root: Path, connection: sqlite3.Connection) -> None:
+    def __init__(self, root: Path, connection: sqlite3.Connection,
+                 region: str = parsing.DEFAULT_PHONE_REGION) -> None:
         self.root = root
         self.db = connection
+        self.region = region  # the salon's phone country: the phone column is in its terms
 
     # --- what the engine reads -------------------------------------------------------------
 
@@ -191,18 +193,23 @@ class Derived:
         return shown, held
 
     def lookup(self, wanted: str) -> list[model.Client]:
-        """Every client `wanted` could name: by id, by phone digits, or with it in her name
-        (a superset, in file order, for the caller's exact rules)."""
+        """Every client `wanted` could name: by id, by phone, with it in her name, or with
+        her phone ending in it (a superset, in file order, for the caller's exact rules)."""
+        tail = wanted.strip() if wanted.strip().isdigit() and len(wanted.strip()) >= 4 else ""
         return self._decoded(self.db.execute(
             "SELECT record FROM clients WHERE id = ? OR phone = ? OR instr(name, ?) > 0 "
-            "ORDER BY seq", (wanted, parsing.phone_digits(wanted), wanted.strip().casefold())))
+            "OR (? != '' AND substr(digits, -length(?)) = ?) ORDER BY seq",
+            (wanted, parsing.phone_key(wanted, self.region), wanted.strip().casefold(),
+             tail, tail, tail)))
 
     def search(self, text: str) -> list[model.Client]:
         """Every client with `text` in her name, phone or note (a superset, in file order)."""
         folded, digits = text.casefold(), parsing.phone_digits(text)
         return self._decoded(self.db.execute(
             "SELECT record FROM clients WHERE instr(name, ?) > 0 OR instr(note, ?) > 0 "
-            "OR (? != '' AND instr(phone, ?) > 0) ORDER BY seq", (folded, folded, digits, digits)))
+            "OR (? != '' AND (instr(digits, ?) > 0 OR instr(phone, ?) > 0)) OR phone = ? "
+            "ORDER BY seq",
+            (folded, folded, digits, digits, digits, parsing.phone_key(text, self.region))))
 
     @staticmethod
     def _decoded(rows: Iterable[tuple[Any, ...]]) -> list[model.Client]:
@@ -320,7 +327,10 @@ class Derived:
             "SELECT path, size, mtime_ns, digest, seen_ns FROM files")}
 
     def format(self) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        return self.meta("format")
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
 

@@ -57,14 +57,15 @@ def synced(salon: Any, rebuilding: Callable[[int], None] = lambda size: None
     salon has problems or the store cannot be written: read the files instead. `rebuilding`
     is told the bytes to read before a rebuild (a large salon takes a while)."""
     path = salon.root / cache.CACHE_DIR / FILE
+    region = salon.phone_region()
     try:
         fsutil.refuse_link(path)  # .cache/ behind a link: no store, the files are read
         fsutil.ensure_dir(path.parent)
         with contextlib.suppress(Rebuild, sqlite3.DatabaseError):
-            return _brought_up_to_date(salon.root, path), False
+            return _brought_up_to_date(salon.root, path, region), False
         rebuilding(sum(size for size, _ in _scan(salon.root).values()))
         _remove(path)
-        derived = _open(salon.root, path)
+        derived = _open(salon.root, path, region)
         # Built only from a lenient reading, which checks across files too (an entry of
         # nobody, an id used twice): a store must never hold what `check` would refuse.
         reading = salon if salon.lenient else type(salon)(salon.root, lenient=True)
@@ -73,17 +74,17 @@ def synced(salon: Any, rebuilding: Callable[[int], None] = lambda size: None
         return None  # a store that cannot be used is no store: the files are read instead
 
 
-def _open(root: Path, path: Path) -> Derived:
+def _open(root: Path, path: Path, region: str) -> Derived:
     """The store, created private to the salon's user (SQLite gives its -wal and -shm files
     the same mode)."""
     os.close(os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600))
-    return Derived(root, connect(path))
+    return Derived(root, connect(path), region)
 
 
-def _brought_up_to_date(root: Path, path: Path) -> Derived:
+def _brought_up_to_date(root: Path, path: Path, region: str) -> Derived:
     if not path.exists():
         raise Rebuild
-    derived = _open(root, path)
+    derived = _open(root, path, region)
     try:
         with derived.transaction():
             _update(derived, root)
@@ -113,8 +114,8 @@ def recorded_digest(root: Path, path: str) -> str | None:
 
 
 def _update(derived: Derived, root: Path) -> None:
-    if derived.format() != FORMAT:
-        raise Rebuild
+    if derived.format() != FORMAT or derived.meta("phone_region") != derived.region:
+        raise Rebuild  # another version's store, or phones compared in another country
     recorded, now = derived.recorded(), _scan(root)
     if set(recorded) - set(now):
         raise Rebuild  # a file is gone
@@ -227,7 +228,7 @@ def _reread_bucket(derived: Derived, path: str, data: bytes) -> set[str]:
     kept = derived.kept_ids()
     changed: set[str] = set()
     for position, client in enumerate(clients):
-        row = _client_row(client, base + position, path, kept)
+        row = _client_row(client, base + position, path, kept, derived.region)
         if old.get(client.id) == row[4] and client.merged_into == kept.get(client.id):
             continue
         if client.merged_into or client.id in kept:
@@ -250,15 +251,16 @@ def _require_referrers(derived: Derived, clients: list[model.Client]) -> None:
 
 BUCKET_STRIDE = 1_000_000  # a client's order: her file's place, then hers in the file
 _PUT_CLIENT = ("INSERT OR REPLACE INTO clients VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, "
-               "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ?)")
-def _client_row(client: model.Client, seq: int, bucket: str, kept: dict[str, str]
+               "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ?, ?)")
+def _client_row(client: model.Client, seq: int, bucket: str, kept: dict[str, str], region: str
                 ) -> tuple[Any, ...]:
     """Her row: her record as the salon sees it (a merged referrer read through), what `find`
-    and lookups search (digits, folded text), and whom she was merged into."""
+    and lookups search (her phone as one number and as typed, folded text), and whom she was
+    merged into."""
     seen = merging.as_seen(client, kept)
     return (client.id, seq, bucket, seen.referred_by, cache.encode_json(seen),
-            parsing.phone_digits(client.phone), client.name.casefold(),
-            (client.note or "").casefold(), kept.get(client.id))
+            parsing.phone_key(client.phone, region), client.name.casefold(),
+            (client.note or "").casefold(), kept.get(client.id), parsing.phone_digits(client.phone))
 
 
 def _bucket_index(root: Path, path: str) -> int:
@@ -286,9 +288,10 @@ def _rebuild(derived: Derived, salon: Any) -> bool:
             if statement.strip():
                 db.execute(statement)
         db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
+        db.execute("INSERT INTO meta VALUES ('phone_region', ?)", (derived.region,))
         db.executemany(_PUT_CLIENT, (
             _client_row(client, index * BUCKET_STRIDE + position,
-                        bucket.path.relative_to(salon.root).as_posix(), kept)
+                        bucket.path.relative_to(salon.root).as_posix(), kept, derived.region)
             for index, bucket in enumerate(buckets)
             for position, client in enumerate(bucket.clients)))
         db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?)", (

@@ -70,7 +70,7 @@ def find_client(salon: store.Salon, wanted: str, name: str = "CLIENT") -> model.
 
 def client_in_store(indexed: derived.Derived, wanted: str, name: str = "CLIENT") -> model.Client:
     """`resolve_client` through the derived store's index."""
-    return resolve_client(indexed.lookup(wanted), wanted, name, indexed.client)
+    return resolve_client(indexed.lookup(wanted), wanted, name, indexed.client, indexed.region)
 
 
 def client_in_files(salon: store.Salon, wanted: str, name: str = "CLIENT") -> model.Client:
@@ -81,7 +81,7 @@ def client_in_files(salon: store.Salon, wanted: str, name: str = "CLIENT") -> mo
         raise DataError([salon.affected[wanted]], hint=_(
             "{id}'s record must be mended first (the other clients are as they were)").format(
             id=wanted))
-    return resolve_client(records, wanted, name, kept)
+    return resolve_client(records, wanted, name, kept, salon.phone_region())
 
 
 def every_record(salon: store.Salon) -> tuple[list[model.Client], Callable[[str], model.Client]]:
@@ -91,9 +91,12 @@ def every_record(salon: store.Salon) -> tuple[list[model.Client], Callable[[str]
 
 
 def resolve_client(clients: list[model.Client], wanted: str, name: str = "CLIENT",
-                   kept: Callable[[str], model.Client] | None = None) -> model.Client:
-    """An id, a phone number, or a name that matches exactly one client. A record merged
-    into another (`client merge`) stands for the client it was merged into, read by `kept`."""
+                   kept: Callable[[str], model.Client] | None = None,
+                   region: str = parsing.DEFAULT_PHONE_REGION) -> model.Client:
+    """An id, a phone number (however it is written: +86 or not, spaces or not), a name
+    that matches exactly one client, or the last 4 or more digits of one client's phone.
+    A record merged into another (`client merge`) stands for the client it was merged into,
+    read by `kept`."""
     by_id = [c for c in clients if c.id == wanted]
     if by_id:
         if by_id[0].merged_into and kept is not None:
@@ -103,9 +106,13 @@ def resolve_client(clients: list[model.Client], wanted: str, name: str = "CLIENT
             return found
         return by_id[0]
     digits = parsing.phone_digits(wanted)
-    matches = [c for c in clients if len(digits) >= 5 and parsing.phone_digits(c.phone) == digits]
+    key = parsing.phone_key(wanted, region)
+    matches = [c for c in clients
+               if len(digits) >= 5 and parsing.phone_key(c.phone, region) == key]
     if not matches:
         matches = [c for c in clients if c.name.casefold() == wanted.strip().casefold()]
+    if not matches and wanted.strip().isdigit() and len(wanted.strip()) >= 4:
+        matches = [c for c in clients if parsing.phone_digits(c.phone).endswith(wanted.strip())]
     if kept is not None:
         matches = as_kept(matches, kept)
     if len(matches) == 1:

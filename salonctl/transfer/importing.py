@@ -83,11 +83,6 @@ FIELDS: dict[str, tuple[schema.Field, ...]] = {
 }
 # what a journal row names its client by, besides the `client` column
 CLIENT_KEYS = ("client", "phone", "client_name")
-_OUTCOMES = {"接通": "reached", "已接通": "reached", "未接": "no-answer", "无人接": "no-answer",
-             "不方便": "not-convenient", "拒绝": "refused", "号码错": "wrong-number",
-             "空号": "wrong-number", "错号": "wrong-number"}
-_GENDERS = {"女": "female", "男": "male", "f": "female", "m": "male"}
-_CATEGORIES = {"新客": "new", "新客户": "new", "会员": "member", "散客": "guest"}
 _TRUE = {"true", "yes", "y", "1", "是", "√", "✓", "x"}
 _FALSE = {"false", "no", "n", "0", "否", ""}
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
@@ -209,7 +204,7 @@ def _raw(name: str, cell: Any) -> Any:
     return _SPELLINGS.get(name, {}).get(text.casefold(), text)
 
 
-_SPELLINGS = {"outcome": _OUTCOMES, "gender": _GENDERS, "category": _CATEGORIES}
+_SPELLINGS = {field: parsing.SPELLINGS[field] for field in ("outcome", "gender", "category")}
 
 
 def _boolean(text: str) -> Any:
@@ -233,22 +228,26 @@ class ClientIndex:
     another names the kept client (read by `kept`)."""
 
     def __init__(self, clients: Sequence[model.Client],
-                 kept: Callable[[str], model.Client] | None = None) -> None:
+                 kept: Callable[[str], model.Client] | None = None,
+                 region: str = parsing.DEFAULT_PHONE_REGION) -> None:
+        self.region = region
         self.by_id: dict[str, model.Client] = {}
         self.by_phone: dict[str, dict[str, model.Client]] = {}
         self.by_name: dict[str, dict[str, model.Client]] = {}
         for client in clients:
             seen = kept(client.merged_into) if kept and client.merged_into else client
             self.by_id.setdefault(client.id, seen)
-            self.by_phone.setdefault(parsing.phone_digits(client.phone), {}).setdefault(seen.id, seen)
+            self.by_phone.setdefault(parsing.phone_key(client.phone, region), {}).setdefault(
+                seen.id, seen)
             self.by_name.setdefault(client.name.casefold(), {}).setdefault(seen.id, seen)
 
     def match(self, keys: Mapping[str, str]) -> model.Client | str:
         """The client a row names; else why not."""
         if keys.get("client") in self.by_id:
             return self.by_id[keys["client"]]
-        phone = parsing.phone_digits(keys.get("phone", "") or keys.get("client", ""))
-        found = self.by_phone.get(phone, {}) if len(phone) >= 5 else {}
+        typed = keys.get("phone", "") or keys.get("client", "")
+        phone = parsing.phone_key(typed, self.region)
+        found = self.by_phone.get(phone, {}) if len(parsing.phone_digits(typed)) >= 5 else {}
         if len(found) == 1:
             return next(iter(found.values()))
         name = (keys.get("client_name") or keys.get("client") or "").casefold()
@@ -261,6 +260,7 @@ class ClientIndex:
 
 
 def match_client(keys: Mapping[str, str], clients: Sequence[model.Client],
-                 kept: Callable[[str], model.Client] | None = None) -> model.Client | str:
+                 kept: Callable[[str], model.Client] | None = None,
+                 region: str = parsing.DEFAULT_PHONE_REGION) -> model.Client | str:
     """The client a row names (see `ClientIndex`); else why not."""
-    return ClientIndex(clients, kept).match(keys)
+    return ClientIndex(clients, kept, region).match(keys)
