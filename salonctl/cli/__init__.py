@@ -55,6 +55,9 @@ def _command_tree() -> Any:
 def main(argv: list[str] | None = None) -> int:
     """Run salonctl; returns the exit code (the console script exits with it)."""
     args = sys.argv[1:] if argv is None else argv
+    for stream in (sys.stdout, sys.stderr):  # a console that cannot show a character shows ?
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
     run = State()
     i18n.use(language.choose(args, os.environ))
     command = _command_tree()

@@ -8,7 +8,10 @@ from typing import Annotated
 import typer
 
 from salonctl import __version__
-from salonctl.cli.common import State
+from salonctl.cli.common import State, arg
+from salonctl.files import parsing
+
+ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
 
 app = typer.Typer(
     name="salonctl",
@@ -56,6 +59,11 @@ def global_options(
         help="Start CSV output with a byte-order mark, so Excel reads Chinese right "
              "(or set SALONCTL_CSV_BOM=1 once).",
     )] = False,
+    encoding: Annotated[str | None, typer.Option(
+        "--encoding", envvar="SALONCTL_ENCODING", metavar="utf-8|utf-8-sig|gb18030",
+        help="The encoding of CSV and JSON output (default utf-8; --bom means utf-8-sig; "
+             "gb18030 for an older Excel), whatever the console's.",
+    )] = None,
     version: Annotated[bool, typer.Option(
         "--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.",
     )] = False,
@@ -64,6 +72,12 @@ def global_options(
     current = ctx.obj if isinstance(ctx.obj, State) else State()
     current.data, current.today_text, current.debug = data, today, debug
     current.bom, current.no_pager = bom, no_pager
+    if encoding is not None:
+        chosen = arg(lambda v: parsing.parse_choice(v.strip().lower(), ENCODINGS), encoding,
+                     "--encoding")
+        # utf-8-sig is UTF-8 that starts with a byte-order mark: what --bom writes
+        current.encoding = "utf-8" if chosen == "utf-8-sig" else chosen
+        current.bom = current.bom or chosen == "utf-8-sig"
     current.today()  # a bad --today is an error whatever the command
     ctx.obj = current
 

@@ -160,7 +160,7 @@ def list_clients(
         fields = (*CLIENT_FIELDS, "spend_12m", "visits_12m", "tier")
     listing = render.Listing(records, columns, empty=N_("no clients yet"), fields=fields)
     with run.paged(fmt == "table"):
-        render.emit(listing, fmt, run.console, run.bom)
+        render.emit(listing, fmt, run.console, run.bom, run.out)
 
 
 @client_app.command("find")
@@ -191,7 +191,7 @@ def find(
     ], kept)
     listing = render.Listing([client_record(c) for c in found], _LIST_COLUMNS,
                              empty=_("no client matches {text}").format(text=repr(text)))
-    render.emit(listing, fmt, run.console, run.bom)
+    render.emit(listing, fmt, run.console, run.bom, run.out)
 
 
 @client_app.command("show")

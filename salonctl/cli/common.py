@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import io
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -43,6 +44,7 @@ class State:
     today_text: str | None = None
     debug: bool = False
     bom: bool = False  # CSV for Excel: starts with a byte-order mark
+    encoding: str = "utf-8"  # of data written to stdout (CSV, JSON), whatever the console's
     no_pager: bool = False
     _console: Console | None = None
     _salon: store.Salon | None = None
@@ -56,8 +58,14 @@ class State:
 
     @property
     def out(self) -> TextIO:
-        """Where data goes (JSON, CSV, calendars): stdout as it is when written."""
-        return sys.stdout
+        """Where data goes (JSON, CSV, calendars): stdout, in the data's encoding (UTF-8
+        unless --encoding says otherwise), not the console's: a Chinese Windows console's
+        GBK can hold neither every name nor an emoji, and a file must read back whole."""
+        stdout = sys.stdout
+        buffer = getattr(stdout, "buffer", None)
+        if buffer is None or _same_codec(getattr(stdout, "encoding", None), self.encoding):
+            return stdout
+        return DataOut(stdout, buffer, self.encoding)  # type: ignore[return-value]  # writes text
 
     def line(self, text: str, style: str = "", soft_wrap: bool = False, end: str = "\n") -> None:
         """One line on the console, shown as written (client data is never read as markup)."""
@@ -123,6 +131,29 @@ class State:
 
 
 
+
+
+def _same_codec(one: str | None, other: str) -> bool:
+    import codecs
+
+    try:
+        return one is not None and codecs.lookup(one).name == codecs.lookup(other).name
+    except LookupError:
+        return False
+
+
+class DataOut(io.TextIOBase):
+    """Text written as bytes in one encoding under a stream of another (stdout's own
+    buffered text flushed first, so the two keep their order)."""
+
+    def __init__(self, stream: TextIO, buffer: Any, encoding: str) -> None:
+        self.stream, self.buffer, self.data_encoding = stream, buffer, encoding
+
+    def write(self, text: str) -> int:
+        self.stream.flush()
+        self.buffer.write(text.encode(self.data_encoding, "replace"))
+        self.buffer.flush()
+        return len(text)
 
 
 def make_console() -> Console:
@@ -282,7 +313,7 @@ def emit_listing(run: State, fmt: str, records: list[dict[str, Any]], columns: I
           empty: str, fields: Sequence[str]) -> None:
     listing = render.Listing(records, tuple(columns), empty=empty, fields=fields)
     with run.paged(fmt == "table"):
-        render.emit(listing, fmt, run.console, run.bom)
+        render.emit(listing, fmt, run.console, run.bom, run.out)
     echo_warnings(run.salon())
 
 

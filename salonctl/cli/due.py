@@ -185,7 +185,7 @@ def _print_missed(run: State, view: SalonView, rule_set: list[Rule],
         return
     fields = ("client", "name", "phone", *sheet.REASON_FIELDS, "missed_on", "why", "held")
     listing = render.Listing(records, columns, empty=N_("no missed calls"), fields=fields)
-    render.emit(listing, fmt, run.console, run.bom)
+    render.emit(listing, fmt, run.console, run.bom, run.out)
 
 
 def _held_when_missed(view: SalonView, rule_set: list[Rule],

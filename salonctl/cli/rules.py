@@ -31,7 +31,7 @@ def rules_list(ctx: typer.Context, fmt: FormatOption = "table") -> None:
     run = state(ctx)
     records = [_rule_record(r) for r in run.salon().rules()]
     columns = render.columns("id", "ref", "title", "offsets", "enabled", wrap=("title",))
-    render.emit(render.Listing(records, columns, empty=N_("no rules")), fmt, run.console, run.bom)
+    render.emit(render.Listing(records, columns, empty=N_("no rules")), fmt, run.console, run.bom, run.out)
 
 
 @rules_app.command("show")

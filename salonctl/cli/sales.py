@@ -136,7 +136,7 @@ def product_list(ctx: typer.Context, fmt: FormatOption = "table") -> None:
     listing = render.Listing(records, columns, empty=N_("no products"),
                              fields=(*PRODUCT_FIELDS[:-1], "taken_in", "sold", "on_hand", "is_low"))
     with run.paged(fmt == "table"):
-        render.emit(listing, fmt, run.console, run.bom)
+        render.emit(listing, fmt, run.console, run.bom, run.out)
 
 
 @stock_app.command("in")
@@ -180,7 +180,7 @@ def stock_list(
                              fields=("name", "category", "price", "days", "unit", "low",
                                      "taken_in", "sold", "on_hand", "is_low"))
     with run.paged(fmt == "table"):
-        render.emit(listing, fmt, run.console, run.bom)
+        render.emit(listing, fmt, run.console, run.bom, run.out)
 
 
 # --- cards in use: card list, card show, card top-up ---

@@ -52,7 +52,7 @@ def why(
     state_column = render.Column("state", lambda r: _state_text(r, day, language), wrap=True)
     columns = (*render.columns("rule", "ref"), state_column)
     title = _("{name} ({id}) on {day}").format(name=found.name, id=found.id, day=day)
-    render.emit(render.Listing(records, columns, title=title), "table", run.console, run.bom)
+    render.emit(render.Listing(records, columns, title=title), "table", run.console, run.bom, run.out)
     run.line(_place_text(run, work, found, day))
 
 

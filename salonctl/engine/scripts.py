@@ -65,6 +65,7 @@ class Template:
     name: str
     path: str
     text: str
+    unreadable: Problem | None = None  # why its file could not be read as text, if so
 
     def fields(self) -> list[tuple[str, int, int]]:
         """Each slot's field name with its 1-based line and column."""
@@ -79,6 +80,8 @@ class Template:
         return found
 
     def problems(self, allowed: frozenset[str]) -> list[Problem]:
+        if self.unreadable is not None:
+            return [self.unreadable]
         size = len(self.text.encode("utf-8"))
         if size > MAX_BYTES:  # a script is read aloud in a minute: this is no script
             return [Problem(self.path, 1, 1, _(

@@ -25,6 +25,7 @@ from salonctl.engine import model
 from salonctl.engine.catalogue import AREAS, Item, StockIn
 from salonctl.errors import DataError, Problem
 from salonctl.files import parsing, schema
+from salonctl.files.folder import utf8_text
 from salonctl.i18n import _
 
 FILE = "products.yaml"
@@ -56,7 +57,8 @@ def load(root: Path) -> tuple[list[Item], list[Problem]]:
     path = root / FILE
     if not path.exists():
         return [], []
-    return _items(fsutil.read_bytes(path).decode("utf-8", "replace"), str(path))
+    text, problem = utf8_text(fsutil.read_bytes(path), str(path))
+    return ([], [problem]) if problem is not None else _items(text, str(path))
 
 
 def _items(text: str, shown: str) -> tuple[list[Item], list[Problem]]:

@@ -59,14 +59,10 @@ class Folder:
     def text(self, path: Path, data: bytes) -> str:
         """The file's text, its line ends as one: a file saved with CR-only (old Mac) or
         CRLF line ends reads line by line like any other."""
-        try:
-            text = data.decode("utf-8")
-            return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
-        except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
-            raise DataError([Problem(
-                self.rel(path), line, 1, _("not UTF-8 text; save the file as UTF-8"),
-            )]) from None
+        text, problem = utf8_text(data, self.rel(path))
+        if problem is not None:
+            raise DataError([problem])
+        return text
 
     def pass_over(self, text: str, problems: list[Problem], owner: re.Pattern[str],
                   always: bool = False) -> None:
@@ -79,3 +75,17 @@ class Folder:
             client = salvage.owner(text, problem.line, owner)
             if client is not None:
                 self.affected.setdefault(client, problem)
+
+
+def utf8_text(data: bytes, shown: str) -> tuple[str, Problem | None]:
+    """A text file salonctl reads, strictly as UTF-8 (a byte-order mark dropped, line ends
+    made one): a file in another encoding is a problem at its first bad line, never read as
+    replacement characters that would reach a client's ears."""
+    try:
+        text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return "", Problem(shown, line, 1, _(
+            "not UTF-8 text (Windows Notepad's \"ANSI\" is GBK): open it and save it again "
+            "with the encoding UTF-8"))
+    return (text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text), None

@@ -18,6 +18,7 @@ from salonctl.engine import model, scripts
 from salonctl.engine.ruleset import Rule
 from salonctl.errors import DataError, Problem
 from salonctl.files import parsing, rulefile, schema
+from salonctl.files.folder import utf8_text
 from salonctl.i18n import _
 
 RULES_FILE = "rules.yaml"
@@ -35,7 +36,8 @@ def _shipped(name: str) -> Any:
 
 
 def _salon_yaml(path: Path, shown: str) -> tuple[Any, list[Problem]]:
-    return yamlio.parse(fsutil.read_bytes(path).decode("utf-8", "replace"), shown)
+    text, problem = utf8_text(fsutil.read_bytes(path), shown)
+    return (None, [problem]) if problem is not None else yamlio.parse(text, shown)
 
 
 def _localised(raw: Any, language: str) -> Any:
@@ -86,9 +88,9 @@ def load_scripts(root: Path, shown_root: str, language: str) -> dict[str, script
     folder = root / TEMPLATES_DIR / language
     if folder.is_dir():
         for path in sorted(folder.glob("*.txt")):
-            text = fsutil.read_bytes(path).decode("utf-8", "replace")
-            found[path.stem] = scripts.Template(
-                path.stem, f"{shown_root}/{TEMPLATES_DIR}/{language}/{path.name}", text)
+            shown = f"{shown_root}/{TEMPLATES_DIR}/{language}/{path.name}"
+            text, problem = utf8_text(fsutil.read_bytes(path), shown)
+            found[path.stem] = scripts.Template(path.stem, shown, text, problem)
     return found
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from salonctl import i18n
 from salonctl.i18n import N_, _
@@ -188,12 +188,15 @@ def _kept_width(header: str, cells: list[list[str]], index: int) -> int:
     return min(max(widest, cell_len(header)), KEPT_WIDTH)
 
 
-def emit(listing: Listing, fmt: str, console: Console, bom: bool = False) -> None:
-    """Print a listing in the chosen format; data only, on the console given (stdout)."""
+def emit(listing: Listing, fmt: str, console: Console, bom: bool = False,
+         out: TextIO | None = None) -> None:
+    """Print a listing in the chosen format: a table on the console, data (JSON, CSV) on
+    `out` (else the console's file)."""
+    data = out or console.file
     if fmt == "json":
-        console.file.write(to_json(listing.records))
+        data.write(to_json(listing.records))
     elif fmt == "csv":
-        console.file.write(to_csv(listing.records, listing.field_names(), bom))
+        data.write(to_csv(listing.records, listing.field_names(), bom))
     elif not listing.records:
         from rich.text import Text
 
