@@ -40,7 +40,11 @@ DryRunOption = Annotated[bool, typer.Option(
 
 
 def _register(kind: str) -> None:
-    @import_app.command(kind, help=f"Import {kind} from a spreadsheet: all rows or none.")
+    fields = ", ".join(spec.name for spec in importing.FIELDS[kind])
+    extra = ", ".join(importing.CLIENT_KEYS) + ", " if kind != "clients" else ""
+    # The fields are named as the files name them, in either language.
+    @import_app.command(kind, help=f"Import {kind} from a spreadsheet: all rows or none. "
+                                   f"The fields --map takes: {extra}{fields}.")
     def command(ctx: typer.Context, path: FileArg, mapping: MapOption = None,
                 dry_run: DryRunOption = False) -> None:
         _import(state(ctx), kind, path, _pairs(mapping or []), dry_run)
@@ -58,7 +62,8 @@ def _pairs(given: list[str]) -> dict[str, str]:
 
 
 def _import(run: State, kind: str, path: Path, given: dict[str, str], dry_run: bool) -> None:
-    headers, rows = spreadsheet.read_table(path, importing.known_headers(kind, given))
+    table = spreadsheet.read_table(path, importing.known_headers(kind, given))
+    headers, rows = table.headers, table.rows
     mapping = importing.column_map(kind, headers, given)
     unknown = [f for f in given.values() if f not in mapping.values()]
     if unknown:
@@ -68,8 +73,8 @@ def _import(run: State, kind: str, path: Path, given: dict[str, str], dry_run: b
     if kind != "clients":  # an entry's id is given anew, in the salon's own numbering
         mapping = {header: name for header, name in mapping.items() if name != "id"}
     where = path.name
-    reading = importing.read_rows(kind, rows, mapping, where)
-    closures = _closures(rows, headers) if kind == "complaints" else {}
+    reading = importing.read_rows(kind, rows, mapping, where, table.first_row)
+    closures = _closures(rows, headers, table.first_row) if kind == "complaints" else {}
     salon = run.salon()
     with salon.lock(f"import {kind}"):
         plan = _clients_plan(salon, reading, where, run.today()) if kind == "clients" else \
@@ -102,8 +107,14 @@ class _Plan:
 class _ClientsPlan(_Plan):
     known: set[str]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[model.Entry] = []  # her card and her last visit, from her row
+
     def write(self, salon: store.Salon) -> None:
         salon.add_clients(self.new, self.known)
+        if self.entries:
+            salon.append_many([_with_id(entry) for entry in self.entries])
 
 
 class _EntriesPlan(_Plan):
@@ -148,11 +159,17 @@ def _clients_plan(salon: store.Salon, reading: importing.Reading, where: str,
         by_phone.setdefault(parsing.phone_key(second.phone, region), str(second.merged_into))
     for parsed in reading.rows:
         values = dict(parsed.values)
+        extras = {spec.name: values.pop(spec.name, None) for spec in importing.CLIENT_EXTRAS}
         digits = parsing.phone_key(values["phone"], region)
         if digits in by_phone:
             plan.matched.append(f"{where}:{parsed.row}: " + _(
                 "{name} is {id} (same phone); left as she is").format(
                 name=values["name"], id=by_phone[digits]))
+            continue
+        if extras["last_visit"] is not None and extras["last_visit"] > today:
+            plan.problems.append(f"{where}:{parsed.row}: " + _(
+                "last_visit {day} is after today; a visit is history once it has happened")
+                .format(day=extras["last_visit"]))
             continue
         given = values.get("id")
         if given in used:
@@ -162,6 +179,10 @@ def _clients_plan(salon: store.Salon, reading: importing.Reading, where: str,
         values["id"] = given or numbers.next()
         values.setdefault("since", None)
         values["imported"] = today  # her history is older than this salon's files
+        has_card = extras["card_type"] or extras["card_balance"] is not None \
+            or extras["card_sessions"] is not None
+        if has_card and values.get("category", "new") == "new":
+            values["category"] = "member"  # a card makes her a member, as `card add` does
         try:
             client = schema.build_client(values)
         except parsing.InvalidValue as error:
@@ -170,11 +191,26 @@ def _clients_plan(salon: store.Salon, reading: importing.Reading, where: str,
         used.add(client.id)
         by_phone[digits] = client.id
         plan.new.append(client)
+        plan.entries += _row_entries(client, extras, today)
     known = plan.known | {c.id for c in plan.new}
     plan.problems += [f"{where}: {c.name}: " + _("referred_by {id} is not a client").format(
                           id=repr(c.referred_by))
                       for c in plan.new if c.referred_by and c.referred_by not in known]
     return plan
+
+
+def _row_entries(client: model.Client, extras: dict[str, Any], today: date) -> list[model.Entry]:
+    """A client row's card (what is left on it, as of the import) and last visit; a row
+    without a card makes no card. Ids are given when they are written."""
+    made: list[model.Entry] = []
+    if extras["card_type"] or extras["card_balance"] is not None \
+            or extras["card_sessions"] is not None:
+        made.append(model.Card("", client.id, today, extras["card_type"] or _("card"),
+                               extras["card_until"], extras["card_sessions"],
+                               extras["card_balance"]))
+    if extras["last_visit"] is not None:
+        made.append(model.Visit("", client.id, extras["last_visit"]))
+    return made
 
 
 class _ClientNumbers:
@@ -243,13 +279,14 @@ def _already_here(salon: store.Salon, kind: type[Any]) -> Counter[str]:
                    if type(entry) is kind)
 
 
-def _closures(rows: list[dict[str, Any]], headers: list[str]) -> dict[int, tuple[str, str | None]]:
+def _closures(rows: list[dict[str, Any]], headers: list[str], first_row: int
+              ) -> dict[int, tuple[str, str | None]]:
     """A complaint row's closing day and note (the `closed` and `closed_note` columns an
     export writes), by row number."""
     if "closed" not in headers:
         return {}
     return {number: (str(row["closed"])[:10], row.get("closed_note") or None)
-            for number, row in enumerate(rows, start=2) if row.get("closed")}
+            for number, row in enumerate(rows, start=first_row) if row.get("closed")}
 
 
 def _report(run: State, kind: str, path: Path, headers: list[str], mapping: dict[str, str],

@@ -155,6 +155,47 @@ def parse_lunar(text: str, leap: bool = False) -> model.LunarBirthday:
     return model.LunarBirthday(month, day, leap)
 
 
+_LUNAR_MONTHS = {"正": 1, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+                 "九": 9, "十": 10, "冬": 11, "十一": 11, "腊": 12, "十二": 12}
+_LUNAR_DAY = re.compile(r"(初|十|廿|二十|三十)?([一二三四五六七八九十])?")
+_CHINESE_LUNAR = re.compile(r"(农历|農曆|阴历|陰曆)?\s*(闰|閏)?\s*"
+                            r"(?:(正|十一|十二|[一二三四五六七八九十冬腊臘])月\s*"
+                            r"((?:初|廿|二十|三十|十)?[一二三四五六七八九十]?)|"
+                            r"(\d{1,2})\s*[-月/]\s*(\d{1,2})\s*日?)")
+
+
+def chinese_lunar(text: str) -> tuple[int, int, bool] | None:
+    """A lunar birthday as the desk writes it: 农历八月十五, 八月初三, 闰四月初八, 腊月廿三,
+    农历08-15 -> (month, day, leap); None for anything else (a Gregorian date stays one:
+    digits alone are lunar only after 农历)."""
+    found = _CHINESE_LUNAR.fullmatch(text.strip())
+    if not found or (found[5] and not found[1]):
+        return None
+    if found[5]:
+        month, day = int(found[5]), int(found[6])
+    else:
+        month, day = _LUNAR_MONTHS[found[3].replace("臘", "腊")], _lunar_day(found[4])
+    if not (1 <= month <= 12 and 1 <= day <= 30):
+        return None
+    return month, day, bool(found[2])
+
+
+def _lunar_day(words: str) -> int:
+    """初三 3, 十五 15, 廿三 23, 二十 20, 三十 30, 十 10."""
+    digits = "一二三四五六七八九十"
+    if not words:
+        return 0
+    if words.startswith("初"):
+        rest = words[1:]
+        return 10 if rest == "十" else digits.index(rest) + 1 if rest else 0
+    tens = {"十": 10, "廿": 20, "二十": 20, "三十": 30}
+    for prefix in ("二十", "三十", "廿", "十"):
+        if words.startswith(prefix):
+            rest = words[len(prefix):]
+            return tens[prefix] + (digits.index(rest) + 1 if rest else 0)
+    return digits.index(words) + 1 if len(words) == 1 else 0
+
+
 def parse_email(text: str) -> str:
     if not _EMAIL.fullmatch(text) or any(c in text for c in "\r\n\0"):
         domain = text.rpartition("@")[2] if "@" in text else ""

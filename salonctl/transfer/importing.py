@@ -51,7 +51,16 @@ SYNONYMS: dict[str, dict[str, str]] = {
                 "称呼": "salutation", "勿扰": "do_not_contact",
                 "電話": "phone", "手機": "phone", "手機號碼": "phone", "聯絡電話": "phone",
                 "氏名": "name", "性別": "gender", "顧問": "consultant", "備註": "note",
-                "類別": "category", "介紹人": "referred_by", "農曆生日": "lunar_birthday"},
+                "類別": "category", "介紹人": "referred_by", "農曆生日": "lunar_birthday",
+                # what a client list keeps beside her: her card and when she last came
+                "卡": "card_type", "卡类型": "card_type", "卡种": "card_type", "卡名": "card_type",
+                "会员卡": "card_type", "card": "card_type", "card type": "card_type",
+                "余额": "card_balance", "卡余额": "card_balance", "balance": "card_balance",
+                "次数": "card_sessions", "剩余次数": "card_sessions", "sessions": "card_sessions",
+                "有效期": "card_until", "有效期至": "card_until", "到期日": "card_until",
+                "expiry": "card_until", "card expiry": "card_until",
+                "最后到店": "last_visit", "上次到店": "last_visit", "最近到店": "last_visit",
+                "最后到店日期": "last_visit", "last visit": "last_visit"},
     "visits": {**_COMMON, "金额": "amount", "消费金额": "amount", "实收": "amount",
                "项目": "services", "服务": "services", "护理项目": "services",
                "service": "services", "产品": "products", "product": "products",
@@ -72,10 +81,17 @@ SYNONYMS: dict[str, dict[str, str]] = {
     "topups": {**_COMMON, "卡号": "tops_up", "充值金额": "amount", "金额": "amount",
                "次数": "sessions", "实收": "price"},
 }
+# A client list's columns that are not her record but records of their own: her card (what
+# is left on it) and her last visit.
+CLIENT_EXTRAS = (
+    schema.Field("card_type", parsing.text), schema.Field("card_balance", parsing.money),
+    schema.Field("card_sessions", parsing.integer(0, parsing.MAX_COUNT)),
+    schema.Field("card_until", parsing.a_date), schema.Field("last_visit", parsing.a_date),
+)
 FIELDS: dict[str, tuple[schema.Field, ...]] = {
     # a merge is made in the salon (`client merge`), not brought in
-    "clients": tuple(f for f in schema.CLIENT_FIELDS
-                     if f.name not in ("merged_into", "imported", "conflicts")),
+    "clients": (*(f for f in schema.CLIENT_FIELDS
+                  if f.name not in ("merged_into", "imported", "conflicts")), *CLIENT_EXTRAS),
     "visits": schema.VISIT_FIELDS,
     "calls": schema.CALL_FIELDS, "cards": schema.CARD_FIELDS,
     "appointments": schema.APPOINTMENT_FIELDS, "courses": schema.COURSE_FIELDS,
@@ -128,12 +144,12 @@ def column_map(kind: str, headers: Sequence[str], given: Mapping[str, str]) -> d
 
 
 def read_rows(kind: str, rows: Sequence[Mapping[str, Any]], mapping: Mapping[str, str],
-              where: str) -> Reading:
-    """Every row read by its fields; a problem is `FILE:ROW: message` (row 2 is the first
-    after the header, as a spreadsheet numbers it)."""
+              where: str, first_row: int = 2) -> Reading:
+    """Every row read by its fields; a problem is `FILE:ROW: message`, the row numbered as
+    the spreadsheet numbers it (`first_row` is the one under the headers)."""
     specs = {spec.name: spec for spec in FIELDS[kind]}
     parsed, problems = [], []
-    for number, row in enumerate(rows, start=2):
+    for number, row in enumerate(rows, start=first_row):
         if not any(_text(v) for k, v in row.items() if k != EXTRA) and EXTRA not in row:
             continue  # an empty line between records
         values, keys, errors = {}, {}, []
@@ -147,7 +163,13 @@ def read_rows(kind: str, rows: Sequence[Mapping[str, Any]], mapping: Mapping[str
                 if _text(cell):
                     keys[name] = _text(cell)
                 continue
+            lunar = parsing.chinese_lunar(_text(cell)) if name in LUNAR_COLUMNS else None
             try:
+                if lunar is not None:  # 农历八月十五 in a birthday column: her lunar birthday
+                    values["lunar_birthday"] = specs["lunar_birthday"].read(
+                        f"{lunar[0]:02d}-{lunar[1]:02d}")
+                    values["lunar_leap"] = lunar[2]
+                    continue
                 raw = _raw(name, cell)
                 if raw is not None:
                     values[name] = specs[name].read(raw)
@@ -164,6 +186,9 @@ def read_rows(kind: str, rows: Sequence[Mapping[str, Any]], mapping: Mapping[str
         if not errors:
             parsed.append(Parsed(number, values, keys))
     return Reading(parsed, problems, dict(mapping))
+
+
+LUNAR_COLUMNS = ("birthday", "lunar_birthday")
 
 
 def _text(cell: Any) -> str:
@@ -188,14 +213,15 @@ def _raw(name: str, cell: Any) -> Any:
         return f"{int(clock[1]):02d}:{clock[2]}" if clock else text
     if name == "check_days":
         return [int(part) if part.isdigit() else part for part in _SPLIT.split(text) if part]
-    if name in ("date", "birthday", "since", "until", "callback", "start", "end", "booked"):
+    if name in ("date", "birthday", "since", "until", "callback", "start", "end", "booked",
+                "card_until", "last_visit"):
         found = _DATE.fullmatch(text)
         return f"{found[1]}-{int(found[2]):02d}-{int(found[3]):02d}" if found else text
-    if name in ("amount", "balance", "price"):
+    if name in ("amount", "balance", "price", "card_balance"):
         return re.sub(r"^[¥￥$€]|[,，\s]|元$", "", text)
     if name in ("key", "trial", "do_not_contact", "lunar_leap"):
         return _boolean(text)
-    if name == "sessions":
+    if name in ("sessions", "card_sessions"):
         return int(text) if text.isdigit() else text
     if name in ("services", "rules"):
         return [part for part in _SPLIT.split(text) if part]

@@ -11,6 +11,7 @@ import contextlib
 import csv
 import io
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,12 @@ from salonctl.i18n import _
 from salonctl.transfer.importing import EXTRA
 from salonctl.words import render
 
-Table = tuple[list[str], list[dict[str, Any]]]  # headers, rows (header -> cell)
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[dict[str, Any]]  # header -> cell
+    first_row: int = 2  # the spreadsheet's number of the first row under the headers
 
 
 
@@ -34,11 +40,11 @@ def read_table(path: Path, known: Collection[str] = ()) -> Table:
     """The first sheet of an .xlsx, or a .csv in whichever encoding it was saved. `known`
     are the header words of the columns expected, which tell the legacy encodings apart."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
+        return _table(_read_xlsx(path), known)
     if path.suffix.lower() not in (".csv", ".txt"):
         raise UsageError(_("FILE: {path} is neither .csv nor .xlsx; save it as one of those")
                          .format(path=path))
-    return _table(_rows(decoded_csv(fsutil.read_bytes(path), path, known)))
+    return _table(_rows(decoded_csv(fsutil.read_bytes(path), path, known)), known)
 
 
 def _rows(text: str) -> list[list[str]]:
@@ -78,7 +84,7 @@ def _known_cells(text: str, known: set[str]) -> int:
     return sum(1 for line in lines for cell in line if cell.strip().casefold() in known)
 
 
-def _read_xlsx(path: Path) -> Table:
+def _read_xlsx(path: Path) -> list[list[Any]]:
     import openpyxl
 
     try:
@@ -87,25 +93,35 @@ def _read_xlsx(path: Path) -> Table:
         raise UsageError(_("FILE: {path} cannot be read as an Excel workbook ({error})").format(
             path=path, error=error)) from None
     try:
-        lines = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
     finally:
         book.close()
-    return _table(lines)
 
 
-def _table(lines: Sequence[Sequence[Any]]) -> Table:
+def header_row(lines: Sequence[Sequence[Any]], known: Collection[str]) -> int:
+    """Where the headers are: the first of the first lines that names at least two known
+    columns (a title such as 会员资料导出 may stand above them), else the first line."""
+    wanted = {word.casefold() for word in known}
+    for index, line in enumerate(lines[:HEADER_LINES]):
+        if sum(1 for cell in line if str(cell or "").strip().casefold() in wanted) >= 2:
+            return index
+    return 0
+
+
+def _table(lines: Sequence[Sequence[Any]], known: Collection[str]) -> Table:
     if not lines:
-        return [], []
-    headers = [str(cell).strip() if cell is not None else "" for cell in lines[0]]
+        return Table([], [])
+    top = header_row(lines, known)
+    headers = [str(cell).strip() if cell is not None else "" for cell in lines[top]]
     rows = []
-    for line in lines[1:]:
+    for line in lines[top + 1:]:
         row = {header: line[index] if index < len(line) else None
                for index, header in enumerate(headers) if header}
         extra = [cell for cell in line[len(headers):] if cell not in (None, "")]
         if extra:
             row[EXTRA] = extra
         rows.append(row)
-    return [h for h in headers if h], rows
+    return Table([h for h in headers if h], rows, top + 2)
 
 
 def write_csv(path: Path, fields: Sequence[str], records: list[dict[str, Any]]) -> None:
