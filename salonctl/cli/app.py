@@ -96,6 +96,7 @@ course_app = _group("course", "Record treatment courses in progress.")
 call_app = _group("call", "Log the outcome of follow-up calls.")
 complaint_app = _group("complaint", "Record complaints and close them.")
 product_app = _group("product", "The product catalogue: price, days of use, unit.")
+service_app = _group("service", "The salon's service list: price, minutes, category.")
 stock_app = _group("stock", "Stock taken in and on the shelf.")
 rules_app = _group("rules", "The salon's follow-up rules.")
 plan_app = _group("plan", "Yearly and monthly business plans.", no_args_is_help=False,

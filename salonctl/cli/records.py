@@ -90,9 +90,13 @@ def visit_add(
     when = not_in_future(arg_date(day, "--date", today), today, "--date", N_("visit"))
     items = catalogfile.read(run.salon().root) if products else []
     sold = tuple(arg(lambda text: _product(text, items), p, "--product") for p in products or ())
+    listed = catalogfile.read_services(run.salon().root) if services else []
+    typed_services = [typed.strip() for typed in services or () if typed.strip()]
+    chosen = [_service(typed, listed) for typed in typed_services]
+    done = tuple(found.name if found else typed
+                 for typed, found in zip(typed_services, chosen, strict=True))
     paid = arg(parsing.parse_money, amount, "--amount") if amount is not None else \
-        catalogue.price_of(items, sold) if sold and not services else None
-    done = tuple(s.strip() for s in services or () if s.strip())
+        catalogue.visit_price(chosen, items, sold)
 
     paying: list[cards.CardState] = []
 
@@ -114,6 +118,16 @@ def visit_add(
         print(_("card {id} {type}: {left} left").format(
             id=after.card.id, type=after.card.type, left=after.left_text() or "-"),
             file=sys.stderr)
+
+
+def _service(typed: str, listed: list[catalogue.Service]) -> catalogue.Service | None:
+    """The service on the salon's list that `typed` names (a part of its name, its pinyin
+    initials); None when the list has none such (the service is kept as typed)."""
+    named = catalogue.services_named(listed, typed)
+    if len(named) > 1:
+        raise UsageError(_("--service: {typed} could be {services}; type more of its name")
+                         .format(typed=repr(typed), services=", ".join(s.name for s in named)))
+    return named[0] if named else None
 
 
 def _refuse_twice(month: list[model.Entry], client: model.Client, day: date,

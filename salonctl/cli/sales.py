@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from salonctl.cli.app import card_app, product_app, stock_app
+from salonctl.cli.app import card_app, product_app, service_app, stock_app
 from salonctl.cli.common import (
     ByOption,
     DateOption,
@@ -318,3 +318,79 @@ def _require_fits(card: model.Card, money: Decimal | None, sessions: int | None)
     if sessions is not None and card.sessions is None:
         raise UsageError(_("--sessions: {id} ({type}) holds money, not sessions; give --amount")
                          .format(id=card.id, type=card.type))
+
+
+# --- the service list ---------------------------------------------------------------------
+
+ServiceNameArg = Annotated[str, typer.Argument(metavar="NAME", help="The service's name.")]
+
+
+@service_app.command("add")
+def service_add(
+    ctx: typer.Context, name: ServiceNameArg,
+    price: Annotated[str | None, typer.Option(help="Its price: a visit of it costs this "
+                                                   "unless --amount says otherwise.")] = None,
+    minutes: Annotated[int | None, typer.Option(help="How long it takes.", min=1,
+                                                max=24 * 60)] = None,
+    category: Annotated[str | None, typer.Option(help="What kind it is: face, body...")] = None,
+) -> None:
+    """Add a service to the salon's list."""
+    service = catalogue.Service(
+        arg(parsing.single_line, name, "NAME"),
+        arg(parsing.parse_money, price, "--price") if price is not None else None, minutes,
+        arg(parsing.single_line, category, "--category") if category is not None else None)
+    salon = state(ctx).salon()
+    with salon.lock("service add"):
+        services = catalogfile.read_services(salon.root)
+        if any(s.name.casefold() == service.name.casefold() for s in services):
+            raise UsageError(_("NAME: {name} is on the list already; change it with "
+                               "salonctl service edit").format(name=repr(service.name)))
+        catalogfile.write_services(salon.root, [*services, service])
+
+
+@service_app.command("edit")
+def service_edit(
+    ctx: typer.Context, name: ServiceNameArg,
+    changes: Annotated[list[str], typer.Option(
+        "--set", help="FIELD=VALUE: name, price, minutes or category (repeatable); an empty "
+                      "VALUE clears it.")],
+) -> None:
+    """Change a service of the list."""
+    salon = state(ctx).salon()
+    with salon.lock("service edit"):
+        services = catalogfile.read_services(salon.root)
+        found = next((s for s in services if s.name.casefold() == name.strip().casefold()), None)
+        if found is None:
+            raise NotFoundError(_("NAME: no service {name} on the list; salonctl service list "
+                                  "shows it").format(name=repr(name)))
+        changed = replace(found, **dict(_service_change(text) for text in changes))
+        catalogfile.write_services(salon.root, [changed if s is found else s for s in services])
+
+
+def _service_change(text: str) -> tuple[str, Any]:
+    key, equals, value = (part.strip() for part in text.partition("="))
+    readers: dict[str, Any] = {"name": parsing.single_line, "price": parsing.parse_money,
+                               "minutes": parsing.parse_count, "category": parsing.single_line}
+    if not equals or key not in readers:
+        raise UsageError(_("--set: {text} is not FIELD=VALUE with FIELD one of: {fields}").format(
+            text=repr(text), fields=", ".join(readers)))
+    if value == "":
+        if key == "name":
+            raise UsageError(_("--set: a service keeps its name"))
+        return key, None
+    return key, arg(readers[key], value, f"--set {key}")
+
+
+@service_app.command("list")
+def service_list(ctx: typer.Context, fmt: FormatOption = "table") -> None:
+    """The salon's services, with their prices."""
+    run = state(ctx)
+    records = [{"name": s.name, "price": s.price, "minutes": s.minutes, "category": s.category}
+               for s in catalogfile.read_services(run.salon().root)]
+    columns = (*render.columns("name"),
+               render.Column("price", lambda r: r["price"], justify="right"),
+               render.Column("minutes", lambda r: r["minutes"], justify="right"),
+               *render.columns("category"))
+    render.emit(render.Listing(records, columns, empty=N_("no services yet")), fmt, run.console,
+                run.bom, run.out)
+

@@ -1,5 +1,6 @@
-"""The salon's product catalogue (products.yaml): what each product costs, how many days
-one lasts a client, and the stock taken in. Pure: records in, values out.
+"""The salon's catalogue: its products (products.yaml: what each costs, how many days one
+lasts a client, the stock taken in) and its services (services.yaml: the list a visit's
+services are named from, with their prices). Pure: records in, values out.
 
 Stock on hand is what was taken in less what was sold (one unit a product line of a visit,
 read from the visits journal), so a sale needs no second write to keep the count.
@@ -101,3 +102,52 @@ def price_of(items: Iterable[Item], products: Iterable[model.Product]) -> Decima
     if not prices or any(price is None for price in prices):
         return None
     return sum((p for p in prices if p is not None), Decimal(0))
+
+
+@dataclass(frozen=True)
+class Service:
+    """A service on the salon's list: its price, how long it takes, what kind it is."""
+
+    name: str
+    price: Decimal | None = None
+    minutes: int | None = None
+    category: str | None = None
+
+
+def initials(name: str) -> str:
+    """What staff type for a name with a pinyin keyboard: 面部补水护理 -> mbbshl (a Latin word
+    is kept whole, spaces dropped)."""
+    from pypinyin import Style, lazy_pinyin  # loaded only when a part of a name did not do
+
+    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).casefold().replace(" ", "")
+
+
+def services_named(services: Iterable[Service], typed: str) -> list[Service]:
+    """The services `typed` may name: the one of that name; else those whose name holds it
+    (补水 -> 面部补水护理); else those whose pinyin initials hold it (bs, mbbshl)."""
+    listed = list(services)
+    word = typed.strip().casefold()
+    exact = [s for s in listed if s.name.casefold() == word]
+    if exact:
+        return exact
+    holding = [s for s in listed if word and word in s.name.casefold()]
+    if holding or not (word.isascii() and word.isalpha()):
+        return holding
+    return [s for s in listed if word in initials(s.name)]
+
+
+def visit_price(services: Iterable[Service | None], items: Iterable[Item],
+                products: Iterable[model.Product]) -> Decimal | None:
+    """What a visit costs by the lists: its services' prices and its products' (None when
+    one of them has no price, or a service is not on the list)."""
+    chosen = list(services)
+    sold = list(products)
+    if not chosen:
+        return price_of(items, sold) if sold else None
+    if any(s is None or s.price is None for s in chosen):
+        return None
+    goods = price_of(items, sold) if sold else Decimal(0)
+    if goods is None:
+        return None
+    return sum((s.price for s in chosen if s is not None and s.price is not None), goods)
+

@@ -1,4 +1,5 @@
-"""products.yaml <-> the catalogue: read with every problem at its line, written whole.
+"""products.yaml and services.yaml <-> the catalogue: read with every problem at its line,
+written whole.
 
 ```yaml
 - name: 玻尿酸精华
@@ -15,14 +16,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from salonctl.disk import fsutil, yamlio
 from salonctl.engine import model
-from salonctl.engine.catalogue import AREAS, Item, StockIn
+from salonctl.engine.catalogue import AREAS, Item, Service, StockIn
 from salonctl.errors import DataError, Problem
 from salonctl.files import parsing, schema
 from salonctl.files.folder import utf8_text
@@ -91,12 +92,17 @@ def read(root: Path) -> list[Item]:
 
 
 def write(root: Path, items: list[Item]) -> None:
-    records = [_record(item) for item in items]
-    text = HEADER + (yamlio.dump_block(records) if records else "[]\n")
-    problems = _items(text, FILE)[1]
-    if problems:  # what is written must read back (the same rules as for check)
+    _write_checked(root, FILE, HEADER, [_record(item) for item in items], _items)
+
+
+def _write_checked(root: Path, name: str, header: str, records: list[dict[str, Any]],
+                   reread: Callable[[str, str], tuple[Any, list[Problem]]]) -> None:
+    """The file written whole, once what is written reads back (the rules check holds)."""
+    text = header + (yamlio.dump_block(records) if records else "[]\n")
+    problems = reread(text, name)[1]
+    if problems:
         raise DataError(problems)
-    fsutil.write_atomic(root / FILE, text.encode("utf-8"))
+    fsutil.write_atomic(root / name, text.encode("utf-8"))
 
 
 def _record(item: Item) -> dict[str, Any]:
@@ -111,3 +117,65 @@ def _record(item: Item) -> dict[str, Any]:
         data["stock_in"] = [{"date": s.date, "qty": s.qty, **({"by": s.by} if s.by else {})}
                             for s in item.stock_in]
     return data
+
+
+# --- services.yaml: the salon's service list -----------------------------------------------
+
+SERVICES_FILE = "services.yaml"
+SERVICES_HEADER = ("# The salon's services: price, minutes, category. A visit names one by a part\n"
+                   "# of its name or its pinyin initials (补水 or bs). salonctl service keeps it.\n")
+SERVICE_FIELDS = (
+    schema.Field("name", parsing.single_line, required=True),
+    schema.Field("price", parsing.money),
+    schema.Field("minutes", parsing.integer(1, 24 * 60)),
+    schema.Field("category", parsing.single_line),
+)
+
+
+def load_services(root: Path) -> tuple[list[Service], list[Problem]]:
+    path = root / SERVICES_FILE
+    if not path.exists():
+        return [], []
+    text, problem = utf8_text(fsutil.read_bytes(path), SERVICES_FILE)
+    return ([], [problem]) if problem is not None else _services(text, SERVICES_FILE)
+
+
+def _services(text: str, shown: str) -> tuple[list[Service], list[Problem]]:
+    raw, problems = yamlio.parse(text, shown)
+    if problems or raw is None:
+        return [], problems
+    if not isinstance(raw, list):
+        return [], [Problem(shown, 1, 1, _("services.yaml is a list of services, each "
+                                           "'- name: ...'"))]
+    services: list[Service] = []
+    for record in raw:
+        at = record.position if isinstance(record, yamlio.LocatedDict) else (1, 1)
+        values, found = schema.read_record(record, SERVICE_FIELDS, shown, at)
+        problems += found
+        if values is None:
+            continue
+        if any(s.name.casefold() == values["name"].casefold() for s in services):
+            problems.append(Problem(shown, *at, _("service {name} is listed twice").format(
+                name=repr(values["name"]))))
+        services.append(Service(**values))
+    return services, problems
+
+
+def read_services(root: Path) -> list[Service]:
+    services, problems = load_services(root)
+    if problems:
+        raise DataError(problems)
+    return services
+
+
+def write_services(root: Path, services: list[Service]) -> None:
+    records = [{key: _plain(value) for key, value in vars(s).items() if value is not None}
+               for s in services]
+    _write_checked(root, SERVICES_FILE, SERVICES_HEADER, records, _services)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else format(value, "f")
+    return value
+

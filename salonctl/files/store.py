@@ -239,6 +239,7 @@ class Salon(Folder):
                 codec.history_from(applying, kept), today, self.rule_ids(),
                 {entry.id: (where, line) for entry, where, line in entries})
         problems += catalogfile.load(self.root)[1]
+        problems += catalogfile.load_services(self.root)[1]
         problems += daynotes.load(self.root)[1]
         problems += outbox.problems(self.root, str(self.root))
         return sorted(problems)
