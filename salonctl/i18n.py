@@ -12,9 +12,11 @@ the interface speaks (`translator(language)`).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,14 +98,28 @@ def N_plural(one: str, many: str) -> tuple[str, str]:
     return one, many
 
 
-def from_environment(environ: dict[str, str] | os._Environ[str]) -> str:
+def from_environment(environ: dict[str, str] | os._Environ[str],
+                     platform: str = sys.platform) -> str:
     """The language the system asks for (LANGUAGE, LC_ALL, LC_MESSAGES, LANG): Chinese for
-    zh_*, else English."""
+    zh_*, else English. Windows sets none of them: there the user's locale says it."""
     for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = environ.get(name, "")
         if value and value not in ("C", "POSIX"):
             return "zh-CN" if value.lower().startswith("zh") else "en"
+    if platform == "win32":
+        return "zh-CN" if _windows_locale_is_chinese() else "en"
     return "en"
+
+
+def _windows_locale_is_chinese() -> bool:
+    """Windows names its locale 'Chinese (Simplified)_China' (or zh_CN, by the C runtime):
+    either is Chinese."""
+    import locale
+
+    with contextlib.suppress(ValueError, TypeError):
+        name = locale.getlocale()[0] or ""
+        return name.lower().startswith(("zh", "chinese"))
+    return False
 
 
 # --- the .po format ----------------------------------------------------------------------

@@ -178,3 +178,17 @@ def test_one_process_speaks_each_runs_language_in_its_help() -> None:
         seen["zh-CN"].add(chinese)
         seen["en"].add(english)
     assert all(len(texts) == 1 for texts in seen.values())  # the same help every time
+
+
+@pytest.mark.parametrize(("locale_name", "expected"), [
+    ("Chinese (Simplified)_China", "zh-CN"), ("zh_CN", "zh-CN"), ("English_United States", "en"),
+    (None, "en"),
+])
+def test_on_windows_without_lang_the_users_locale_speaks(
+        monkeypatch: pytest.MonkeyPatch, locale_name: str | None, expected: str) -> None:
+    import locale
+
+    monkeypatch.setattr(locale, "getlocale", lambda *_: (locale_name, "936"))
+    assert i18n.from_environment({}, platform="win32") == expected
+    assert i18n.from_environment({"LANG": "en_US.UTF-8"}, platform="win32") == "en"  # LANG first
+    assert i18n.from_environment({}, platform="linux") == "en"

@@ -83,3 +83,16 @@ def test_the_salons_country_reads_its_numbers(salon: Salon) -> None:
                                                              "phone_region: Atlantis"))
     checked = salon("check")
     assert checked.code == 65 and "phone_region" in checked.err
+
+
+def test_check_names_a_client_entered_twice_under_one_number(salon: Salon) -> None:
+    salon.ok("client", "add", "刘芳", "--phone", "+86 139 1234 5670")
+    salon.ok("client", "add", "刘芳", "--phone", "13912345670")
+    salon.ok("client", "add", "刘芳妈妈", "--phone", "139-1234-5670")  # a family: one phone
+    checked = salon("check")
+    assert checked.code == 0  # a note, not a problem: cron is not woken for it
+    assert "c0001 and c0002 are both 刘芳" in checked.err
+    assert "salonctl client merge c0001 c0002" in checked.err and "c0003" not in checked.err
+    assert "13912345670" not in checked.err  # a phone shows at most its last digits
+    salon.ok("client", "merge", "c0001", "c0002")
+    assert salon("check").err == ""

@@ -147,8 +147,32 @@ def _split_workbook(path: Path, out: Path, kinds: tuple[str, ...]) -> None:
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == list(kinds)
     assert book["clients"]["C2"].number_format == "@"  # phones are text in Excel
+    assert _numbers_and_dates(book)
     for kind in kinds:
         single = openpyxl.Workbook()
         for row in book[kind].iter_rows(values_only=True):
             single.active.append(list(row))
         single.save(out / f"{kind}.xlsx")
+
+
+def _numbers_and_dates(book: openpyxl.Workbook) -> bool:
+    """An exported amount is a number Excel adds up; a day is a date cell."""
+    header = [cell.value for cell in book["visits"][1]]
+    amounts = [row[header.index("amount")] for row in book["visits"].iter_rows(min_row=2)]
+    days = [row[header.index("date")] for row in book["visits"].iter_rows(min_row=2)]
+    return any(isinstance(cell.value, int | float) for cell in amounts) and all(
+        cell.is_date and cell.number_format == "yyyy-mm-dd" for cell in days)
+
+
+def test_a_note_that_looks_like_a_formula_comes_back_exactly(tmp_path: Path) -> None:
+    first = tmp_path / "first"
+    assert run("init", str(first)).code == 0
+    salon = Salon(first, "2026-11-24")
+    salon.ok("client", "add", "王丽", "--phone", "13800138000", "--note", "=1+1 老客")
+    salon.ok("export", "--format", "xlsx", "--out", str(tmp_path / "out"))
+    copy = tmp_path / "copy"
+    assert run("init", str(copy)).code == 0
+    again = Salon(copy, "2026-11-24")
+    again.ok("import", "clients", str(tmp_path / "out" / "salon.xlsx"))  # its first sheet
+    assert json.loads(again.ok("client", "show", "王丽", "--format", "json"))["note"] == "=1+1 老客"
+

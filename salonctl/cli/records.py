@@ -102,7 +102,7 @@ def visit_add(
 
     def make(found: model.Client, entry_id: str) -> model.Visit:
         if not again:
-            _refuse_twice(run.salon().journals.of_month("visits", when), found, when,
+            _refuse_twice(run.salon().journals.of_day("visits", when, found.id), found, when,
                           (done, sold, paid))
         used = None
         if card or use_card:
@@ -130,11 +130,11 @@ def _service(typed: str, listed: list[catalogue.Service]) -> catalogue.Service |
     return named[0] if named else None
 
 
-def _refuse_twice(month: list[model.Entry], client: model.Client, day: date,
+def _refuse_twice(that_day: list[model.Entry], client: model.Client, day: date,
                   what: tuple[Any, ...]) -> None:
     """The same visit twice in a day is nearly always one typed twice (two staff, or a
     command run again): said, and recorded only with --again."""
-    same = [v for v in month if isinstance(v, model.Visit) and v.client == client.id
+    same = [v for v in that_day if isinstance(v, model.Visit) and v.client == client.id
             and v.date == day and (v.services, v.products, v.amount) == what]
     if same:
         raise UsageError(_("{name} already has this visit on {day} ({id}); to record a second "

@@ -151,3 +151,23 @@ def check(
     problems = salon.problems(state(ctx).today())
     if problems:
         raise DataError(problems)
+    for first, second in _entered_twice(salon):
+        print(_("note: {first} and {second} are both {name} with one phone number (ending "
+                "{tail}); if she is one client: salonctl client merge {first} {second}").format(
+            first=first.id, second=second.id, name=first.name,
+            tail=parsing.masked_phone(second.phone)), file=sys.stderr)
+
+
+def _entered_twice(salon: store.Salon) -> list[tuple[model.Client, model.Client]]:
+    """Two records of one name and one phone (+86 or not, spaces or not): most likely one
+    client typed in twice. A family sharing a phone has two names and is left alone."""
+    region = salon.phone_region()
+    first_of: dict[tuple[str, str], model.Client] = {}
+    pairs = []
+    for client in salon.clients():
+        key = (client.name.casefold(), parsing.phone_key(client.phone, region))
+        if key in first_of:
+            pairs.append((first_of[key], client))
+        else:
+            first_of[key] = client
+    return pairs

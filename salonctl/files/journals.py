@@ -91,13 +91,22 @@ class Journals:
             seen.add(item[0].id)
         return kept
 
-    def of_month(self, folder: str, day: date) -> list[model.Entry]:
-        """The entries of one kind filed in `day`'s month (one file read, not the history)."""
+    def of_day(self, folder: str, day: date, client_id: str) -> list[model.Entry]:
+        """A client's entries of one kind on one day: only the lines of `day`'s month file
+        that name her and the day are read (a salon's month holds thousands)."""
         kind = next(k for k in codec.JOURNALS if k.folder == folder)
         path = self.folder.root / JOURNAL_DIR / kind.folder / f"{day:%Y-%m}.yaml"
         if not path.exists():
             return []
-        return [entry for entry, _, _ in self.load_file(kind, path)[0]]
+        wanted = (client_id.encode(), day.isoformat().encode())
+        lines = b"".join(line for line in self.folder.read_bytes(path).splitlines(keepends=True)
+                         if all(word in line for word in wanted))
+        raw = flowline.read(lines.decode("utf-8", "replace")) if lines else []
+        if raw is None:  # not salonctl's own lines: the whole file, read as any reader does
+            return [e for e, _, _ in self.load_file(kind, path)[0]
+                    if e.client == client_id and getattr(e, "date", None) == day]
+        entries, _ = codec.entries_from(kind, raw, self.folder.rel(path), codec.month_of(path))
+        return [e for e, _, _ in entries if e.client == client_id]
 
     def files(self, kind: codec.JournalKind) -> list[Path]:
         return sorted((self.folder.root / JOURNAL_DIR / kind.folder).glob("*.yaml"))

@@ -123,6 +123,9 @@ def phone_key(phone: str, region: str = DEFAULT_PHONE_REGION) -> str:
     '13912345670' (in a salon in China) are one, in the international form `phonenumbers`
     gives; a number it cannot read is its digits. What was typed is what is stored: this
     is only what two numbers are compared by."""
+    digits = phone_digits(phone)
+    if len(digits.lstrip("+")) < 5:
+        return digits  # an id (c0001) or a few digits: no number to read, no library to load
     import phonenumbers  # a tenth of the start-up of a command that compares no phone
 
     try:

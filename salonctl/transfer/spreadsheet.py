@@ -12,6 +12,8 @@ import csv
 import io
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -124,13 +126,25 @@ def _table(lines: Sequence[Sequence[Any]], known: Collection[str]) -> Table:
     return Table([h for h in headers if h], rows, top + 2)
 
 
+def _xlsx_value(value: Any) -> Any:
+    """A number as a number, a day as a date, the rest as the text CSV would hold."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    return render.csv_cell(value)
+
+
 def write_csv(path: Path, fields: Sequence[str], records: list[dict[str, Any]]) -> None:
     fsutil.write_atomic(path, render.to_csv(records, fields, bom=True).encode("utf-8"))
 
 
 def write_xlsx(path: Path,
                sheets: Mapping[str, tuple[Sequence[str], list[dict[str, Any]]]]) -> None:
-    """One workbook, a sheet a table; every cell text (a phone stays 0612345670)."""
+    """One workbook, a sheet a table: amounts and counts as numbers (a SUM adds them up),
+    days as dates, and everything else as text (a phone stays 0612345670)."""
     import openpyxl
 
     book = openpyxl.Workbook()
@@ -139,11 +153,13 @@ def write_xlsx(path: Path,
         sheet = book.create_sheet(title)
         sheet.append(list(fields))
         for record in records:
-            sheet.append([render.csv_cell(record.get(name)) for name in fields])
+            sheet.append([_xlsx_value(record.get(name)) for name in fields])
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
-                cell.number_format = "@"  # text: Excel must not turn a phone into 6.1E+8
-                if isinstance(cell.value, str):
+                if isinstance(cell.value, date):
+                    cell.number_format = "yyyy-mm-dd"
+                elif isinstance(cell.value, str):
+                    cell.number_format = "@"  # text: Excel must not turn a phone into 6.1E+8
                     # A text cell, never a formula: a client's name "=WEBSERVICE(...)" opened
                     # in Excel must not send anything anywhere (openpyxl would store it as one).
                     cell.data_type = "s"
