@@ -8,7 +8,8 @@ import pytest
 from conftest import Salon
 
 CLIENT_KEYS = [
-    "id", "name", "phone", "gender", "birthday", "lunar_birthday", "lunar_leap", "category",
+    "id", "name", "phone", "gender", "birthday", "birthday_month_day", "lunar_birthday", "lunar_leap",
+    "category",
     "key", "referred_by", "source", "consultant", "channel", "email", "do_not_contact",
     "skin_type", "allergies", "preferences", "hobbies", "note", "since", "salutation",
 ]

@@ -61,7 +61,8 @@ def test_check_lists_every_problem_in_one_run_sorted(salon: Salon) -> None:
         f"{root}/clients/0000.yaml:4:13: birthday: not a birthday salonctl can read; expected a "
         "real date, YYYY-MM-DD (the value is not repeated here)",
         f"{root}/clients/0000.yaml:5:3: unknown field 'shoe_size'; known fields: id, name, phone, "
-        "gender, birthday, lunar_birthday, lunar_leap, category, key, referred_by, source, "
+        "gender, birthday, birthday_month_day, lunar_birthday, lunar_leap, category, key, "
+        "referred_by, source, "
         "consultant, channel, email, do_not_contact, skin_type, allergies, preferences, hobbies, "
         "note, since, salutation, merged_into, imported, conflicts",
         f"{root}/clients/0000.yaml:6:3: referred_by 'c0099' is not a client",

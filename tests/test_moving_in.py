@@ -110,3 +110,29 @@ def test_a_last_visit_after_today_is_refused(salon: Salon, tmp_path: Path) -> No
     sheet.write_text("姓名,手机,最后到店\n刘芳,13912345670,2027-01-01\n", encoding="utf-8")
     done = salon("import", "clients", str(sheet))
     assert done.code == 65 and "list.csv:2: last_visit 2027-01-01 is after today" in done.err
+
+
+@pytest.mark.parametrize("typed", ["5月7日", "05-07", "5/7"])
+def test_a_birthday_without_its_year_drives_the_birthday_rules(salon: Salon, tmp_path: Path,
+                                                               typed: str) -> None:
+    sheet = tmp_path / "list.csv"
+    sheet.write_text(f"姓名,手机,生日\n刘芳,13912345670,{typed}\n", encoding="utf-8")
+    assert salon("import", "clients", str(sheet)).code == 0
+    liu = json.loads(salon.ok("client", "show", "刘芳", "--format", "json"))
+    assert (liu["birthday"], liu["birthday_month_day"]) == (None, "05-07")
+    for day, rule in (("2027-05-04", "birthday-card"), ("2027-05-07", "birthday-greeting")):
+        rows = json.loads(salon.ok("due", "--all", "--format", "json", today=day))
+        assert rule in {r["rule"] for row in rows for r in row["reasons"]}, day
+
+
+def test_client_add_takes_a_birthday_without_its_year(salon: Salon) -> None:
+    salon.ok("client", "add", "王丽", "--phone", "13800138000", "--birthday", "02-29")
+    wang = json.loads(salon.ok("client", "show", "王丽", "--format", "json"))
+    assert (wang["birthday"], wang["birthday_month_day"]) == (None, "02-29")
+    rows = json.loads(salon.ok("due", "--all", "--format", "json", today="2027-02-28"))
+    assert "birthday-greeting" in {r["rule"] for row in rows for r in row["reasons"]}
+    assert salon("client", "add", "赵敏", "--phone", "13700000000", "--birthday", "13-01").code == 2
+    salon.write("clients/0000.yaml", salon.read("clients/0000.yaml").replace(
+        "birthday_month_day: 02-29", "birthday_month_day: 02-30"))
+    checked = salon("check")
+    assert checked.code == 65 and "birthday_month_day" in checked.err and "02-30" not in checked.err

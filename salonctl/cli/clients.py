@@ -58,7 +58,8 @@ def add(
     phone: Annotated[str, typer.Option("--phone", help="Phone number, kept exactly as typed.")],
     client_id: Annotated[str | None, typer.Option("--id", help="Id (letters, digits, - _).")] = None,
     gender: Annotated[str | None, typer.Option(help="female or male (女, 男).")] = None,
-    birthday: Annotated[str | None, typer.Option(help="Birthday, YYYY-MM-DD.")] = None,
+    birthday: Annotated[str | None, typer.Option(
+        help="Birthday, YYYY-MM-DD; or MM-DD (5月7日) when she gives no year.")] = None,
     lunar_birthday: Annotated[str | None, typer.Option(
         "--lunar-birthday", help="Lunar birthday MM-DD, if she keeps one.")] = None,
     lunar_leap: Annotated[bool, typer.Option(
@@ -82,11 +83,14 @@ def add(
     run = state(ctx)
     if lunar_leap and lunar_birthday is None:
         raise UsageError(_("--lunar-leap: give --lunar-birthday MM-DD with it"))
+    no_year = parsing.month_day_of(birthday) if birthday is not None else None
     fields: dict[str, Any] = {
         "name": arg(parsing.text, name, "NAME").strip(),
         "phone": arg(parsing.parse_phone, phone, "--phone"),
         "gender": _choice(gender, model.GENDERS, "--gender"),
-        "birthday": _given(parsing.parse_birthday, birthday, "--birthday"),  # a date, not "+3d"
+        # a date, not "+3d"; or a month and day, when she gives no year (05-07, 5月7日)
+        "birthday": None if no_year else _given(parsing.parse_birthday, birthday, "--birthday"),
+        "birthday_month_day": no_year,
         "lunar_birthday": _given(
             lambda v: parsing.parse_lunar(v, lunar_leap), lunar_birthday, "--lunar-birthday"),
         "category": _choice(category, model.CATEGORIES, "--category"),

@@ -27,7 +27,7 @@ from salonctl.engine import model
 from salonctl.errors import StoreIOError
 
 CACHE_DIR = ".cache"
-_FORMAT = f"salonctl {__version__} cache 2"
+_FORMAT = f"salonctl {__version__} cache 3"
 TYPES: dict[str, type[Any]] = {cls.__name__: cls for cls in (
     model.Client, model.Visit, model.Appointment, model.Cancellation, model.Card, model.CardTopUp,
     model.Course, model.Call, model.Complaint, model.ComplaintClosed, model.Correction,

@@ -52,11 +52,14 @@ def birthday_in(client: model.Client, year: int) -> date | None:
                     return day
         return None
     if client.birthday is not None:
-        born = client.birthday
-        if born.month == 2 and born.day == 29 and not _is_leap(year):
-            return date(year, 2, 28)
-        return born.replace(year=year)
-    return None
+        month, of_month = client.birthday.month, client.birthday.day
+    elif client.birthday_month_day is not None:  # given without its year: the same each year
+        month, of_month = (int(part) for part in client.birthday_month_day.split("-"))
+    else:
+        return None
+    if month == 2 and of_month == 29 and not _is_leap(year):
+        return date(year, 2, 28)
+    return date(year, month, of_month)
 
 
 def _is_leap(year: int) -> bool:

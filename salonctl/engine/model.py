@@ -49,6 +49,8 @@ class Client:
     phone: str
     gender: Gender | None = None
     birthday: dt.date | None = None
+    # MM-DD: a birthday she gave without its year (a client list's 5月7日); kept as given
+    birthday_month_day: str | None = None
     lunar_birthday: LunarBirthday | None = None
     category: Category = "new"
     key: bool = False

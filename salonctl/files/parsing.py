@@ -395,6 +395,31 @@ def lunar_text(value: Any) -> str:
     return str(value)
 
 
+_MONTH_DAY = re.compile(r"(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*[日号]?")
+
+
+def month_day_of(text: str) -> str | None:
+    """A birthday given without its year, as the desk writes it (5月7日, 05-07, 5/7) ->
+    "05-07"; None for anything else (29 February is a day like any other)."""
+    found = _MONTH_DAY.fullmatch(text.strip())
+    if not found:
+        return None
+    try:
+        date(2000, int(found[1]), int(found[2]))  # a leap year: 02-29 is a birthday too
+    except ValueError:
+        return None
+    return f"{int(found[1]):02d}-{int(found[2]):02d}"
+
+
+def month_day(value: Any) -> str:
+    """A birthday_month_day field: MM-DD (the value is not repeated in an error)."""
+    found = month_day_of(text(value)) if not isinstance(value, int | float) else None
+    if found is None:
+        raise InvalidValue(_("not a month and day salonctl can read; expected MM-DD, e.g. "
+                             "05-07 (the value is not repeated here)"))
+    return found
+
+
 def a_birthday(value: Any) -> date:
     """A birthday field: a date, read like any other, but never repeated in an error."""
     try:

@@ -26,7 +26,7 @@ from salonctl.engine import cards, model
 from salonctl.files import codec, parsing
 
 FILE = "derived.sqlite3"
-FORMAT = f"salonctl {__version__} derived 12"
+FORMAT = f"salonctl {__version__} derived 13"
 _FORGET_ALL = "UPDATE clients SET quiet_from = NULL, quiet_until = NULL, day = NULL, result = NULL"
 # A client's evaluated day: the result's text, her caller, must (0/1), priority, days lapsed
 # (-1: not a win-back) and spend in cents (NULL when not whole cents), as `worklist` ranks;

@@ -152,7 +152,9 @@ def read_rows(kind: str, rows: Sequence[Mapping[str, Any]], mapping: Mapping[str
     for number, row in enumerate(rows, start=first_row):
         if not any(_text(v) for k, v in row.items() if k != EXTRA) and EXTRA not in row:
             continue  # an empty line between records
-        values, keys, errors = {}, {}, []
+        values: dict[str, Any] = {}
+        keys: dict[str, str] = {}
+        errors: list[str] = []
         if EXTRA in row:
             errors.append(f"{where}:{number}: " + _("{count} cell(s) beyond the last column (a "
                                                     "value with a comma must be in quotes)").format(
@@ -164,7 +166,11 @@ def read_rows(kind: str, rows: Sequence[Mapping[str, Any]], mapping: Mapping[str
                     keys[name] = _text(cell)
                 continue
             lunar = parsing.chinese_lunar(_text(cell)) if name in LUNAR_COLUMNS else None
+            no_year = parsing.month_day_of(_text(cell)) if name == "birthday" else None
             try:
+                if no_year is not None:  # 5月7日: her birthday, its year not given
+                    values["birthday_month_day"] = no_year
+                    continue
                 if lunar is not None:  # 农历八月十五 in a birthday column: her lunar birthday
                     values["lunar_birthday"] = specs["lunar_birthday"].read(
                         f"{lunar[0]:02d}-{lunar[1]:02d}")

@@ -42,7 +42,8 @@ HEADERS = (
     N_("booked"), N_("card_use"), N_("revenue"), N_("service"), N_("product"),
     N_("spend_12m"), N_("visits_12m"), N_("tier"),
     # a client's fields, as `client show` labels them
-    N_("gender"), N_("birthday"), N_("lunar_birthday"), N_("lunar_leap"), N_("key"),
+    N_("gender"), N_("birthday"), N_("birthday_month_day"), N_("lunar_birthday"),
+    N_("lunar_leap"), N_("key"),
     N_("referred_by"), N_("source"), N_("channel"), N_("email"), N_("do_not_contact"),
     N_("skin_type"), N_("allergies"), N_("preferences"), N_("hobbies"), N_("since"),
     N_("salutation"), N_("merged"),
