@@ -166,3 +166,30 @@ def test_help_at_80_columns_folds_and_cuts_nothing(lang: str, monkeypatch: pytes
 def language_help_texts(command: Any) -> list[str]:
     return [getattr(param, "help", None) or "" for param in command.params] + [
         command.help or ""]
+
+
+def _tab(salon_root: Path, *words: str) -> list[str]:
+    """What bash's Tab offers for the last word of `salonctl WORDS`, in the salon's folder."""
+    done = subprocess.run(
+        _installed(), cwd=salon_root, capture_output=True, text=True, check=False,
+        env={**os.environ, "_SALONCTL_COMPLETE": "complete_bash",
+             "COMP_WORDS": " ".join(("salonctl", *words)), "COMP_CWORD": str(len(words))})
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_tab_offers_what_the_salon_holds(tmp_path: Path) -> None:
+    root = tmp_path / "salon"
+    assert run("init", str(root)).code == 0
+    for name, phone, consultant in (("王丽", "13800000001", "小李"), ("王芳", "13800000002", "小周")):
+        assert run("--data", str(root), "client", "add", name, "--phone", phone,
+                   "--consultant", consultant).code == 0
+    assert run("--data", str(root), "product", "add", "玫瑰水", "--category", "care").code == 0
+    assert _tab(root, "visit", "add", "王") == ["王丽", "王芳"]
+    assert _tab(root, "visit", "add", "c00") == ["c0001", "c0002"]
+    assert _tab(root, "call", "log", "c0001", "-o", "未") == ["未接"]
+    assert _tab(root, "call", "log", "c0001", "-o", "no") == ["no-answer", "not-convenient"]
+    assert _tab(root, "visit", "add", "c0001", "--by", "小") == ["小周", "小李"]
+    assert _tab(root, "visit", "add", "c0001", "-p", "玫") == ["玫瑰水"]
+    assert "R1" in _tab(root, "rules", "show", "R1")
+    assert _tab(tmp_path, "visit", "add", "王") == []  # no salon here: nothing, no error

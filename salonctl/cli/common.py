@@ -19,7 +19,7 @@ import typer
 
 from salonctl import clock, lazy
 from salonctl.engine import model
-from salonctl.errors import UsageError
+from salonctl.errors import SalonError, UsageError
 from salonctl.files import parsing, schema, store
 from salonctl.i18n import _
 from salonctl.index import sync
@@ -241,11 +241,80 @@ def parse_when(text: str, today: date) -> date:
 E = TypeVar("E", model.Visit, model.Call, model.Card, model.Course)
 
 
-ClientArg = Annotated[str, typer.Argument(metavar="CLIENT", help="Id, phone number or exact name.")]
+# --- Tab completion: what the salon holds, offered as the desk types it -------------------
+
+
+def _completion_salon(ctx: typer.Context) -> store.Salon | None:
+    """The salon a half-typed command line names (--data, $SALONCTL_DATA, or here); None
+    when there is none: Tab then offers nothing rather than an error."""
+    try:
+        given = ctx.find_root().params.get("data")
+        root = store.find_salon(given, os.environ.get("SALONCTL_DATA"), Path.cwd())
+        return store.Salon(root, lenient=True)
+    except (SalonError, OSError):
+        return None
+
+
+def complete_client(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Her id (with her name beside it) or her name (with her id)."""
+    salon = _completion_salon(ctx)
+    if salon is None:
+        return []
+    try:
+        clients = salon.clients()
+    except (SalonError, OSError):
+        return []
+    word = incomplete.casefold()
+    return [*((c.id, c.name) for c in clients if c.id.startswith(incomplete)),
+            *((c.name, c.id) for c in clients if c.name.casefold().startswith(word))][:200]
+
+
+def complete_staff(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The consultants the salon's clients name."""
+    salon = _completion_salon(ctx)
+    try:
+        names = {c.consultant for c in salon.clients() if c.consultant} if salon else set()
+    except (SalonError, OSError):
+        return []
+    return sorted(name for name in names if name.startswith(incomplete))
+
+
+def complete_listed(what: str) -> Callable[[typer.Context, str], list[str]]:
+    """Tab for a rule (its id or its R number), a product or a service on the salon's list."""
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        from salonctl.files import catalogfile
+
+        salon = _completion_salon(ctx)
+        try:
+            if salon is None:
+                return []
+            if what == "rule":
+                names = [w for rule in salon.rules() for w in (rule.id, rule.ref)]
+            elif what == "product":
+                names = [item.name for item in catalogfile.load(salon.root)[0]]
+            else:
+                names = [service.name for service in catalogfile.load_services(salon.root)[0]]
+        except (SalonError, OSError):
+            return []
+        return sorted({name for name in names if name.startswith(incomplete)})
+
+    return complete
+
+
+def complete_outcome(incomplete: str) -> list[str]:
+    """The outcomes, as salonctl writes them and as the desk says them."""
+    words = [*model.OUTCOMES, *(w for w, v in parsing.SPELLINGS["outcome"].items()
+                                if not w.isascii())]
+    return [word for word in words if word.startswith(incomplete)]
+
+
+ClientArg = Annotated[str, typer.Argument(
+    metavar="CLIENT", help="Id, phone number or exact name.", autocompletion=complete_client)]
 
 
 OneClientArg = Annotated[
-    str | None, typer.Argument(metavar="[CLIENT]", help="Only this client's records.")]
+    str | None, typer.Argument(metavar="[CLIENT]", help="Only this client's records.",
+                               autocompletion=complete_client)]
 
 
 FromOption = Annotated[str | None, typer.Option(
@@ -256,7 +325,8 @@ ToOption = Annotated[str | None, typer.Option(
     "--to", help="Up to this day: YYYY-MM-DD, today, +7d.")]
 
 
-ByOption = Annotated[str | None, typer.Option("--by", "-b", help="The staff member.")]
+ByOption = Annotated[str | None, typer.Option("--by", "-b", help="The staff member.",
+                                              autocompletion=complete_staff)]
 
 
 DateOption = Annotated[str | None, typer.Option(

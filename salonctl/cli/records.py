@@ -25,6 +25,8 @@ from salonctl.cli.common import (
     arg,
     arg_date,
     client_names,
+    complete_listed,
+    complete_outcome,
     echo_warnings,
     emit_listing,
     log_call,
@@ -66,9 +68,10 @@ def visit_add(
     client: ClientArg,
     day: DateOption = None,
     services: Annotated[list[str] | None, typer.Option(
-        "--service", "-s", help="A service done (repeatable).")] = None,
+        "--service", "-s", help="A service done (repeatable).",
+        autocompletion=complete_listed("service"))] = None,
     products: Annotated[list[str] | None, typer.Option(
-        "--product", "-p", metavar="NAME[=CATEGORY]",
+        "--product", "-p", metavar="NAME[=CATEGORY]", autocompletion=complete_listed("product"),
         help="A product taken home (repeatable): a catalogue product's name, or NAME=CATEGORY "
              "(treatment, brand, supplement, care)."
     )] = None,
@@ -346,7 +349,8 @@ def course_list(
 def call_log(
     ctx: typer.Context, client: ClientArg,
     outcome: Annotated[str, typer.Option(
-        "--outcome", "-o", help="reached, no-answer, not-convenient, refused or wrong-number; or as the desk "
+        "--outcome", "-o", autocompletion=complete_outcome,
+        help="reached, no-answer, not-convenient, refused or wrong-number; or as the desk "
              "says it: 接通, 未接, 不方便, 拒绝, 空号.")],
     day: DateOption = None,
     rules: Annotated[list[str] | None, typer.Option(

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from salonctl.cli.app import rules_app
-from salonctl.cli.common import FormatOption, RecordFormatOption, state
+from salonctl.cli.common import FormatOption, RecordFormatOption, complete_listed, state
 from salonctl.engine.ruleset import Rule
 from salonctl.errors import NotFoundError
 from salonctl.i18n import N_, _
@@ -38,7 +38,8 @@ def rules_list(ctx: typer.Context, fmt: FormatOption = "table") -> None:
 def rules_show(
     ctx: typer.Context,
     rule_id: Annotated[str, typer.Argument(
-        metavar="RULE", help="The rule's id, or the R number the sheet shows (R1).")],
+        metavar="RULE", help="The rule's id, or the R number the sheet shows (R1).",
+        autocompletion=complete_listed("rule"))],
     fmt: RecordFormatOption = "table",
 ) -> None:
     """One rule and the scripts it reads; an R number shows every rule of that row."""
