@@ -343,3 +343,29 @@ def test_the_evening_report_goes_once_and_apart_from_the_sheet(busy: Salon, smtp
     assert busy("mail").code == 0  # the morning sheet is its own mail
     assert len(inbox.messages) == 2 and inbox.messages[1]["Message-ID"].startswith("<callsheet.")
     assert busy("check").code == 0
+
+
+def test_a_chinese_salons_cron_mail_hears_delivery_trouble_in_chinese(busy: Salon) -> None:
+    configure(busy, free_port(), consultants={})  # nothing listens there
+    busy.lang = None  # the salon's own language, as cron runs it
+    result = busy("mail")
+    assert result.code == 75
+    assert result.err.startswith("salonctl: 连不上邮件服务器：")
+    assert "cannot reach" not in result.err
+
+
+def test_the_evening_report_fits_a_phone_in_the_salons_language(busy: Salon, smtp: Any) -> None:
+    inbox = Inbox()
+    configure(busy, smtp(inbox), consultants={})
+    busy.lang = None  # a Chinese salon, as cron runs it
+    busy.ok("call", "log", "wang", "--outcome", "reached")
+    busy.ok("report", "day", "--note", "空调坏了 <已报修> & 明天到")
+    assert busy("mail", "--report").code == 0
+    [report] = inbox.messages
+    page = report.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert "<pre" not in page and "max-width:360px" in page
+    assert "空调坏了 &lt;已报修&gt; &amp; 明天到" in page  # the note, escaped
+    plain = report.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    labels = [line.split("  ")[0].strip() for line in plain.splitlines()[2:] if "  " in line]
+    assert labels and all(f">{label}</td>" in page for label in labels)
+    assert "calls made" not in plain  # the salon's language, not English

@@ -90,16 +90,18 @@ def mail_command(
 def _mail_report(run: State, day: date, settings: model.Settings, sender: str,
                  to: list[str] | None, dry_run: bool, resend: bool,
                  server: mail.Server | None) -> None:
-    from salonctl.service.reports import report_record, report_text
+    from salonctl.service.reports import report_lines, report_record, report_text
 
     recipients = [mail.Recipient(arg(parsing.parse_email, a, "--to"), None) for a in to] if to \
         else [mail.Recipient(address, None) for address in settings.mail.to]
     if not recipients:
         raise UsageError(_("--report: no one to send it to; set mail.to in salon.yaml or give "
                            "--to"))
-    title, text = report_text(report_record(run, "day", day))
+    record = report_record(run, "day", day)
+    title, text = report_text(record)
+    page = mail.report_html(*report_lines(record))
     subject = f"{settings.name} · {title}"
-    messages = [(r, mail.build_report(settings, day, subject, text, sender, r, clock.now()))
+    messages = [(r, mail.build_report(settings, day, subject, text, sender, r, clock.now(), page))
                 for r in recipients]
     if dry_run or server is None:
         for _recipient, message in messages:

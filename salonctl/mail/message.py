@@ -28,6 +28,7 @@ from email.utils import format_datetime
 from typing import Any, Literal, Protocol
 
 from salonctl.engine import model
+from salonctl.i18n import _
 from salonctl.words import sheet
 from salonctl.words.phrases import say
 
@@ -48,10 +49,26 @@ def message_id(salon: str, day: date, address: str, sender: str, kind: str = "ca
     return f"<{kind}.{day:%Y%m%d}.{digest}@{domain}>"
 
 
+def report_html(title: str, figures: list[tuple[str, str]], notes: list[str]) -> str:
+    """The day report as a phone shows it: a narrow two-column table, no fixed-width text
+    (a <pre> block was 451 px wide, wider than a phone's 360)."""
+    cell = "padding:4px 0;border-bottom:1px solid #eee"
+    rows = "".join(
+        f'<tr><td style="{cell};color:#555">{html.escape(label)}</td>'
+        f'<td style="{cell};text-align:right;font-weight:bold">{html.escape(value)}</td></tr>'
+        for label, value in figures)
+    said = "".join(f'<p style="margin:8px 0 0">{html.escape(note)}</p>' for note in notes)
+    return (f'<div style="max-width:360px;font-family:sans-serif;font-size:15px;'
+            f'line-height:1.4;word-wrap:break-word">'
+            f'<h3 style="font-size:16px;margin:0 0 8px">{html.escape(title)}</h3>'
+            f'<table style="width:100%;border-collapse:collapse">{rows}</table>{said}</div>')
+
+
 def build_report(settings: model.Settings, day: date, title: str, text: str, sender: str,
-                 recipient: Recipient, sent_at: datetime) -> EmailMessage:
-    """The evening's day report for one recipient, as plain text (and the same lines, kept
-    as they are, in HTML for a phone)."""
+                 recipient: Recipient, sent_at: datetime, html_body: str | None = None
+                 ) -> EmailMessage:
+    """The evening's day report for one recipient, as plain text and as HTML that fits a
+    phone (`html_body`; else the text's lines as they are)."""
     message = EmailMessage(policy=SMTP_POLICY)
     message["Subject"] = title
     message["From"] = sender
@@ -59,7 +76,7 @@ def build_report(settings: model.Settings, day: date, title: str, text: str, sen
     message["Date"] = format_datetime(sent_at)
     message["Message-ID"] = message_id(settings.name, day, recipient.address, sender, "report")
     message.set_content(text)
-    message.add_alternative(f"<pre>{html.escape(text)}</pre>", subtype="html")
+    message.add_alternative(html_body or f"<pre>{html.escape(text)}</pre>", subtype="html")
     return message
 
 
@@ -177,10 +194,12 @@ def deliver(server: Server, sender: str, recipient: str, data: bytes) -> Deliver
             return _classify(code, reply, "end of data")
         return Delivery("sent", f"{code} {reply.decode(errors='replace').strip()}")
     except smtplib.SMTPAuthenticationError as error:
-        return Delivery("permanent", f"{error.smtp_code} login refused for {server.user}")
+        return Delivery("permanent", _("{code} login refused for {user}").format(
+            code=error.smtp_code, user=server.user))
     except (OSError, smtplib.SMTPException) as error:
         if handed_over:
-            return Delivery("unknown", f"no answer after the message was sent ({error!s})")
+            return Delivery("unknown", _("no answer after the message was sent ({error})")
+                            .format(error=error))
         return _before_data(error)
     finally:
         with contextlib.suppress(OSError):
@@ -189,11 +208,13 @@ def deliver(server: Server, sender: str, recipient: str, data: bytes) -> Deliver
 
 def _before_data(error: Exception) -> Delivery:
     if isinstance(error, ssl.SSLError | ssl.CertificateError):
-        return Delivery("permanent", f"TLS failed: {error}")
+        return Delivery("permanent", _("TLS failed: {error}").format(error=error))
     if isinstance(error, smtplib.SMTPNotSupportedError):
-        return Delivery("permanent", f"the server does not support it: {error}")
+        return Delivery("permanent", _("the server does not support it: {error}").format(
+            error=error))
     if isinstance(error, smtplib.SMTPResponseException):
         return _classify(error.smtp_code, error.smtp_error, "connect")
     if isinstance(error, socket.timeout | TimeoutError):
-        return Delivery("temporary", "the server did not answer in time", unreachable=True)
-    return Delivery("temporary", f"cannot reach the server: {error}", unreachable=True)
+        return Delivery("temporary", _("the server did not answer in time"), unreachable=True)
+    return Delivery("temporary", _("cannot reach the server: {error}").format(error=error),
+                    unreachable=True)

@@ -57,12 +57,18 @@ def report_record(run: Run, span: str, day: date, by: str | None = None) -> dict
     return record
 
 
+def report_lines(record: dict[str, Any]) -> tuple[str, list[tuple[str, str]], list[str]]:
+    """The report's title, its figures as (label, value) in the salon's language, and the
+    day's notes (for the evening e-mail, as text and as HTML)."""
+    figures = [(_(LABELS[f]), render.cell_text(record[f])) for f in FIGURES]
+    return report_title(record), figures, [f"{n['date']} {n['note']}" for n in record["notes"]]
+
+
 def report_text(record: dict[str, Any]) -> tuple[str, str]:
-    """The report's title and its figures as plain lines (for the evening e-mail)."""
-    title = report_title(record)
-    width = max(len(_(LABELS[f])) for f in FIGURES)
-    lines = [f"{_(LABELS[f]):<{width}}  {render.cell_text(record[f])}" for f in FIGURES]
-    lines += [f"{n['date']} {n['note']}" for n in record["notes"]]
+    """The report's title and its figures as plain lines."""
+    title, figures, notes = report_lines(record)
+    width = max(len(label) for label, _value in figures)
+    lines = [f"{label:<{width}}  {value}" for label, value in figures] + notes
     return title, "\n".join([title, "", *lines]) + "\n"
 
 
