@@ -83,7 +83,7 @@ def add(
     run = state(ctx)
     if lunar_leap and lunar_birthday is None:
         raise UsageError(_("--lunar-leap: give --lunar-birthday MM-DD with it"))
-    no_year = parsing.month_day_of(birthday) if birthday is not None else None
+    no_year = _given(parsing.parse_month_day, birthday, "--birthday")
     fields: dict[str, Any] = {
         "name": arg(parsing.text, name, "NAME").strip(),
         "phone": arg(parsing.parse_phone, phone, "--phone"),

@@ -86,23 +86,28 @@ def product_edit(
         catalogfile.write(salon.root, [changed if i is found else i for i in items])
 
 
-def _change(text: str) -> tuple[str, Any]:
-    key, equals, value = text.partition("=")
-    readers: dict[str, Any] = {
-        "category": lambda v: parsing.parse_spelled(v, model.PRODUCT_CATEGORIES, "product"),
-        "price": parsing.parse_money, "days": lambda v: parsing.parse_count(v) or None,
-        "unit": parsing.single_line, "low": parsing.parse_count,
-        "area": lambda v: parsing.parse_choice(v, catalogue.AREAS) if v.strip() else None,
-    }
-    if not equals or key.strip() not in readers:
+_PRODUCT_READERS: dict[str, Any] = {
+    "category": lambda v: parsing.parse_spelled(v, model.PRODUCT_CATEGORIES, "product"),
+    "price": parsing.parse_money, "days": lambda v: parsing.parse_count(v) or None,
+    "unit": parsing.single_line, "low": parsing.parse_count,
+    "area": lambda v: parsing.parse_choice(v, catalogue.AREAS) if v.strip() else None,
+}
+
+
+def _change(text: str, readers: dict[str, Any] = _PRODUCT_READERS,
+            kept: tuple[str, str] = ("category", N_("--set: a product keeps its category"))
+            ) -> tuple[str, Any]:
+    """One --set FIELD=VALUE read by its field's reader; an empty VALUE clears the field,
+    except the one the record keeps (`kept`: the field and why)."""
+    key, equals, value = (part.strip() for part in text.partition("="))
+    if not equals or key not in readers:
         raise UsageError(_("--set: {text} is not FIELD=VALUE with FIELD one of: {fields}").format(
             text=repr(text), fields=", ".join(readers)))
-    key = key.strip()
-    if value.strip() == "":
-        if key == "category":
-            raise UsageError(_("--set: a product keeps its category"))
+    if value == "":
+        if key == kept[0]:
+            raise UsageError(_(kept[1]))
         return key, None
-    return key, arg(readers[key], value.strip(), f"--set {key}")
+    return key, arg(readers[key], value, f"--set {key}")
 
 
 def _item(items: list[catalogue.Item], name: str) -> catalogue.Item:
@@ -363,22 +368,15 @@ def service_edit(
         if found is None:
             raise NotFoundError(_("NAME: no service {name} on the list; salonctl service list "
                                   "shows it").format(name=repr(name)))
-        changed = replace(found, **dict(_service_change(text) for text in changes))
+        changed = replace(found, **dict(_change(text, _SERVICE_READERS, _SERVICE_KEEPS)
+                                        for text in changes))
         catalogfile.write_services(salon.root, [changed if s is found else s for s in services])
 
 
-def _service_change(text: str) -> tuple[str, Any]:
-    key, equals, value = (part.strip() for part in text.partition("="))
-    readers: dict[str, Any] = {"name": parsing.single_line, "price": parsing.parse_money,
-                               "minutes": parsing.parse_count, "category": parsing.single_line}
-    if not equals or key not in readers:
-        raise UsageError(_("--set: {text} is not FIELD=VALUE with FIELD one of: {fields}").format(
-            text=repr(text), fields=", ".join(readers)))
-    if value == "":
-        if key == "name":
-            raise UsageError(_("--set: a service keeps its name"))
-        return key, None
-    return key, arg(readers[key], value, f"--set {key}")
+_SERVICE_READERS: dict[str, Any] = {
+    "name": parsing.single_line, "price": parsing.parse_money,
+    "minutes": parsing.parse_count, "category": parsing.single_line}
+_SERVICE_KEEPS = ("name", N_("--set: a service keeps its name"))
 
 
 @service_app.command("list")

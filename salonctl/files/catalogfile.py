@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from salonctl.disk import fsutil, yamlio
 from salonctl.engine import model
@@ -29,6 +29,7 @@ from salonctl.files import parsing, schema
 from salonctl.files.folder import utf8_text
 from salonctl.i18n import _
 
+T = TypeVar("T")
 FILE = "products.yaml"
 HEADER = ("# The salon's products: price, days one lasts a client, unit, low-stock level, and\n"
           "# the stock taken in. salonctl product / stock commands keep it; edit it freely.\n")
@@ -85,10 +86,15 @@ def _items(text: str, shown: str) -> tuple[list[Item], list[Problem]]:
 
 
 def read(root: Path) -> list[Item]:
-    items, problems = load(root)
+    return _sound(load(root))
+
+
+def _sound(loaded: tuple[list[T], list[Problem]]) -> list[T]:
+    """What a file holds, or its problems as the command's error."""
+    found, problems = loaded
     if problems:
         raise DataError(problems)
-    return items
+    return found
 
 
 def write(root: Path, items: list[Item]) -> None:
@@ -136,8 +142,8 @@ def load_services(root: Path) -> tuple[list[Service], list[Problem]]:
     path = root / SERVICES_FILE
     if not path.exists():
         return [], []
-    text, problem = utf8_text(fsutil.read_bytes(path), SERVICES_FILE)
-    return ([], [problem]) if problem is not None else _services(text, SERVICES_FILE)
+    text, problem = utf8_text(fsutil.read_bytes(path), str(path))
+    return ([], [problem]) if problem is not None else _services(text, str(path))
 
 
 def _services(text: str, shown: str) -> tuple[list[Service], list[Problem]]:
@@ -162,10 +168,7 @@ def _services(text: str, shown: str) -> tuple[list[Service], list[Problem]]:
 
 
 def read_services(root: Path) -> list[Service]:
-    services, problems = load_services(root)
-    if problems:
-        raise DataError(problems)
-    return services
+    return _sound(load_services(root))
 
 
 def write_services(root: Path, services: list[Service]) -> None:

@@ -411,6 +411,14 @@ def month_day_of(text: str) -> str | None:
     return f"{int(found[1]):02d}-{int(found[2]):02d}"
 
 
+def parse_month_day(text: str) -> str | None:
+    """A month and day typed for a birthday without its year: "05-07"; None when the text is
+    not written as one (it may be a whole date); refused when written as one but no day."""
+    if not _MONTH_DAY.fullmatch(text.strip()):
+        return None
+    return month_day(text)
+
+
 def month_day(value: Any) -> str:
     """A birthday_month_day field: MM-DD (the value is not repeated in an error)."""
     found = month_day_of(text(value)) if not isinstance(value, int | float) else None
